@@ -1,0 +1,51 @@
+# Veiviser: the two set-up commands are `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install model ingest lint typecheck eval bench browser-deps clean
+
+# Create the virtualenv and install the project. torch comes first, from the CPU build on local
+# disk, so that no dependency pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade "pip>=25.1"
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e . --group dev
+	touch $(STAMP)
+
+install: $(STAMP)
+
+model: install
+	$(PY) -m index.models build
+
+ingest: model
+	$(PY) app.py ingest
+
+# First command: build the model and the index if missing or stale, then serve API + UI.
+run: model
+	$(PY) app.py serve
+
+# Second command: the whole test suite (unit, integration, browser).
+test: model browser-deps
+	$(PY) -m pytest
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "WARNING: chromium could not be installed; browser tests will be skipped"; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+eval: ingest
+	$(PY) app.py eval --split test
+
+bench: ingest
+	$(PY) -m eval.bench.run_all
+
+clean:
+	rm -rf data results test-artifacts .pytest_cache

@@ -1,0 +1,190 @@
+"""Veiviser's composition root and command line.
+
+Builds the services once (models, index, assistant) and passes them in; serves the API and UI.
+Run `python app.py --help` for the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings, apply_process_environment
+
+apply_process_environment()
+
+ROOT = Path(__file__).resolve().parent
+
+
+# --------------------------------------------------------------------------------------------
+# Composition root
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Embedder:
+    model: Any
+    identity: dict[str, Any]
+
+
+def resolve_paths(settings: Settings) -> Settings:
+    """Relative data, corpus and model paths are taken from the project root, not the cwd."""
+    cfg = settings.index
+    updates: dict[str, Any] = {}
+    if not cfg.data_dir.is_absolute():
+        updates["data_dir"] = ROOT / cfg.data_dir
+    if not cfg.corpus_dir.is_absolute():
+        updates["corpus_dir"] = ROOT / cfg.corpus_dir
+    emb = cfg.embedding
+    if emb.backend == "sentence-transformers" and not Path(emb.model).is_absolute() and (ROOT / emb.model).parent.exists():
+        updates["embedding"] = emb.model_copy(update={"model": str(ROOT / emb.model)})
+    if not updates:
+        return settings
+    return settings.model_copy(update={"index": cfg.model_copy(update=updates)})
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """Load the embedding model, building the default e5-small directory when it is missing."""
+    from index.embedding import build_embed_model, embedder_identity
+
+    emb = settings.index.embedding
+    if emb.backend == "sentence-transformers" and emb.build_if_missing:
+        path = Path(emb.model)
+        if path.is_absolute() and path.parent == ROOT / "models" and not path.exists():
+            from index.models import ensure_model
+
+            ensure_model(path)
+    model = build_embed_model(emb)
+    return Embedder(model=model, identity=embedder_identity(emb, model))
+
+
+def run_ingest(settings: Settings, embedder: Embedder, rebuild: bool = False, show_progress: bool = True) -> Any:
+    """Ingest the corpus (incremental unless rebuild) with a progress bar."""
+    from tqdm import tqdm
+
+    from index.builder import ingest
+
+    bar: Any = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if not show_progress:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc="Embedder avsnitt", unit="avsnitt", file=sys.stderr)
+        bar.update(done)
+
+    try:
+        return ingest(settings.index, embedder.model, rebuild=rebuild, progress=progress, identity=embedder.identity)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def open_index(settings: Settings, embedder: Embedder, ensure: bool = True) -> Any:
+    """Open the index; with ensure, ingest first when it is missing or stale."""
+    from index.manifest import IndexNotBuiltError
+    from index.reader import KnowledgeIndex
+
+    try:
+        index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
+        if not ensure or not index.is_stale(settings.index):
+            return index
+    except IndexNotBuiltError:
+        if not ensure:
+            raise
+    report = run_ingest(settings, embedder)
+    print(_format_report(report), file=sys.stderr)
+    return KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
+
+
+# --------------------------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------------------------
+def _format_report(report: Any) -> str:
+    kinds = ", ".join(f"{k}: {v}" for k, v in report.nodes_by_kind.items())
+    state = "uendret" if report.unchanged else "oppdatert"
+    return (
+        f"Indeks {report.collection} {state}: {report.documents} dokumenter, noder ({kinds}), "
+        f"{report.catalog_rows} tiltak i katalogen fra {report.services} tjenester, "
+        f"{report.embeddings_computed} embeddinger beregnet, {report.nodes_added} noder lagt til, "
+        f"{report.nodes_removed} fjernet, {report.seconds:.1f} s."
+    )
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    embedder = load_embedder(settings)
+    report = run_ingest(settings, embedder, rebuild=args.rebuild, show_progress=not args.json)
+    print(report.model_dump_json(indent=2) if args.json else _format_report(report))
+    return 0
+
+
+def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.retrieval import HybridRetriever
+
+    embedder = load_embedder(settings)
+    index = open_index(settings, embedder)
+    retriever = HybridRetriever(index, settings.retrieval)
+    result = retriever.search(args.question, top_k=args.top_k, filters=_filters(args), mode=args.mode)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    for rank, passage in enumerate(result.passages, start=1):
+        print(f"{rank:>2}. [{passage.score:.4f}] {passage.document} › {passage.section}")
+        print(f"    {passage.text[:400]}")
+    print(f"({result.latency_ms:.0f} ms)")
+    return 0
+
+
+def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key in ("doc_id", "doc_kind", "service", "level"):
+        values = getattr(args, key, None)
+        if values:
+            out[key] = list(values)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="veiviser", description="Veiviser: spør Drammen kommunes dokumenter.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="Index the corpus (incremental; --rebuild starts over).")
+    p.add_argument("--rebuild", action="store_true")
+    p.add_argument("--json", action="store_true", help="Print the report as JSON.")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="Hybrid search (dense + BM25, fused).")
+    p.add_argument("question")
+    p.add_argument("--top-k", type=int, default=None)
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    p.add_argument("--document", dest="doc_id", action="append")
+    p.add_argument("--kind", dest="doc_kind", action="append")
+    p.add_argument("--service", action="append")
+    p.add_argument("--level", action="append")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = resolve_paths(Settings())
+    try:
+        return int(args.func(settings, args))
+    except Exception as exc:  # domain errors get a readable line, not a traceback
+        from ingest.corpus import CorpusError
+        from index.manifest import IndexNotBuiltError
+
+        if isinstance(exc, CorpusError | IndexNotBuiltError):
+            print(f"Feil: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

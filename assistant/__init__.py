@@ -1,0 +1,1 @@
+"""Assistant: retrieval, answers with citations, chat, service finder, summaries, LLM backends."""

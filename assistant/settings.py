@@ -1,0 +1,100 @@
+"""The one settings object of Veiviser (env prefix VEIVISER_, nested with __).
+
+Examples: ``VEIVISER_INDEX__CHROMA__MODE=http``, ``VEIVISER_LLM__BACKEND=openai``,
+``VEIVISER_LLM__BASE_URL=http://127.0.0.1:8080/v1``, ``VEIVISER_INDEX__EMBEDDING__MODEL=/models/e5-base``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.config import IndexConfig
+
+_PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "admin", "password", "test"}
+
+
+class RetrievalConfig(BaseModel):
+    """Hybrid retrieval: dense + BM25 fused by weighted reciprocal rank."""
+
+    top_k: int = Field(default=8, ge=1, le=50, description="Passages returned by search and given to the composer.")
+    candidates: int = Field(default=40, ge=5, le=200, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(default=60, ge=1, le=1000, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(default=1.0, ge=0.0, le=10.0)
+    lexical_weight: float = Field(default=1.0, ge=0.0, le=10.0)
+    query_expansion: bool = Field(default=True, description="Norwegian compound/abbreviation expansion of the query.")
+
+
+class AnswerConfig(BaseModel):
+    """The extractive composer and the refusal rule."""
+
+    max_sentences: int = Field(default=6, ge=1, le=30)
+    min_term_coverage: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Share of the question's content terms the evidence must cover."
+    )
+
+
+class LLMConfig(BaseModel):
+    """An optional OpenAI-compatible LLM server (vLLM, llama.cpp server, Ollama, hosted)."""
+
+    backend: Literal["none", "openai"] = Field(
+        default="none", description="'none' answers with the embedded extractive composer."
+    )
+    base_url: str = "http://127.0.0.1:8080/v1"
+    model: str = "local-model"
+    api_key: SecretStr = SecretStr("not-needed")
+    timeout_s: float = Field(default=30.0, gt=0, le=600)
+    temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=700, ge=16, le=8192)
+    context_window: int = Field(default=8192, ge=512)
+
+
+class APIConfig(BaseModel):
+    """The HTTP API and UI."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+    admin_api_key: SecretStr | None = Field(
+        default=None, description="Enables /admin/* and the feedback export; unset = disabled."
+    )
+    max_question_chars: int = Field(default=1000, ge=10, le=20000)
+    max_history_turns: int = Field(default=20, ge=0, le=200)
+
+
+class Settings(BaseSettings):
+    """All configuration, read from the environment (and an optional .env file)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VEIVISER_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    environment: Literal["development", "production", "test"] = "development"
+    index: IndexConfig = Field(default_factory=IndexConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    answer: AnswerConfig = Field(default_factory=AnswerConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    api: APIConfig = Field(default_factory=APIConfig)
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> Settings:
+        key = self.api.admin_api_key
+        if self.environment == "production" and key is not None:
+            value = key.get_secret_value()
+            if value.lower() in _PLACEHOLDER_SECRETS or len(value) < 16:
+                raise ValueError(
+                    "VEIVISER_API__ADMIN_API_KEY is a placeholder or shorter than 16 characters; "
+                    "set a real secret in production"
+                )
+        return self
+
+
+def apply_process_environment() -> None:
+    """Switch off telemetry and hub access for this process (before chromadb/gradio/HF import)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

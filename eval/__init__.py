@@ -1,0 +1,1 @@
+"""Evaluation: datasets, runner, metrics, reports and benchmarks."""

@@ -1,0 +1,195 @@
+"""Building the index: corpus → nodes → embeddings → Chroma + BM25 + catalog, incrementally.
+
+Order of writes, so that an interrupted or failed ingest leaves the previous index usable:
+1. validate and parse the whole corpus (a bad file stops everything before any write);
+2. embed the nodes the collection lacks (content-hash cache) and add them to Chroma;
+3. write the lexical index, node store and catalog into a fresh generation folder;
+4. commit by atomically replacing the manifest (readers only trust ids the manifest lists);
+5. delete vectors no longer listed, and older generation folders.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import BaseModel
+
+from index.config import IndexConfig
+from index.embedding import EmbeddingCache, embed_with_cache, embedder_identity
+from index.lexical import LexicalIndex
+from index.manifest import DocumentEntry, IndexManifest, collection_name, read_manifest, write_manifest
+from index.nodestore import write_generation
+from index.store import ChromaStore, index_text, make_chroma_client, to_text_node
+from ingest.corpus import load_corpus
+from ingest.models import NodeKind, ParsedDocument
+from ingest.pipeline import parse_corpus
+
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class IngestReport(BaseModel):
+    """The closing summary of an ingest."""
+
+    collection: str
+    documents: int
+    nodes_by_kind: dict[str, int]
+    catalog_rows: int
+    services: int
+    embeddings_computed: int
+    nodes_added: int
+    nodes_removed: int
+    documents_changed: list[str]
+    documents_removed: list[str]
+    unchanged: bool
+    seconds: float
+
+
+def index_dir_for(config: IndexConfig, name: str) -> Path:
+    return config.data_dir / "indexes" / name
+
+
+@contextmanager
+def ingest_lock(directory: Path) -> Iterator[None]:
+    """One writer at a time per index folder (CLI and admin endpoint alike)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RuntimeError(f"Another ingest is running on {directory}; try again when it has finished.") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ingest(
+    config: IndexConfig,
+    embed_model: BaseEmbedding,
+    *,
+    rebuild: bool = False,
+    progress: ProgressFn | None = None,
+    identity: dict[str, Any] | None = None,
+) -> IngestReport:
+    """Bring the index for `config` + `embed_model` up to date with the corpus folder."""
+    started = time.perf_counter()
+    corpus = load_corpus(config.corpus_dir)  # raises CorpusError naming the file; nothing written yet
+    parsed = parse_corpus(corpus, config.chunking)
+    identity = identity or embedder_identity(config.embedding, embed_model)
+    name = collection_name(identity, config.chunking, config.chroma.collection_prefix)
+    index_dir = index_dir_for(config, name)
+
+    with ingest_lock(index_dir):
+        old = None if rebuild else read_manifest(index_dir)
+        client = make_chroma_client(config.chroma, config.data_dir)
+        if rebuild:
+            try:
+                client.delete_collection(name)
+            except Exception:  # not there yet
+                pass
+        store = ChromaStore(client, name)
+        existing = store.ids()
+
+        new_docs = {p.meta.doc_id: p for p in parsed}
+        changed = sorted(
+            d for d, p in new_docs.items() if old is None or d not in old.documents or old.documents[d].sha256 != p.text_sha256
+        )
+        removed = sorted(set(old.documents) - set(new_docs)) if old else []
+        wanted_ids = {n.node_id for p in parsed for n in p.nodes}
+        if old is not None and not changed and not removed and wanted_ids <= existing:
+            return _report(name, parsed, 0, 0, 0, [], [], True, time.perf_counter() - started)
+
+        missing = [(p, n) for p in parsed for n in p.nodes if n.node_id not in existing]
+        cache = EmbeddingCache(config.data_dir / "embedding-cache.sqlite", _cache_key(identity))
+        try:
+            vectors, computed = embed_with_cache(
+                embed_model,
+                [index_text(n) for _, n in missing],
+                cache,
+                batch_size=config.embedding.batch_size,
+                on_progress=(lambda k: progress("embed", k, len(missing))) if progress else None,
+            )
+        finally:
+            cache.close()
+        store.add([to_text_node(n, p.meta, v) for (p, n), v in zip(missing, vectors, strict=True)])
+
+        generation = (old.generation + 1) if old else 1
+        nodes = [n for p in parsed for n in p.nodes]
+        lexical = LexicalIndex.build([n.node_id for n in nodes], [index_text(n) for n in nodes])
+        write_generation(
+            index_dir / f"gen-{generation}",
+            parsed,
+            lexical,
+        )
+        manifest = IndexManifest(
+            collection=name,
+            generation=generation,
+            embedder=identity,
+            chunking=config.chunking.model_dump(),
+            documents={
+                p.meta.doc_id: DocumentEntry(
+                    sha256=p.text_sha256,
+                    title=p.meta.title,
+                    kind=p.meta.kind.value,
+                    node_ids=[n.node_id for n in p.nodes],
+                    catalog_rows=len(p.catalog),
+                )
+                for p in parsed
+            },
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        write_manifest(index_dir, manifest)  # the commit point
+
+        stale = sorted(existing - wanted_ids)
+        store.delete(stale)
+        for folder in index_dir.glob("gen-*"):
+            if folder.name != f"gen-{generation}":
+                shutil.rmtree(folder, ignore_errors=True)
+        return _report(
+            name, parsed, computed, len(missing), len(stale), changed, removed, False, time.perf_counter() - started
+        )
+
+
+def _cache_key(identity: dict[str, Any]) -> str:
+    return "|".join(f"{k}={identity[k]}" for k in sorted(identity))
+
+
+def _report(
+    name: str,
+    parsed: list[ParsedDocument],
+    computed: int,
+    added: int,
+    removed_nodes: int,
+    changed: list[str],
+    removed_docs: list[str],
+    unchanged: bool,
+    seconds: float,
+) -> IngestReport:
+    by_kind = {k.value: 0 for k in NodeKind}
+    for p in parsed:
+        for n in p.nodes:
+            by_kind[n.kind.value] += 1
+    catalog = [m for p in parsed for m in p.catalog]
+    return IngestReport(
+        collection=name,
+        documents=len(parsed),
+        nodes_by_kind=by_kind,
+        catalog_rows=len(catalog),
+        services=len({(m.appendix, m.service) for m in catalog}),
+        embeddings_computed=computed,
+        nodes_added=added,
+        nodes_removed=removed_nodes,
+        documents_changed=changed,
+        documents_removed=removed_docs,
+        unchanged=unchanged,
+        seconds=round(seconds, 3),
+    )

@@ -1,0 +1,136 @@
+"""Opening a built index for reading: dense (Chroma), lexical (BM25), nodes and catalog."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from index.builder import index_dir_for
+from index.config import IndexConfig
+from index.embedding import embedder_identity
+from index.lexical import LexicalIndex
+from index.manifest import IndexManifest, IndexNotBuiltError, collection_name, read_manifest
+from index.nodestore import read_catalog, read_documents, read_lexical, read_nodes
+from index.store import ChromaStore, make_chroma_client
+from ingest.corpus import load_corpus
+from ingest.models import DocumentMeta, Node, ServiceMeasure
+
+# Filter keys accepted by search: node metadata keys plus the document's id and kind.
+FILTER_KEYS = ("doc_id", "doc_kind", "node_kind", "service", "level", "appendix")
+
+
+class KnowledgeIndex:
+    """A read-only view of one committed index generation."""
+
+    def __init__(
+        self,
+        manifest: IndexManifest,
+        documents: Sequence[DocumentMeta],
+        nodes: Sequence[Node],
+        catalog: Sequence[ServiceMeasure],
+        lexical: LexicalIndex,
+        store: ChromaStore,
+        embed_model: BaseEmbedding,
+    ) -> None:
+        self.manifest = manifest
+        self.documents = {d.doc_id: d for d in documents}
+        self.nodes = {n.node_id: n for n in nodes}
+        self.catalog = list(catalog)
+        self.lexical = lexical
+        self.store = store
+        self.embed_model = embed_model
+        self._query_cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls, config: IndexConfig, embed_model: BaseEmbedding, identity: dict[str, Any] | None = None
+    ) -> KnowledgeIndex:
+        """Open the index built for this embedder and chunking; IndexNotBuiltError if there is none."""
+        identity = identity or embedder_identity(config.embedding, embed_model)
+        name = collection_name(identity, config.chunking, config.chroma.collection_prefix)
+        index_dir = index_dir_for(config, name)
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            raise IndexNotBuiltError(
+                f"No index has been built for this embedder and chunking (collection {name}). "
+                "Run `python app.py ingest` first."
+            )
+        generation = index_dir / f"gen-{manifest.generation}"
+        store = ChromaStore(make_chroma_client(config.chroma, config.data_dir), name)
+        return cls(
+            manifest,
+            read_documents(generation),
+            read_nodes(generation),
+            read_catalog(generation),
+            read_lexical(generation),
+            store,
+            embed_model,
+        )
+
+    # -- lookups ---------------------------------------------------------------------------
+    def node(self, node_id: str) -> Node | None:
+        return self.nodes.get(node_id)
+
+    def title(self, doc_id: str) -> str:
+        meta = self.documents.get(doc_id)
+        return meta.title if meta else doc_id
+
+    def node_field(self, node: Node, key: str) -> str:
+        if key == "doc_id":
+            return node.doc_id
+        if key == "doc_kind":
+            meta = self.documents.get(node.doc_id)
+            return meta.kind.value if meta else ""
+        if key == "node_kind":
+            return node.kind.value
+        return node.metadata.get(key, "")
+
+    def matching_ids(self, filters: dict[str, Sequence[str]]) -> list[str] | None:
+        """Node ids satisfying all filters (None = no filter)."""
+        active = {k: set(v) for k, v in filters.items() if v}
+        if not active:
+            return None
+        return [
+            nid
+            for nid, node in self.nodes.items()
+            if all(self.node_field(node, key) in values for key, values in active.items())
+        ]
+
+    def is_stale(self, config: IndexConfig) -> bool:
+        """True when the corpus folder no longer matches what was indexed."""
+        current = {d.meta.doc_id: d.sha256 for d in load_corpus(config.corpus_dir)}
+        indexed = {doc_id: entry.sha256 for doc_id, entry in self.manifest.documents.items()}
+        return current != indexed
+
+    # -- retrieval -------------------------------------------------------------------------
+    def query_embedding(self, query: str) -> list[float]:
+        with self._lock:
+            cached = self._query_cache.get(query)
+            if cached is not None:
+                self._query_cache.move_to_end(query)
+                return cached
+        vector = self.embed_model.get_query_embedding(query)
+        with self._lock:
+            self._query_cache[query] = vector
+            if len(self._query_cache) > 1024:
+                self._query_cache.popitem(last=False)
+        return vector
+
+    def dense_search(
+        self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top-k by cosine similarity, restricted to node ids the committed manifest lists."""
+        chroma_filters = {key: list(v) for key, v in (filters or {}).items() if v}
+        hits = self.store.query(self.query_embedding(query), k + 10, chroma_filters)
+        return [(nid, score) for nid, score in hits if nid in self.nodes][:k]
+
+    def lexical_search(
+        self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
+    ) -> list[tuple[str, float]]:
+        allowed = self.matching_ids(filters or {})
+        return self.lexical.search(query, k, allowed=allowed)

@@ -1,0 +1,60 @@
+"""Shared fixtures: offline environment, isolated data folders, fake and real embedders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+MODEL_DIR = ROOT / "models" / "multilingual-e5-small"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's environment settings or writes outside tmp folders."""
+    for key in list(os.environ):
+        if key.startswith("VEIVISER_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("VEIVISER_ENVIRONMENT", "test")
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture
+def fake_index_config(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An IndexConfig on the real corpus with the fake embedder, in a temporary data folder."""
+    from index.config import EmbeddingConfig, IndexConfig
+
+    return IndexConfig(
+        data_dir=tmp_path / "data", corpus_dir=CORPUS, embedding=EmbeddingConfig(backend="fake")
+    )
+
+
+@pytest.fixture(scope="session")
+def e5_model_dir() -> Path:
+    """The converted multilingual-e5-small directory, built once per machine."""
+    from index.models import ensure_model
+
+    return ensure_model(MODEL_DIR)
+
+
+@pytest.fixture(scope="session")
+def e5_embed_model(e5_model_dir: Path) -> Iterator[object]:
+    """The real embedder (llama-index HuggingFaceEmbedding over the converted model), loaded once."""
+    from index.config import EmbeddingConfig
+    from index.embedding import build_embed_model
+
+    yield build_embed_model(EmbeddingConfig(model=str(e5_model_dir)))
