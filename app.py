@@ -101,6 +101,17 @@ def open_index(settings: Settings, embedder: Embedder, ensure: bool = True) -> A
     return KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
 
 
+def build_services(settings: Settings, ensure_index: bool = True) -> Any:
+    """The one place that builds the assistant: embedder, index, prompts and the optional LLM."""
+    from assistant.llm import build_llm
+    from assistant.prompts import load_prompts
+    from assistant.service import Assistant
+
+    embedder = load_embedder(settings)
+    index = open_index(settings, embedder, ensure=ensure_index)
+    return Assistant(index, settings, load_prompts(), build_llm(settings.llm))
+
+
 # --------------------------------------------------------------------------------------------
 # CLI
 # --------------------------------------------------------------------------------------------
@@ -139,6 +150,74 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.types import ChatTurn
+
+    assistant = build_services(settings)
+    history = [ChatTurn.model_validate(t) for t in json.loads(args.history)] if args.history else []
+    answer = assistant.ask(args.question, history, _filters(args))
+    if args.json:
+        print(answer.model_dump_json(indent=2, exclude={"passages", "hits"}))
+        return 0
+    if answer.safety_notice:
+        print(answer.safety_notice, end="\n\n")
+    print(answer.answer)
+    if answer.citations:
+        print("\nKilder:")
+        for c in answer.citations:
+            print(f"[{c.n}] {c.title} › {c.section} ({c.node_id})")
+    if answer.backend_error:
+        print(f"\n({answer.backend_error})")
+    print(f"({answer.latency_ms:.0f} ms, {answer.mode})")
+    return 0
+
+
+def cmd_services(settings: Settings, args: argparse.Namespace) -> int:
+    assistant = build_services(settings)
+    result = assistant.find_services(
+        args.situation or "", args.level or [], args.role or [], args.service or [], args.limit
+    )
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    if result.safety_notice:
+        print(result.safety_notice, end="\n\n")
+    for group in result.groups:
+        print(f"\n{group.service}")
+        for m in group.measures:
+            roles = ", ".join(m.roles) or "–"
+            partners = f" · Samarbeid: {m.partners}" if m.partners else ""
+            print(f"  - {m.measure} ({m.level or 'uten nivå'}; {roles}){partners} [{m.citation.node_id}]")
+    print(f"\n{result.total} tiltak ({result.latency_ms:.0f} ms)")
+    return 0
+
+
+def cmd_summarize(settings: Settings, args: argparse.Namespace) -> int:
+    assistant = build_services(settings)
+    summary = assistant.summarize(args.theme, args.workshop or [])
+    if args.json:
+        print(summary.model_dump_json(indent=2))
+    elif args.output:
+        Path(args.output).write_text(summary.markdown, encoding="utf-8")
+        print(f"Skrev {args.output}")
+    else:
+        print(summary.markdown)
+    return 0
+
+
+def cmd_batch(settings: Settings, args: argparse.Namespace) -> int:
+    from eval.batch import run_batch_file
+
+    input_path = Path(args.input)
+    if not input_path.is_file():
+        print(f"Feil: finner ikke inndatafilen {input_path}", file=sys.stderr)
+        return 2
+    assistant = build_services(settings)
+    answered, errors = run_batch_file(input_path, Path(args.output), assistant)
+    print(f"{answered} besvart, {errors} med feil → {args.output}", file=sys.stderr)
+    return 1 if errors else 0
+
+
 def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key in ("doc_id", "doc_kind", "service", "level"):
@@ -167,6 +246,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", action="append")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="Answer a question with cited sources.")
+    p.add_argument("question")
+    p.add_argument("--history", help='JSON list of earlier turns: [{"role": "user", "content": "..."}]')
+    p.add_argument("--document", dest="doc_id", action="append")
+    p.add_argument("--kind", dest="doc_kind", action="append")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("services", help="Service finder: measures that fit a situation (or a filtered listing).")
+    p.add_argument("situation", nargs="?", default="")
+    p.add_argument("--level", action="append", choices=["universell", "selektert", "indikert"])
+    p.add_argument("--role", action="append", choices=["forebygge", "fange opp", "følge opp"])
+    p.add_argument("--service", action="append")
+    p.add_argument("--limit", type=int, default=25)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_services)
+
+    p = sub.add_parser("summarize", help="What the 2018 workshops said on a theme, per workshop, cited.")
+    p.add_argument("theme")
+    p.add_argument("--workshop", action="append", help="Document id (file name); repeat for several.")
+    p.add_argument("--output", help="Write the Markdown summary to this file.")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("batch", help="Answer a JSONL file of questions (the evaluation contract).")
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.set_defaults(func=cmd_batch)
     return parser
 
 
@@ -180,7 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ingest.corpus import CorpusError
         from index.manifest import IndexNotBuiltError
 
-        if isinstance(exc, CorpusError | IndexNotBuiltError):
+        from assistant.errors import AssistantError
+
+        if isinstance(exc, CorpusError | IndexNotBuiltError | AssistantError):
             print(f"Feil: {exc}", file=sys.stderr)
             return 2
         raise

@@ -53,8 +53,87 @@ class Answer(BaseModel):
     refused: bool = False
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list, description="The passages given to the composer.")
+    hits: list[Passage] = Field(
+        default_factory=list, description="The top retrieved passages (at least 10), for evaluation tools."
+    )
+    refusal_reason: str = Field(default="", description="Why the refusal rule refused (for logs and evaluation).")
     safety_notice: str | None = Field(default=None, description="Fixed notice shown first on acute danger.")
     mode: Literal["extractive", "llm"] = "extractive"
     backend_error: str | None = Field(default=None, description="Why the LLM was not used, when it failed.")
     removed_citations: int = Field(default=0, description="Citations dropped because they named no given passage.")
     latency_ms: float = 0.0
+
+
+class ServiceMatch(BaseModel):
+    """One catalog measure offered for a situation, with its citation."""
+
+    service: str
+    level: str | None
+    measure: str
+    roles: list[str]
+    partners: str
+    appendix: str
+    municipality: str = "Drammen"
+    score: float = 0.0
+    citation: Citation
+
+
+class ServiceGroup(BaseModel):
+    service: str
+    measures: list[ServiceMatch]
+
+
+class ServiceFinderResult(BaseModel):
+    """The service finder's answer: matching measures grouped by service."""
+
+    situation: str = ""
+    filters: dict[str, list[str]] = Field(default_factory=dict)
+    groups: list[ServiceGroup] = Field(default_factory=list)
+    total: int = 0
+    safety_notice: str | None = None
+    latency_ms: float = 0.0
+
+
+class SummaryPoint(BaseModel):
+    """A workshop's own point, cited."""
+
+    text: str
+    n: int = Field(description="Citation number in the summary's citation list.")
+    document: str
+
+
+class WorkshopSection(BaseModel):
+    document: str
+    title: str
+    date: str
+    points: list[SummaryPoint]
+
+
+class CrossWorkshopTopic(BaseModel):
+    """A topic raised by several workshops (recurring) or only one (unique)."""
+
+    label: str
+    documents: list[str]
+    points: list[SummaryPoint]
+
+
+class WorkshopSummary(BaseModel):
+    theme: str
+    workshops: list[WorkshopSection]
+    recurring: list[CrossWorkshopTopic] = Field(default_factory=list)
+    unique: list[CrossWorkshopTopic] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    text: str = Field(default="", description="LLM-written summary when a backend is used, else empty.")
+    mode: Literal["extractive", "llm"] = "extractive"
+    backend_error: str | None = None
+    markdown: str = ""
+    latency_ms: float = 0.0
+
+
+class StreamEvent(BaseModel):
+    """One event of a streamed answer: meta first, then deltas, then done with the full Answer."""
+
+    type: Literal["meta", "delta", "done"]
+    text: str = ""
+    answer: Answer | None = None
+    safety_notice: str | None = None

@@ -8,7 +8,9 @@ vocabulary (`barnevernstjenesten` → `barnevern` + `tjenesten`), on both sides 
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -105,8 +107,15 @@ def build_vocabulary(texts: Iterable[str], min_len: int = MIN_PART) -> list[str]
 class LexicalIndex:
     """BM25 over a fixed list of node ids (the same ids as the dense store)."""
 
-    def __init__(self, node_ids: Sequence[str], retriever: bm25s.BM25, analyzer: NorwegianAnalyzer) -> None:
+    def __init__(
+        self,
+        node_ids: Sequence[str],
+        retriever: bm25s.BM25,
+        analyzer: NorwegianAnalyzer,
+        document_frequency: dict[str, int] | None = None,
+    ) -> None:
         self.node_ids = list(node_ids)
+        self.document_frequency = document_frequency or {}
         self._position = {nid: i for i, nid in enumerate(self.node_ids)}
         self._retriever = retriever
         self.analyzer = analyzer
@@ -122,7 +131,20 @@ class LexicalIndex:
         corpus_terms = [analyzer.terms(t) or ["\u2205"] for t in texts]
         retriever = bm25s.BM25(k1=k1, b=b, method="lucene")
         retriever.index(corpus_terms, show_progress=False)
-        return cls(node_ids, retriever, analyzer)
+        df: Counter[str] = Counter()
+        for terms in corpus_terms:
+            df.update(set(terms))
+        return cls(node_ids, retriever, analyzer, dict(df))
+
+    def idf(self, term: str) -> float:
+        """BM25 idf of a term; unseen terms get the highest idf (they are the most specific)."""
+        n = max(len(self.node_ids), 1)
+        df = self.document_frequency.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def knows(self, term: str) -> bool:
+        """Whether the term occurs anywhere in the indexed corpus."""
+        return term in self.document_frequency
 
     def search(self, query: str, k: int = 10, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (node id, BM25 score) for the query; `allowed` restricts to those node ids."""
@@ -153,6 +175,7 @@ class LexicalIndex:
             "node_ids": self.node_ids,
             "vocabulary": sorted(self.analyzer.vocabulary),
             "decompound": self.analyzer.decompound,
+            "document_frequency": self.document_frequency,
         }
         (directory / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -161,4 +184,4 @@ class LexicalIndex:
         meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
         retriever = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
         analyzer = NorwegianAnalyzer(meta["vocabulary"], decompound=meta["decompound"])
-        return cls(meta["node_ids"], retriever, analyzer)
+        return cls(meta["node_ids"], retriever, analyzer, meta.get("document_frequency", {}))

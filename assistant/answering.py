@@ -1,0 +1,170 @@
+"""`ask`: follow-up condensing → retrieval → refusal rule → answer (LLM or extractive) → citations.
+
+The LLM is optional: without one (or when it fails or times out) the extractive composer answers
+from the passages' own sentences, and the response says why the LLM was not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from assistant import llm as llm_backend
+from assistant.citations import validate_citations
+from assistant.extractive import compose, select_units
+from assistant.followup import rewrite_followup
+from assistant.refusal import RefusalDecision, decide_refusal
+from assistant.safety import detect_acute_danger
+from assistant.types import Answer, ChatTurn, Passage, StreamEvent
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+# How many of the top passages the refusal rule looks at: the evidence must be near the top.
+EVIDENCE_PASSAGES = 5
+# How many retrieved passages an answer reports as `hits` (the batch contract asks for 10).
+HITS_REPORTED = 10
+
+
+class _Analysis:
+    """The index's analyzer and idf, bound for the pure functions."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        lexical = assistant.index.lexical
+        self.analyze = lexical.analyzer.terms
+        self.idf = lexical.idf
+        self._knows = lexical.knows
+
+    def known(self, word: str) -> bool:
+        return any(self._knows(t) for t in self.analyze(word))
+
+
+def standalone_question(assistant: Assistant, question: str, history: Sequence[ChatTurn]) -> tuple[str, str | None]:
+    """The question made stand-alone: by the LLM when configured, else by the deterministic rewrite."""
+    analysis = _Analysis(assistant)
+    if not history:
+        return question, None
+    if assistant.llm is not None:
+        try:
+            condensed = llm_backend.condense_question(assistant.llm, assistant.prompts, list(history), question)
+            if condensed.strip():
+                return condensed.strip(), None
+        except llm_backend.BackendUnavailable as exc:
+            return rewrite_followup(question, history, analysis.analyze), str(exc)
+    return rewrite_followup(question, history, analysis.analyze), None
+
+
+def judge(assistant: Assistant, question: str, passages: Sequence[Passage]) -> RefusalDecision:
+    analysis = _Analysis(assistant)
+    return decide_refusal(
+        question,
+        passages[:EVIDENCE_PASSAGES],
+        analysis.analyze,
+        analysis.idf,
+        analysis.known,
+        assistant.settings.answer.min_term_coverage,
+    )
+
+
+def extractive_answer(assistant: Assistant, question: str, passages: Sequence[Passage]) -> str:
+    """Lead line + the passages' best sentences/rows, each with its citation number."""
+    analysis = _Analysis(assistant)
+    units = select_units(
+        question, passages, analysis.analyze, analysis.idf, max_units=assistant.settings.answer.max_sentences
+    )
+    return compose(assistant.prompts.lead("default", question=question), units)
+
+
+def answer_question(
+    assistant: Assistant, question: str, history: Sequence[ChatTurn], filters: dict[str, list[str]]
+) -> Answer:
+    prepared = _prepare(assistant, question, history, filters)
+    if prepared.answer is not None:
+        return prepared.answer
+    answer = prepared.base
+    if assistant.llm is not None:
+        try:
+            text = llm_backend.generate_answer(assistant.llm, assistant.prompts, answer.standalone_question, answer.passages)
+            return _finish(assistant, answer, text, "llm")
+        except llm_backend.BackendUnavailable as exc:
+            answer.backend_error = _backend_message(exc)
+    return _finish(assistant, answer, extractive_answer(assistant, answer.standalone_question, answer.passages), "extractive")
+
+
+def stream_answer(
+    assistant: Assistant, question: str, history: Sequence[ChatTurn], filters: dict[str, list[str]]
+) -> Iterator[StreamEvent]:
+    """meta (with the safety notice), then text deltas, then done with the validated Answer."""
+    prepared = _prepare(assistant, question, history, filters)
+    base = prepared.answer or prepared.base
+    yield StreamEvent(type="meta", safety_notice=base.safety_notice)
+    if prepared.answer is not None:
+        yield StreamEvent(type="delta", text=prepared.answer.answer)
+        yield StreamEvent(type="done", answer=prepared.answer)
+        return
+    if assistant.llm is not None:
+        pieces: list[str] = []
+        try:
+            for delta in llm_backend.stream_answer(
+                assistant.llm, assistant.prompts, base.standalone_question, base.passages
+            ):
+                pieces.append(delta)
+                yield StreamEvent(type="delta", text=delta)
+            yield StreamEvent(type="done", answer=_finish(assistant, base, "".join(pieces), "llm"))
+            return
+        except llm_backend.BackendUnavailable as exc:
+            base.backend_error = _backend_message(exc)
+    text = extractive_answer(assistant, base.standalone_question, base.passages)
+    for line in text.splitlines(keepends=True):
+        yield StreamEvent(type="delta", text=line)
+    yield StreamEvent(type="done", answer=_finish(assistant, base, text, "extractive"))
+
+
+class _Prepared:
+    def __init__(self, base: Answer, answer: Answer | None) -> None:
+        self.base = base
+        self.answer = answer  # set when the question is already answered (a refusal)
+
+
+def _prepare(
+    assistant: Assistant, question: str, history: Sequence[ChatTurn], filters: dict[str, list[str]]
+) -> _Prepared:
+    notice = assistant.prompts.safety_notice if detect_acute_danger(question) else None
+    standalone, condense_error = standalone_question(assistant, question, history)
+    top_k = assistant.settings.retrieval.top_k
+    result = assistant.retriever.search(standalone, top_k=max(top_k, HITS_REPORTED), filters=filters)
+    base = Answer(
+        question=question,
+        standalone_question=standalone,
+        answer="",
+        passages=result.passages[:top_k],
+        hits=result.passages[:HITS_REPORTED],
+        safety_notice=notice,
+        backend_error=condense_error,
+    )
+    decision = judge(assistant, standalone, base.passages)
+    if decision.refuse:
+        refused = base.model_copy(
+            update={"answer": assistant.prompts.refusal, "refused": True, "refusal_reason": decision.reason}
+        )
+        return _Prepared(base, refused)
+    return _Prepared(base, None)
+
+
+def _finish(assistant: Assistant, answer: Answer, text: str, mode: str) -> Answer:
+    if mode == "llm" and assistant.prompts.is_no_source(text):
+        return answer.model_copy(update={"answer": assistant.prompts.refusal, "refused": True, "mode": "llm"})
+    clean, citations, removed = validate_citations(text, answer.passages)
+    if mode == "llm" and not citations:
+        # An uncited LLM answer is not grounded: fall back to the extractive one.
+        fallback = extractive_answer(assistant, answer.standalone_question, answer.passages)
+        clean, citations, removed = validate_citations(fallback, answer.passages)
+        answer = answer.model_copy(update={"backend_error": "Språkmodellens svar manglet kildehenvisninger."})
+        mode = "extractive"
+    return answer.model_copy(
+        update={"answer": clean, "citations": citations, "removed_citations": removed, "mode": mode}
+    )
+
+
+def _backend_message(exc: Exception) -> str:
+    return f"Språkmodellen svarte ikke ({exc}). Svaret er satt sammen direkte fra kildene."

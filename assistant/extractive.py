@@ -1,0 +1,111 @@
+"""The extractive composer: answers from the passages' own sentences and table rows, each cited.
+
+Pure functions. It can never state what the passages do not say: every line of the answer is a
+sentence (or table row) copied from a given passage, with that passage's number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.types import Passage
+
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9«\"(–-])")
+_BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
+MIN_UNIT_CHARS = 25
+MAX_UNIT_CHARS = 600
+
+Analyze = Callable[[str], list[str]]
+Idf = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence, bullet or table row of a passage."""
+
+    passage: int  # 1-based number of the passage in the list given to the composer
+    order: int  # position within the passage
+    text: str
+    score: float = 0.0
+
+
+def split_units(passage: Passage) -> list[str]:
+    """Sentences and bullets of a prose passage; a table row or small table stays one unit."""
+    if passage.kind in ("table_row", "table"):
+        return [passage.text.strip()]
+    units: list[tuple[str, bool]] = []  # (text, is a bullet)
+    for line in passage.text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if _BULLET.match(line):
+            units.append((_BULLET.sub("", line), True))
+            continue
+        units.extend((s.strip(), False) for s in _SENTENCE_END.split(line) if s.strip())
+    merged: list[str] = []
+    previous_bullet = True
+    for unit, bullet in units:
+        # A sentence too short to stand alone joins the previous sentence (e.g. "Se tabell 3.").
+        if merged and not bullet and not previous_bullet and len(unit) < MIN_UNIT_CHARS and not merged[-1].endswith(":"):
+            merged[-1] = f"{merged[-1]} {unit}"
+        else:
+            merged.append(unit)
+        previous_bullet = bullet
+    return [u if len(u) <= MAX_UNIT_CHARS else u[: MAX_UNIT_CHARS - 1].rstrip() + "…" for u in merged]
+
+
+def score_unit(unit_terms: Sequence[str], query_terms: Sequence[str], idf: Idf) -> float:
+    """Share of the query's idf mass that the unit covers (0..1)."""
+    wanted = set(query_terms)
+    if not wanted:
+        return 0.0
+    total = sum(idf(t) for t in wanted)
+    have = set(unit_terms)
+    return sum(idf(t) for t in wanted if t in have) / total if total else 0.0
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def select_units(
+    question: str,
+    passages: Sequence[Passage],
+    analyze: Analyze,
+    idf: Idf,
+    max_units: int = 6,
+    min_score: float = 0.2,
+    rank_decay: float = 0.04,
+) -> list[Unit]:
+    """The best-scoring units, de-duplicated, in reading order (passage rank, then position)."""
+    query_terms = analyze(question)
+    candidates: list[tuple[Unit, set[str]]] = []
+    for number, passage in enumerate(passages, start=1):
+        for order, text in enumerate(split_units(passage)):
+            terms = analyze(text)
+            score = score_unit(terms, query_terms, idf) - rank_decay * (number - 1)
+            if passage.kind == "table" and any(ch.isdigit() for ch in question):
+                score += 0.1  # a question with a year or number is usually answered by the table
+            candidates.append((Unit(number, order, text, score), set(terms)))
+    candidates.sort(key=lambda c: -c[0].score)
+    chosen: list[tuple[Unit, set[str]]] = []
+    for unit, terms in candidates:
+        if unit.score < min_score or len(chosen) >= max_units:
+            break
+        if any(_jaccard(terms, other) > 0.7 for _, other in chosen):
+            continue  # the same point said twice (e.g. in two workshop reports' summaries)
+        chosen.append((unit, terms))
+    if not chosen and candidates:
+        chosen = [candidates[0]]  # the refusal rule has already judged the passages relevant
+    return sorted((u for u, _ in chosen), key=lambda u: (u.passage, u.order))
+
+
+def compose(lead: str, units: Sequence[Unit]) -> str:
+    """A one-line lead, then each unit as a bullet with its citation."""
+    lines = [lead]
+    for unit in units:
+        text = unit.text.rstrip()
+        lines.append(f"- {text} [{unit.passage}]")
+    return "\n".join(lines)

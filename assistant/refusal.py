@@ -1,0 +1,118 @@
+"""The refusal rule: decide from retrieval evidence whether the passages can answer a question.
+
+Used by both answer modes, so the extractive composer refuses too. Three checks, each from
+evidence rather than from a model's opinion:
+1. a question asking for a kind of detail (phone number, price, opening hours, address, e-mail)
+   is refused when no given passage contains that kind of detail;
+2. a year or a proper name in the question that appears in none of the passages means the passages
+   are about something else (another year, another municipality);
+3. the passages must cover enough of the question's content terms (idf-weighted).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.types import Passage
+
+DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # kind: (the question asks for it, a passage contains it)
+    "telefonnummer": (
+        re.compile(r"\b(telefon\w*|tlf|ringe|ring|nummer\w*|mobil\w*)\b", re.I),
+        re.compile(r"(?<!\d)(?:\+47\s?)?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}(?!\d)|\b\d{3}\s\d{2}\s\d{3}\b"),
+    ),
+    "pris": (
+        re.compile(r"\b(pris\w*|koste[rt]?|kostnad\w*|egenandel\w*|betale?r?|gebyr\w*|avgift\w*|gratis)\b", re.I),
+        re.compile(r"\b(kr\.?\s?\d|\d[\d\s]*\s?(kroner|kr)\b|gratis|egenandel|foreldrebetaling|betaling)", re.I),
+    ),
+    "åpningstider": (
+        re.compile(r"\b(åpningstid\w*|åpent|åpen|åpner|stenger|stengt|når kan jeg komme)\b", re.I),
+        re.compile(r"\b(kl\.?\s?\d|\d{1,2}[:.]\d{2}\s?[-–]\s?\d{1,2}[:.]\d{2}|åpningstid\w*)", re.I),
+    ),
+    "adresse": (
+        re.compile(r"\b(adresse\w*|hvor ligger|besøksadresse|postadresse)\b", re.I),
+        re.compile(r"\b\w+(veien|vei|gata|gate|plass|torget)\s\d+\b|\badresse\b", re.I),
+    ),
+    "e-post": (
+        re.compile(r"\b(e-?post\w*|mailadresse|email)\b", re.I),
+        re.compile(r"[\w.-]+@[\w-]+\.\w+"),
+    ),
+}
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
+_CAPITALISED = re.compile(r"^[A-ZÆØÅ][a-zæøå]{2,}$")
+_TOKEN = re.compile(r"[\wÆØÅæøå-]+|[.!?]")
+
+Analyze = Callable[[str], list[str]]
+Idf = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class RefusalDecision:
+    refuse: bool
+    reason: str
+    coverage: float
+
+
+def requested_details(question: str) -> list[str]:
+    """Kinds of detail the question asks for (phone number, price, …)."""
+    return [kind for kind, (asks, _) in DETAIL_REQUESTS.items() if asks.search(question)]
+
+
+def proper_names(question: str) -> list[str]:
+    """Capitalised words that do not start a sentence (names of places, services, people)."""
+    names: list[str] = []
+    sentence_start = True
+    for token in _TOKEN.findall(question):
+        if token in ".!?":
+            sentence_start = True
+            continue
+        if not sentence_start and _CAPITALISED.match(token):
+            names.append(token)
+        sentence_start = False
+    return names
+
+
+def missing_specifics(question: str, passages: Sequence[Passage], known: Callable[[str], bool]) -> list[str]:
+    """Years found in no passage, and proper names the corpus never uses (another municipality…)."""
+    text = " ".join(p.text + " " + p.section for p in passages).casefold()
+    missing = [y for y in _YEAR.findall(question) if y not in text]
+    missing.extend(name for name in proper_names(question) if not known(name))
+    return missing
+
+
+def term_coverage(question: str, passages: Sequence[Passage], analyze: Analyze, idf: Idf) -> float:
+    """idf-weighted share of the question's terms that occur in the passages."""
+    terms = set(analyze(question))
+    if not terms:
+        return 0.0
+    have: set[str] = set()
+    for p in passages:
+        have.update(analyze(p.section + " " + p.text))
+    total = sum(idf(t) for t in terms)
+    return sum(idf(t) for t in terms if t in have) / total if total else 0.0
+
+
+def decide_refusal(
+    question: str,
+    passages: Sequence[Passage],
+    analyze: Analyze,
+    idf: Idf,
+    known: Callable[[str], bool],
+    min_coverage: float,
+) -> RefusalDecision:
+    """Refuse when the passages cannot answer; the reason is for logs and evaluation, not users."""
+    if not passages:
+        return RefusalDecision(True, "ingen treff", 0.0)
+    coverage = term_coverage(question, passages, analyze, idf)
+    for kind in requested_details(question):
+        _, present = DETAIL_REQUESTS[kind]
+        if not any(present.search(p.text) for p in passages):
+            return RefusalDecision(True, f"spør etter {kind}, som kildene ikke oppgir", coverage)
+    missing = missing_specifics(question, passages, known)
+    if missing:
+        return RefusalDecision(True, f"kildene nevner ikke {', '.join(missing)}", coverage)
+    if coverage < min_coverage:
+        return RefusalDecision(True, f"for lav dekning av spørsmålets ord ({coverage:.2f})", coverage)
+    return RefusalDecision(False, "", coverage)

@@ -1,0 +1,182 @@
+"""The assistant facade: the one object the API, the UI, the CLI and the evaluation call.
+
+It holds the opened index, the settings, the prompts and the optional LLM; it has no HTTP or UI
+knowledge. Built once by the composition root (app.build_services).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from assistant.errors import InvalidQuestion, UnknownFilterValue
+from assistant.retrieval import HybridRetriever, SearchResult, to_passage
+from assistant.settings import Settings
+from assistant.types import (
+    Answer,
+    ChatTurn,
+    Passage,
+    ServiceFinderResult,
+    StreamEvent,
+    WorkshopSummary,
+)
+from ingest.models import DocumentKind, DocumentMeta, PreventionLevel, Role
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FILTER_FIELDS = ("doc_id", "doc_kind", "service", "level")
+
+
+class Assistant:
+    """Answers, searches, finds services and summarises workshops over one index."""
+
+    def __init__(self, index: Any, settings: Settings, prompts: Any, llm: Any | None = None) -> None:
+        self.index = index
+        self.settings = settings
+        self.prompts = prompts
+        self.llm = llm
+        self.retriever = HybridRetriever(index, settings.retrieval)
+
+    # -- validation ------------------------------------------------------------------------
+    def check_question(self, question: str, field: str = "question") -> str:
+        """Strip and validate a user question; InvalidQuestion says what to fix."""
+        if not isinstance(question, str):
+            raise InvalidQuestion(f"'{field}' må være tekst.")
+        text = question.strip()
+        if not text:
+            raise InvalidQuestion(f"'{field}' er tom. Skriv et spørsmål.")
+        limit = self.settings.api.max_question_chars
+        if len(text) > limit:
+            raise InvalidQuestion(f"'{field}' er for langt ({len(text)} tegn). Maks {limit} tegn.")
+        if _CONTROL.search(text):
+            raise InvalidQuestion(f"'{field}' inneholder kontrolltegn. Fjern dem og prøv igjen.")
+        return text
+
+    def check_history(self, history: Sequence[ChatTurn]) -> list[ChatTurn]:
+        limit = self.settings.api.max_history_turns
+        turns = list(history)[-limit:] if limit else []
+        for turn in turns:
+            if _CONTROL.search(turn.content):
+                raise InvalidQuestion("Historikken inneholder kontrolltegn.")
+        return turns
+
+    def check_filters(self, filters: dict[str, Sequence[str]] | None) -> dict[str, list[str]]:
+        """Only known keys and values; UnknownFilterValue names the bad one and the valid ones."""
+        clean: dict[str, list[str]] = {}
+        for key, values in (filters or {}).items():
+            if key not in FILTER_FIELDS:
+                raise UnknownFilterValue(f"Ukjent filter '{key}'. Gyldige filtre: {', '.join(FILTER_FIELDS)}.")
+            allowed = self.filter_values()[key]
+            vals = [v for v in values if v]
+            for value in vals:
+                if value not in allowed:
+                    raise UnknownFilterValue(
+                        f"Ukjent verdi '{value}' for filteret '{key}'. Gyldige verdier: {', '.join(sorted(allowed))}."
+                    )
+            if vals:
+                clean[key] = vals
+        return clean
+
+    def filter_values(self) -> dict[str, set[str]]:
+        return {
+            "doc_id": set(self.index.documents),
+            "doc_kind": {k.value for k in DocumentKind},
+            "service": {m.service for m in self.index.catalog},
+            "level": {lvl.value for lvl in PreventionLevel},
+        }
+
+    # -- lookups ---------------------------------------------------------------------------
+    def documents(self) -> list[DocumentMeta]:
+        return list(self.index.documents.values())
+
+    def workshops(self) -> list[DocumentMeta]:
+        return [d for d in self.documents() if d.kind == DocumentKind.WORKSHOP_REPORT]
+
+    def services(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in self.index.catalog:
+            if m.appendix == "Vedlegg 2":
+                seen.setdefault(m.service, None)
+        return list(seen)
+
+    def roles(self) -> list[str]:
+        return [r.value for r in Role]
+
+    def passage(self, node_id: str) -> Passage | None:
+        node = self.index.node(node_id)
+        if node is None:
+            return None
+        return to_passage(node, self.index.title(node.doc_id), 0.0)
+
+    # -- the four jobs ---------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        top_k: int | None = None,
+        filters: dict[str, Sequence[str]] | None = None,
+        mode: str = "hybrid",
+    ) -> SearchResult:
+        query = self.check_question(query, "query")
+        return self.retriever.search(query, top_k=top_k, filters=self.check_filters(filters), mode=mode)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[ChatTurn] = (),
+        filters: dict[str, Sequence[str]] | None = None,
+    ) -> Answer:
+        from assistant.answering import answer_question
+
+        started = time.perf_counter()
+        answer = answer_question(
+            self, self.check_question(question), self.check_history(history), self.check_filters(filters)
+        )
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[ChatTurn] = (),
+        filters: dict[str, Sequence[str]] | None = None,
+    ) -> Iterator[StreamEvent]:
+        from assistant.answering import stream_answer
+
+        yield from stream_answer(
+            self, self.check_question(question), self.check_history(history), self.check_filters(filters)
+        )
+
+    def find_services(
+        self,
+        situation: str = "",
+        levels: Sequence[str] = (),
+        roles: Sequence[str] = (),
+        services: Sequence[str] = (),
+        limit: int = 25,
+    ) -> ServiceFinderResult:
+        from assistant.services import find_services
+
+        situation = self.check_question(situation, "situation") if situation.strip() else ""
+        self._check_values("level", levels, {lvl.value for lvl in PreventionLevel})
+        self._check_values("role", roles, set(self.roles()))
+        self._check_values("service", services, {m.service for m in self.index.catalog})
+        return find_services(self, situation, list(levels), list(roles), list(services), limit)
+
+    def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary:
+        from assistant.summaries import summarize_workshops
+
+        theme = self.check_question(theme, "theme")
+        valid = {d.doc_id for d in self.workshops()} | {
+            d.doc_id for d in self.documents() if d.kind == DocumentKind.STRATEGY
+        }
+        self._check_values("workshop", workshops, valid)
+        return summarize_workshops(self, theme, list(workshops))
+
+    @staticmethod
+    def _check_values(field: str, values: Sequence[str], allowed: set[str]) -> None:
+        for value in values:
+            if value not in allowed:
+                raise UnknownFilterValue(
+                    f"Ukjent verdi '{value}' for '{field}'. Gyldige verdier: {', '.join(sorted(allowed))}."
+                )

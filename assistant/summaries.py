@@ -1,0 +1,219 @@
+"""Planners' workshop summaries: for a theme, the points each 2018 workshop made, every point cited.
+
+Extractive by default: the workshops' own bullet points are selected by the theme's terms (in the
+point itself or in the question it answers), near-duplicates merged, grouped per workshop, then
+compared across workshops (what recurs, what only one raised). With an LLM backend the selected
+points are also written up as prose, cited against the same numbered list.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant import llm as llm_backend
+from assistant.citations import validate_citations
+from assistant.extractive import split_units
+from assistant.retrieval import to_passage
+from assistant.types import (
+    Citation,
+    CrossWorkshopTopic,
+    Passage,
+    SummaryPoint,
+    WorkshopSection,
+    WorkshopSummary,
+)
+from ingest.models import DocumentKind, DocumentMeta, Node, NodeKind
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+# Words that belong to common planning themes, so that "tidlig innsats" also finds "forebygging".
+THEME_TERMS: dict[str, tuple[str, ...]] = {
+    "frivillighet": ("frivillig", "frivillige", "frivilligheten", "ideelle", "organisasjoner", "lag", "foreninger"),
+    "tidlig innsats": ("tidlig", "forebygging", "forebyggende", "lavterskel", "fange opp", "rask hjelp"),
+    "kompetanse": ("kompetanse", "kompetanseheving", "fagfolk", "fagmiljø", "utdanning", "kunnskap"),
+    "organisering": ("organisering", "organisere", "organiseres", "beliggenhet", "struktur", "sentralt", "desentralt"),
+    "samarbeid": ("samarbeid", "samarbeide", "tverrfaglig", "tverrfaglighet", "samhandling", "samordning"),
+    "barnehage og skole": ("barnehage", "barnehager", "skole", "skolene", "skoler"),
+    "foreldre": ("foreldre", "foreldrekompetanse", "foreldreveiledning", "familier", "familieveiledning"),
+    "fattigdom": ("fattigdom", "lavinntekt", "levekår", "utenforskap"),
+    "rus og psykisk helse": ("rus", "rusbekjempelse", "psykisk", "psykiske", "psykiatri"),
+}
+MAX_POINTS_PER_WORKSHOP = 12
+DUPLICATE_JACCARD = 0.6
+RECURRING_JACCARD = 0.3
+
+Analyze = Callable[[str], list[str]]
+
+
+@dataclass
+class _Point:
+    text: str
+    node: Node
+    terms: set[str]
+    score: float
+
+
+def theme_terms(theme: str, analyze: Analyze) -> set[str]:
+    """The theme's own terms plus those of a known theme it names."""
+    words = [theme]
+    folded = theme.casefold()
+    for name, related in THEME_TERMS.items():
+        if name in folded or folded in name:
+            words.extend(related)
+    return {t for w in words for t in analyze(w)}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> list[_Point]:
+    """A workshop's points about the theme: the term in the point, or in the question it answers."""
+    points: list[_Point] = []
+    for node in nodes:
+        heading_terms = set(analyze(" ".join(node.section_path[-1:])))
+        heading_hit = bool(wanted & heading_terms)
+        for text in split_units(to_passage(node, "", 0.0)):
+            terms = set(analyze(text))
+            own = len(wanted & terms)
+            if not own and not heading_hit:
+                continue
+            score = own + (0.5 if heading_hit else 0.0)
+            duplicate = next((p for p in points if _jaccard(p.terms, terms) > DUPLICATE_JACCARD), None)
+            if duplicate:
+                if len(text) > len(duplicate.text):
+                    duplicate.text, duplicate.terms = text, terms
+                duplicate.score = max(duplicate.score, score)
+                continue
+            points.append(_Point(text, node, terms, score))
+    points.sort(key=lambda p: (-p.score, p.node.position))
+    return sorted(points[:MAX_POINTS_PER_WORKSHOP], key=lambda p: p.node.position)
+
+
+def cross_workshop(points: dict[str, list[SummaryPoint]], terms: dict[int, set[str]]) -> tuple[
+    list[CrossWorkshopTopic], list[CrossWorkshopTopic]
+]:
+    """Cluster similar points across workshops: clusters over ≥ 2 workshops recur, the rest are unique."""
+    flat = [(doc, p) for doc, ps in points.items() for p in ps]
+    parent = list(range(len(flat)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(flat)):
+        for j in range(i + 1, len(flat)):
+            if flat[i][0] != flat[j][0] and _jaccard(terms[id(flat[i][1])], terms[id(flat[j][1])]) >= RECURRING_JACCARD:
+                parent[find(i)] = find(j)
+    clusters: dict[int, list[tuple[str, SummaryPoint]]] = {}
+    for i, item in enumerate(flat):
+        clusters.setdefault(find(i), []).append(item)
+    recurring: list[CrossWorkshopTopic] = []
+    unique: list[CrossWorkshopTopic] = []
+    for members in clusters.values():
+        docs = sorted({doc for doc, _ in members})
+        label = min((p.text for _, p in members), key=len)
+        topic = CrossWorkshopTopic(label=label, documents=docs, points=[p for _, p in members])
+        (recurring if len(docs) > 1 else unique).append(topic)
+    recurring.sort(key=lambda t: (-len(t.documents), t.label))
+    return recurring, unique
+
+
+def to_markdown(summary: WorkshopSummary) -> str:
+    lines = [f"# Oppsummering av verkstedene: {summary.theme}", ""]
+    if summary.text:
+        lines += [summary.text, ""]
+    for section in summary.workshops:
+        lines.append(f"## {section.title} ({section.date})" if section.date else f"## {section.title}")
+        if not section.points:
+            lines.append("_Verkstedet sa ikke noe om dette temaet._")
+        lines += [f"- {p.text} [{p.n}]" for p in section.points]
+        lines.append("")
+    if summary.recurring:
+        lines += ["## Går igjen i flere verksteder", ""]
+        for topic in summary.recurring:
+            refs = "".join(f"[{n}]" for n in sorted({p.n for p in topic.points}))
+            lines.append(f"- {topic.label} ({len(topic.documents)} verksteder) {refs}")
+        lines.append("")
+    if summary.unique:
+        lines += ["## Tatt opp av bare ett verksted", ""]
+        titles = {s.document: s.title for s in summary.workshops}
+        for topic in summary.unique:
+            refs = "".join(f"[{n}]" for n in sorted({p.n for p in topic.points}))
+            lines.append(f"- {topic.label} – {titles.get(topic.documents[0], topic.documents[0])} {refs}")
+        lines.append("")
+    lines += ["## Kilder", ""]
+    lines += [f"[{c.n}] {c.title} › {c.section} (node {c.node_id})" for c in summary.citations]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def summarize_workshops(assistant: Assistant, theme: str, workshops: list[str]) -> WorkshopSummary:
+    started = time.perf_counter()
+    analyze: Analyze = assistant.index.lexical.analyzer.terms
+    wanted = theme_terms(theme, analyze)
+    documents: list[DocumentMeta] = [
+        d
+        for d in assistant.index.documents.values()
+        if (d.doc_id in workshops) or (not workshops and d.kind == DocumentKind.WORKSHOP_REPORT)
+    ]
+    documents.sort(key=lambda d: d.date or "9999")
+    citations: dict[str, Citation] = {}
+    sections: list[WorkshopSection] = []
+    terms: dict[int, set[str]] = {}
+    by_doc: dict[str, list[SummaryPoint]] = {}
+    for meta in documents:
+        nodes = sorted(
+            (n for n in assistant.index.nodes.values() if n.doc_id == meta.doc_id and n.kind == NodeKind.PROSE),
+            key=lambda n: n.position,
+        )
+        points = []
+        for point in select_points(nodes, wanted, analyze):
+            citation = citations.get(point.node.node_id)
+            if citation is None:
+                citation = Citation(
+                    n=len(citations) + 1,
+                    node_id=point.node.node_id,
+                    document=meta.doc_id,
+                    title=meta.title,
+                    section=point.node.section,
+                    text=point.node.text,
+                )
+                citations[point.node.node_id] = citation
+            summary_point = SummaryPoint(text=point.text, n=citation.n, document=meta.doc_id)
+            terms[id(summary_point)] = point.terms
+            points.append(summary_point)
+        by_doc[meta.doc_id] = points
+        sections.append(WorkshopSection(document=meta.doc_id, title=meta.title, date=meta.date, points=points))
+    recurring, unique = cross_workshop(by_doc, terms)
+    summary = WorkshopSummary(
+        theme=theme, workshops=sections, recurring=recurring, unique=unique, citations=list(citations.values())
+    )
+    if assistant.llm is not None and citations:
+        summary = _llm_write_up(assistant, summary)
+    summary.markdown = to_markdown(summary)
+    summary.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+    return summary
+
+
+def _llm_write_up(assistant: Assistant, summary: WorkshopSummary) -> WorkshopSummary:
+    """Prose from the LLM over the numbered points; citations validated against the same list."""
+    lines: list[str] = []
+    for section in summary.workshops:
+        lines.append(f"{section.title} ({section.date}):")
+        lines += [f"  - {p.text} [{p.n}]" for p in section.points]
+    passages = [
+        Passage(node_id=c.node_id, document=c.document, title=c.title, section=c.section, text=c.text)
+        for c in summary.citations
+    ]
+    try:
+        text = llm_backend.summarize_points(assistant.llm, assistant.prompts, summary.theme, "\n".join(lines))
+    except llm_backend.BackendUnavailable as exc:
+        return summary.model_copy(update={"backend_error": f"Språkmodellen svarte ikke ({exc})."})
+    clean, _, _ = validate_citations(text, passages)
+    return summary.model_copy(update={"text": clean, "mode": "llm"})

@@ -1,0 +1,103 @@
+"""The evaluation runner: answer the dataset with Veiviser and the baselines, score, and report.
+
+Writes under `results/<timestamp>/`: `result.json` (settings, index manifest, metrics per system,
+per-item scores), `report.md` and `report.html` (with plots). `results/latest.json` points to the
+newest run so the UI and `eval compare` can find the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.service import Assistant
+from eval.baselines import build_systems
+from eval.batch import answer_to_record
+from eval.dataset import EvalItem, load_dataset
+from eval.metrics import aggregate, score_item
+
+DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "veiviser.jsonl"
+DEFAULT_SYSTEMS = ("veiviser", "bm25", "dense", "naive")
+
+
+def run_system(system: Any, items: Sequence[EvalItem], progress: bool = True) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Answer every item with one system; returns (batch outputs, item scores)."""
+    from tqdm import tqdm
+
+    outputs: list[dict[str, Any]] = []
+    scores: list[Any] = []
+    for item in tqdm(items, desc=f"Evaluerer {system.name}", unit="spm", disable=not progress):
+        history = list(item.history)
+        started = time.perf_counter()
+        answer = system.ask(item.question, history)
+        record = {"id": item.id, "question": item.question, "history": [t.model_dump() for t in history]}
+        record.update(answer_to_record(answer))
+        record["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        outputs.append(record)
+        scores.append(score_item(item, record))
+    return outputs, scores
+
+
+def run_eval(
+    assistant: Assistant,
+    dataset: Path = DEFAULT_DATASET,
+    split: str | None = None,
+    systems: Sequence[str] = DEFAULT_SYSTEMS,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Run the chosen systems over the dataset (optionally one split) and return the result."""
+    items = load_dataset(dataset, split=split)
+    if not items:
+        raise ValueError(f"No items in {dataset} for split {split!r}")
+    corpus_dir = assistant.settings.index.corpus_dir
+    result: dict[str, Any] = {
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "dataset": str(dataset),
+        "split": split or "all",
+        "items": len(items),
+        "settings": json.loads(
+            assistant.settings.model_dump_json(exclude={"llm": {"api_key"}, "api": {"admin_api_key"}})
+        ),
+        "index": assistant.index.manifest.model_dump(exclude={"documents"}),
+        "systems": {},
+    }
+    for system in build_systems(assistant, systems, corpus_dir):
+        outputs, scores = run_system(system, items, progress)
+        result["systems"][system.name] = {
+            "metrics": aggregate(scores),
+            "items": [
+                {**_score_dict(s), "output": {k: o[k] for k in ("answer", "refused", "citations", "latency_ms")}}
+                for s, o in zip(scores, outputs, strict=True)
+            ],
+        }
+    return result
+
+
+def _score_dict(score: Any) -> dict[str, Any]:
+    if hasattr(score, "model_dump"):
+        return dict(score.model_dump())
+    if hasattr(score, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(score)
+    return dict(score)
+
+
+def write_result(result: dict[str, Any], results_dir: Path) -> Path:
+    """Write result.json + report.md + report.html into a new timestamped folder."""
+    from eval.report import write_reports
+
+    stamp = result["created"].replace(":", "").replace("-", "")
+    folder = results_dir / f"{stamp}-{result['split']}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "result.json"
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_reports(result, folder)
+    latest = results_dir / "latest.json"
+    previous = json.loads(latest.read_text(encoding="utf-8")).get("path") if latest.is_file() else None
+    latest.write_text(json.dumps({"path": str(path), "previous": previous}), encoding="utf-8")
+    return path

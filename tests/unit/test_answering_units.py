@@ -1,0 +1,104 @@
+"""Pure parts of answering: the extractive composer, the refusal rule, the follow-up rewrite."""
+
+from __future__ import annotations
+
+from assistant.extractive import compose, select_units, split_units
+from assistant.followup import is_followup, rewrite_followup, subject_of
+from assistant.refusal import decide_refusal, missing_specifics, proper_names, requested_details, term_coverage
+from assistant.types import ChatTurn, Passage
+from index.lexical import NorwegianAnalyzer
+
+ANALYZE = NorwegianAnalyzer().terms
+
+
+def idf(term: str) -> float:
+    return 1.0
+
+
+def known(word: str) -> bool:
+    return word.casefold() in {"drammen", "ungdomstorget", "uteteam"}
+
+
+def passage(text: str, kind: str = "prose", section: str = "") -> Passage:
+    return Passage(node_id=f"n{abs(hash(text)) % 10_000}", document="d.txt", text=text, kind=kind, section=section)
+
+
+UNGDOMSTORG = passage(
+    "Ungdomstorget er en tverrfaglig arena for unge mellom 13-25 år. Her kan ungdom få hjelp med skole, "
+    "arbeid og bolig. Tilbudet er gratis.\n- Drop-in for ungdom\n- Veiledning om utdanning"
+)
+SKOLE = passage("Skolen har ansvar for et trygt og godt skolemiljø for alle elever.")
+TABLE = passage("Tjeneste: Uteteam · Nivå: Selekterte tiltak · Tiltak: Oppsøkende arbeid · Rolle: fange opp", "table_row")
+
+
+def test_split_units_sentences_bullets_and_table_rows() -> None:
+    units = split_units(UNGDOMSTORG)
+    assert units[0].startswith("Ungdomstorget er en tverrfaglig arena")
+    assert "Drop-in for ungdom" in units
+    assert split_units(TABLE) == [TABLE.text]
+
+
+def test_select_units_picks_answering_sentences_with_their_passage_number() -> None:
+    units = select_units("Hvilken aldersgruppe er Ungdomstorget for?", [SKOLE, UNGDOMSTORG], ANALYZE, idf)
+    assert units and all(u.passage == 2 for u in units)
+    assert "13-25" in units[0].text
+    text = compose("Dette sier dokumentene:", units)
+    assert text.splitlines()[0] == "Dette sier dokumentene:"
+    assert text.splitlines()[1].endswith("[2]")
+
+
+def test_select_units_removes_near_duplicates() -> None:
+    twin = passage("Ungdomstorget er en tverrfaglig arena for unge mellom 13-25 år.")
+    units = select_units("Ungdomstorget tverrfaglig arena unge", [UNGDOMSTORG, twin], ANALYZE, idf)
+    texts = [u.text for u in units]
+    assert sum("tverrfaglig arena" in t for t in texts) == 1
+
+
+def test_refusal_on_missing_phone_number_price_and_hours() -> None:
+    assert requested_details("Hva er telefonnummeret til Ungdomstorget?") == ["telefonnummer"]
+    assert "pris" in requested_details("Hva koster det?")
+    for question in (
+        "Hva er telefonnummeret til Ungdomstorget?",
+        "Hva er åpningstidene til Ungdomstorget?",
+        "Hva er adressen til Ungdomstorget?",
+    ):
+        decision = decide_refusal(question, [UNGDOMSTORG], ANALYZE, idf, known, 0.3)
+        assert decision.refuse, question
+
+
+def test_price_question_answered_when_the_passage_says_free() -> None:
+    decision = decide_refusal("Koster det noe å gå på Ungdomstorget?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3)
+    assert not decision.refuse
+
+
+def test_refusal_on_unknown_place_and_absent_year() -> None:
+    assert proper_names("Hva gjør Oslo kommune? Bergen, da?") == ["Oslo"]
+    assert missing_specifics("Hvordan var det i Oslo i 2031?", [UNGDOMSTORG], known) == ["2031", "Oslo"]
+    assert decide_refusal("Hva tilbyr Ungdomstorget i Oslo?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3).refuse
+    assert not decide_refusal("Hva tilbyr Ungdomstorget i Drammen?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3).refuse
+
+
+def test_refusal_on_low_term_coverage_and_no_passages() -> None:
+    assert term_coverage("parkering ved rådhuset", [UNGDOMSTORG], ANALYZE, idf) == 0.0
+    assert decide_refusal("Hvor kan jeg parkere ved rådhuset?", [UNGDOMSTORG], ANALYZE, idf, known, 0.5).refuse
+    assert decide_refusal("Hva er Ungdomstorget?", [], ANALYZE, idf, known, 0.5).refuse
+    assert not decide_refusal("Hva er Ungdomstorget?", [UNGDOMSTORG], ANALYZE, idf, known, 0.5).refuse
+
+
+HISTORY = [
+    ChatTurn(role="user", content="Hva er Ungdomstorget?"),
+    ChatTurn(role="assistant", content="Ungdomstorget er en tverrfaglig arena [1]."),
+]
+
+
+def test_followup_carries_the_subject() -> None:
+    assert subject_of(HISTORY) == "Ungdomstorget"
+    rewritten = rewrite_followup("Hvilken aldersgruppe er det for?", HISTORY, ANALYZE)
+    assert rewritten == "Hvilken aldersgruppe er det for? (Ungdomstorget)"
+
+
+def test_followup_leaves_standalone_questions_alone() -> None:
+    question = "Hvilke tiltak har helsestasjonstjenesten for gravide?"
+    assert not is_followup(question, HISTORY, ANALYZE)
+    assert rewrite_followup(question, HISTORY, ANALYZE) == question
+    assert rewrite_followup("Hva med den?", [], ANALYZE) == "Hva med den?"
