@@ -218,6 +218,34 @@ def cmd_batch(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from eval.report import compare, headline_table, load_result
+
+    if args.eval_command == "compare":
+        print(compare(load_result(Path(args.a)), load_result(Path(args.b)), args.system))
+        return 0
+    from eval.gate import check_gate
+    from eval.runner import DEFAULT_DATASET, run_eval, write_result
+
+    assistant = build_services(settings)
+    systems = args.systems.split(",") if args.systems else (["veiviser"] if args.gate else None)
+    result = run_eval(
+        assistant,
+        Path(args.dataset) if args.dataset else DEFAULT_DATASET,
+        split=None if args.split == "all" else args.split,
+        **({"systems": systems} if systems else {}),
+    )
+    path = write_result(result, Path(args.results) if args.results else ROOT / "results")
+    print(headline_table(result))
+    print(f"\nResultat: {path}  (rapport: {path.parent / 'report.html'})")
+    if args.gate:
+        failures = check_gate(result, Path(args.gate))
+        for failure in failures:
+            print(f"GATE FAILED: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
 def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key in ("doc_id", "doc_kind", "service", "level"):
@@ -275,6 +303,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("eval", help="Run the evaluation set (Veiviser and baselines) or compare two runs.")
+    p.add_argument("--dataset")
+    p.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    p.add_argument("--systems", help="Comma-separated: veiviser,bm25,dense,naive (default: all four).")
+    p.add_argument("--results", help="Results folder (default: results/).")
+    p.add_argument("--gate", help="Thresholds file (TOML); exit 1 when a metric falls below it.")
+    p.set_defaults(func=cmd_eval, eval_command="run")
+    eval_sub = p.add_subparsers(dest="eval_command")
+    c = eval_sub.add_parser("compare", help="Differences per metric and the items that flipped.")
+    c.add_argument("a")
+    c.add_argument("b")
+    c.add_argument("--system", default="veiviser")
     return parser
 
 

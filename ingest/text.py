@@ -1,0 +1,71 @@
+"""Line-level cleaning: footnote markers and lines, page footers, link/HTML residue, emphasis."""
+
+from __future__ import annotations
+
+import html
+import re
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPER_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+_SUPER_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+_LIST_TAG = re.compile(r"</?(?:ul|ol)>|<li>", re.I)
+_BLOCK_TAG = re.compile(r"</p>\s*<p>|<br\s*/?>|</li>", re.I)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_PAGE_FOOTER = re.compile(r"^\s*(?:\d{1,3}\s*\|\s*\S.{0,60}|\S.{0,60}\|\s*\d{1,3})\s*$")
+_FOOTNOTE_LINE = re.compile(rf"^\s*(?P<num>\d{{1,3}}|[{SUPERSCRIPT_DIGITS}]{{1,3}})\s+(?P<body>\S.*)$")
+_SPACES = re.compile(r"[ \u00a0]{2,}")
+
+
+def superscript_markers(text: str) -> set[int]:
+    """The footnote numbers a document uses as superscript markers."""
+    return {int(m.translate(_SUPER_TO_DIGIT)) for m in _SUPER_RUN.findall(text) if len(m) <= 3}
+
+
+def is_page_footer(line: str) -> bool:
+    """`8 | Kunnskapsgrunnlag` and `Kunnskapsgrunnlag | 8`."""
+    return bool(_PAGE_FOOTER.match(line)) and "](" not in line and "\t" not in line
+
+
+def is_footnote_line(line: str, markers: set[int]) -> bool:
+    """A line giving a footnote: its number is one of the document's markers (`6 [plan.pdf](#)`, `⁴¹ …`)."""
+    match = _FOOTNOTE_LINE.match(line)
+    if not match or "\t" in line:
+        return False
+    num = int(match.group("num").translate(_SUPER_TO_DIGIT))
+    body = match.group("body")
+    if num not in markers:
+        return False
+    # A numbered heading like "5. Utfordringsbilde" has a dot after the number; a footnote does not.
+    return not body.startswith(".")
+
+
+def strip_markers(text: str) -> str:
+    """Remove superscript footnote markers (`omsorgssvikt¹` → `omsorgssvikt`)."""
+    return _SUPER_RUN.sub("", text)
+
+
+def clean_html(text: str) -> str:
+    """HTML residue inside cells → plain text with `; ` between paragraphs and list items."""
+    if "<" not in text and "&" not in text:
+        return text
+    text = _BLOCK_TAG.sub("; ", text)
+    text = _LIST_TAG.sub("; ", text)
+    text = _ANY_TAG.sub("", text)
+    text = html.unescape(text)
+    text = re.sub(r"(?:\s*;\s*)+", "; ", text)
+    return text.strip(" ;")
+
+
+def clean_inline(text: str) -> str:
+    """Links → their text, emphasis → plain, markers and HTML removed, spaces tidied."""
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    text = text.replace("\\(", "(").replace("\\)", ")").replace("\\_", "_")
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    text = text.replace("**", "")
+    text = strip_markers(text)
+    text = clean_html(text)
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,97 @@
+"""Chroma server mode: a real `chroma run` on loopback, ingest into it over HTTP, search it."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from index.builder import ingest
+from index.config import ChromaConfig, EmbeddingConfig, IndexConfig
+from index.embedding import FakeEmbedding
+from index.reader import KnowledgeIndex
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def chroma_executable() -> str:
+    candidate = Path(sys.executable).parent / "chroma"
+    found = str(candidate) if candidate.exists() else shutil.which("chroma")
+    if not found:
+        pytest.skip("the chroma CLI is not installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen(
+        [chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                pytest.fail(f"chroma run exited with {proc.returncode}")
+            time.sleep(0.3)
+        else:
+            pytest.fail("chroma run did not become ready in 60 s")
+        yield "127.0.0.1", port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def server_config(tmp_path: Path, host: str, port: int) -> IndexConfig:
+    return IndexConfig(
+        data_dir=tmp_path / "data",
+        corpus_dir=ROOT / "corpus",
+        embedding=EmbeddingConfig(backend="fake"),
+        chroma=ChromaConfig(mode="http", host=host, port=port),
+    )
+
+
+def test_ingest_and_search_through_chroma_server(chroma_server: tuple[str, int], tmp_path: Path) -> None:
+    host, port = chroma_server
+    config = server_config(tmp_path, host, port)
+    report = ingest(config, FakeEmbedding())
+    assert report.nodes_added > 0
+    index = KnowledgeIndex.open(config, FakeEmbedding())
+    assert index.store.count() == len(index.nodes)
+    hits = index.dense_search("Uteteam oppsøkende arbeid blant ungdom", 5)
+    assert hits and all(nid in index.nodes for nid, _ in hits)
+    again = ingest(config, FakeEmbedding())
+    assert again.unchanged and again.embeddings_computed == 0
+    # The collection lives on the server: the embedded store folder was never created.
+    assert not (tmp_path / "data" / "chroma").exists()
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
+    from index.store import VectorStoreUnavailable
+
+    config = server_config(tmp_path, "127.0.0.1", free_port())
+    with pytest.raises(VectorStoreUnavailable, match="not available"):
+        ingest(config, FakeEmbedding())

@@ -1,0 +1,168 @@
+"""Ingest the real corpus into a temporary embedded Chroma (fake embedder: fast and deterministic).
+
+Checks counts by kind, catalog, metadata, stable ids, incremental behaviour and failure safety.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.builder import ingest
+from index.config import EmbeddingConfig, IndexConfig
+from index.embedding import FakeEmbedding
+from index.manifest import IndexNotBuiltError
+from index.reader import KnowledgeIndex
+from ingest.corpus import CorpusError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class CountingEmbedding(FakeEmbedding):
+    calls: int = 0
+    fail_after: int | None = None
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        if self.fail_after is not None and self.calls + len(texts) > self.fail_after:
+            raise RuntimeError("embedder crashed")
+        self.calls += len(texts)
+        return super()._get_text_embeddings(texts)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", target)
+    return target
+
+
+@pytest.fixture
+def config(tmp_path: Path, corpus_copy: Path) -> IndexConfig:
+    return IndexConfig(data_dir=tmp_path / "data", corpus_dir=corpus_copy, embedding=EmbeddingConfig(backend="fake"))
+
+
+def test_full_ingest_counts_catalog_and_metadata(config: IndexConfig) -> None:
+    report = ingest(config, FakeEmbedding())
+    assert report.documents == 5
+    assert report.nodes_by_kind["prose"] > 150
+    assert report.nodes_by_kind["table_row"] > 300
+    assert report.catalog_rows > 250
+    assert report.services >= 31
+    index = KnowledgeIndex.open(config, FakeEmbedding())
+    assert index.store.count() == sum(report.nodes_by_kind.values())
+    assert len(index.nodes) == index.store.count()
+    services = {m.service for m in index.catalog if m.appendix == "Vedlegg 2"}
+    assert {"Uteteam", "Helsestasjonstjenesten", "NAV", "Fastlegene", "Skole"} <= services
+    row = next(n for n in index.nodes.values() if n.kind.value == "table_row" and n.metadata.get("service") == "Uteteam")
+    assert row.text.startswith("Tjeneste: Uteteam")
+    assert row.metadata["appendix"] == "Vedlegg 2"
+    # Chroma holds the same metadata, so filters work on the dense side too.
+    hits = index.dense_search("uteteam ungdom", 5, {"service": ["Uteteam"]})
+    assert hits and all(index.nodes[nid].metadata.get("service") == "Uteteam" for nid, _ in hits)
+    lexical = index.lexical_search("uteteam ungdom", 5, {"service": ["Uteteam"]})
+    assert lexical and all(index.nodes[nid].metadata.get("service") == "Uteteam" for nid, _ in lexical)
+
+
+def test_ids_are_stable_and_reingest_embeds_nothing(config: IndexConfig) -> None:
+    embedder = CountingEmbedding()
+    first = ingest(config, embedder)
+    ids_first = set(KnowledgeIndex.open(config, embedder).nodes)
+    calls = embedder.calls
+    second = ingest(config, embedder)
+    assert second.unchanged and second.embeddings_computed == 0 and embedder.calls == calls
+    assert set(KnowledgeIndex.open(config, embedder).nodes) == ids_first
+    rebuilt = ingest(config, embedder, rebuild=True)
+    assert rebuilt.embeddings_computed == 0  # the content-hash cache serves a rebuild
+    assert set(KnowledgeIndex.open(config, embedder).nodes) == ids_first
+    assert first.nodes_added == len(ids_first)
+
+
+def test_changed_file_replaces_exactly_its_nodes(config: IndexConfig, corpus_copy: Path) -> None:
+    embedder = CountingEmbedding()
+    ingest(config, embedder)
+    before = KnowledgeIndex.open(config, embedder)
+    target = "fagmiljoenes-strategi-oppvekstpolitikk.txt"
+    others = {nid for nid, n in before.nodes.items() if n.doc_id != target}
+    path = corpus_copy / target
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nEt nytt avsnitt om leksehjelp på biblioteket i Drammen.\n", encoding="utf-8")
+    report = ingest(config, embedder)
+    assert report.documents_changed == [target]
+    assert 0 < report.embeddings_computed <= 3
+    after = KnowledgeIndex.open(config, embedder)
+    assert others <= set(after.nodes)
+    assert any("leksehjelp på biblioteket" in n.text for n in after.nodes.values() if n.doc_id == target)
+    assert after.store.count() == len(after.nodes)
+
+
+def test_removed_file_disappears(config: IndexConfig, corpus_copy: Path) -> None:
+    ingest(config, FakeEmbedding())
+    target = "fagmiljoenes-strategi-oppvekstpolitikk.txt"
+    (corpus_copy / target).unlink()
+    manifest = (corpus_copy / "manifest.toml").read_text(encoding="utf-8")
+    start = manifest.index(f'file = "{target}"')
+    block_start = manifest.rfind("[[documents]]", 0, start)
+    block_end = manifest.find("[[documents]]", start)
+    (corpus_copy / "manifest.toml").write_text(manifest[:block_start] + (manifest[block_end:] if block_end > 0 else ""), encoding="utf-8")
+    report = ingest(config, FakeEmbedding())
+    assert report.documents_removed == [target]
+    index = KnowledgeIndex.open(config, FakeEmbedding())
+    assert all(n.doc_id != target for n in index.nodes.values())
+    assert index.store.count() == len(index.nodes)
+
+
+def test_bad_file_fails_and_leaves_index_untouched(config: IndexConfig, corpus_copy: Path) -> None:
+    ingest(config, FakeEmbedding())
+    before = KnowledgeIndex.open(config, FakeEmbedding())
+    (corpus_copy / "fagmiljoenes-strategi-oppvekstpolitikk.txt").write_bytes(b"\xff\xfe ugyldig")
+    with pytest.raises(CorpusError, match="fagmiljoenes-strategi-oppvekstpolitikk.txt"):
+        ingest(config, FakeEmbedding())
+    after = KnowledgeIndex.open(config, FakeEmbedding())
+    assert after.manifest == before.manifest and set(after.nodes) == set(before.nodes)
+
+
+def test_interrupted_ingest_keeps_previous_index_usable(config: IndexConfig, corpus_copy: Path) -> None:
+    embedder = CountingEmbedding()
+    ingest(config, embedder)
+    before = KnowledgeIndex.open(config, embedder)
+    path = corpus_copy / "arbeidsverksted-oppvekstpolitikk-2018-04-26.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nNytt avsnitt om frivillighet i Drammen.\n", encoding="utf-8")
+    embedder.fail_after = embedder.calls
+    with pytest.raises(RuntimeError, match="embedder crashed"):
+        ingest(config, embedder)
+    after = KnowledgeIndex.open(config, embedder)
+    assert after.manifest == before.manifest
+    assert set(after.nodes) == set(before.nodes)
+    result = after.dense_search("frivillighet", 10)
+    assert result and all(nid in after.nodes for nid, _ in result)
+
+
+def test_open_without_index_says_what_to_do(config: IndexConfig) -> None:
+    with pytest.raises(IndexNotBuiltError, match="ingest"):
+        KnowledgeIndex.open(config, FakeEmbedding())
+
+
+def test_crash_after_vectors_written_hides_orphans(
+    config: IndexConfig, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Vectors added but the commit never happened: readers ignore them, the next ingest cleans up."""
+    ingest(config, FakeEmbedding())
+    before = KnowledgeIndex.open(config, FakeEmbedding())
+    path = corpus_copy / "fagmiljoenes-strategi-oppvekstpolitikk.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nOrphan-avsnitt om sommerskole og leirskole.\n", encoding="utf-8")
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("index.builder.write_generation", crash)
+    with pytest.raises(OSError, match="disk full"):
+        ingest(config, FakeEmbedding())
+    after = KnowledgeIndex.open(config, FakeEmbedding())
+    assert after.store.count() > len(after.nodes)  # the orphan vectors are there…
+    hits = after.dense_search("Orphan-avsnitt sommerskole leirskole", 20)
+    assert all(nid in before.nodes for nid, _ in hits)  # …but never returned
+    monkeypatch.undo()
+    ingest(config, FakeEmbedding())
+    final = KnowledgeIndex.open(config, FakeEmbedding())
+    assert final.store.count() == len(final.nodes)
