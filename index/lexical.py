@@ -36,8 +36,9 @@ _STOPWORDS = frozenset(w.casefold() for w in STOPWORDS_NORWEGIAN) | {
     "sier",
 }
 _LINKERS = ("s", "e")
-MIN_PART = 4
-MIN_COMPOUND = 9
+MIN_PART = 4  # shortest tail of a compound
+MIN_HEAD = 3  # shortest head: "rus" in "rusbruk", "barn" in "barnehage"
+MIN_COMPOUND = 7
 
 
 def join_digit_groups(text: str) -> str:
@@ -64,14 +65,14 @@ def split_compound(word: str, stems: frozenset[str]) -> tuple[str, str] | None:
     if len(word) < MIN_COMPOUND or word.isdigit():
         return None
     stem = _stemmer().stemWord
-    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+    for cut in range(len(word) - MIN_PART, MIN_HEAD - 1, -1):
         head, tail = word[:cut], word[cut:]
         tail_stem = stem(tail)
         if tail_stem not in stems:
             continue
         if stem(head) in stems:
             return stem(head), tail_stem
-        if head[-1] in _LINKERS and len(head) - 1 >= MIN_PART and stem(head[:-1]) in stems:
+        if head[-1] in _LINKERS and len(head) - 1 >= MIN_HEAD and stem(head[:-1]) in stems:
             return stem(head[:-1]), tail_stem
     return None
 
@@ -95,7 +96,7 @@ class NorwegianAnalyzer:
         return out
 
 
-def build_vocabulary(texts: Iterable[str], min_len: int = MIN_PART) -> list[str]:
+def build_vocabulary(texts: Iterable[str], min_len: int = MIN_HEAD) -> list[str]:
     """Stems of the corpus' words long enough to serve as compound parts."""
     stem = _stemmer().stemWord
     stems: set[str] = set()
