@@ -58,3 +58,35 @@ def e5_embed_model(e5_model_dir: Path) -> Iterator[object]:
     from index.embedding import build_embed_model
 
     yield build_embed_model(EmbeddingConfig(model=str(e5_model_dir)))
+
+
+@pytest.fixture(scope="session")
+def e5_assistant(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real assistant: converted e5-small, embedded Chroma, the real corpus (built once a session)."""
+    import app
+    from assistant.settings import Settings
+    from index.config import EmbeddingConfig, IndexConfig
+
+    settings = Settings(
+        index=IndexConfig(
+            data_dir=tmp_path_factory.mktemp("e5-data"),
+            corpus_dir=CORPUS,
+            embedding=EmbeddingConfig(model=str(e5_model_dir)),
+        )
+    )
+    return app.build_services(settings)
+
+
+@pytest.fixture(scope="session")
+def fake_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The assistant on the fake embedder (fast), for API and UI tests."""
+    import app
+    from assistant.settings import Settings
+    from index.config import EmbeddingConfig, IndexConfig
+
+    settings = Settings(
+        index=IndexConfig(
+            data_dir=tmp_path_factory.mktemp("fake-data"), corpus_dir=CORPUS, embedding=EmbeddingConfig(backend="fake")
+        )
+    )
+    return app.build_services(settings)
