@@ -39,7 +39,11 @@ def resolve_paths(settings: Settings) -> Settings:
     if not cfg.corpus_dir.is_absolute():
         updates["corpus_dir"] = ROOT / cfg.corpus_dir
     emb = cfg.embedding
-    if emb.backend == "sentence-transformers" and not Path(emb.model).is_absolute() and (ROOT / emb.model).parent.exists():
+    if (
+        emb.backend == "sentence-transformers"
+        and not Path(emb.model).is_absolute()
+        and (ROOT / emb.model).parent.exists()
+    ):
         updates["embedding"] = emb.model_copy(update={"model": str(ROOT / emb.model)})
     if not updates:
         return settings
@@ -61,7 +65,9 @@ def load_embedder(settings: Settings) -> Embedder:
     return Embedder(model=model, identity=embedder_identity(emb, model))
 
 
-def run_ingest(settings: Settings, embedder: Embedder, rebuild: bool = False, show_progress: bool = True) -> Any:
+def run_ingest(
+    settings: Settings, embedder: Embedder, rebuild: bool = False, show_progress: bool = True
+) -> Any:
     """Ingest the corpus (incremental unless rebuild) with a progress bar."""
     from tqdm import tqdm
 
@@ -78,7 +84,9 @@ def run_ingest(settings: Settings, embedder: Embedder, rebuild: bool = False, sh
         bar.update(done)
 
     try:
-        return ingest(settings.index, embedder.model, rebuild=rebuild, progress=progress, identity=embedder.identity)
+        return ingest(
+            settings.index, embedder.model, rebuild=rebuild, progress=progress, identity=embedder.identity
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -256,7 +264,9 @@ def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="veiviser", description="Veiviser: spør Drammen kommunes dokumenter.")
+    parser = argparse.ArgumentParser(
+        prog="veiviser", description="Veiviser: spør Drammen kommunes dokumenter."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="Index the corpus (incremental; --rebuild starts over).")
@@ -283,7 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("services", help="Service finder: measures that fit a situation (or a filtered listing).")
+    p = sub.add_parser(
+        "services", help="Service finder: measures that fit a situation (or a filtered listing)."
+    )
     p.add_argument("situation", nargs="?", default="")
     p.add_argument("--level", action="append", choices=["universell", "selektert", "indikert"])
     p.add_argument("--role", action="append", choices=["forebygge", "fange opp", "følge opp"])
@@ -326,10 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(settings, args))
     except Exception as exc:  # domain errors get a readable line, not a traceback
-        from ingest.corpus import CorpusError
-        from index.manifest import IndexNotBuiltError
-
         from assistant.errors import AssistantError
+        from index.manifest import IndexNotBuiltError
+        from ingest.corpus import CorpusError
 
         if isinstance(exc, CorpusError | IndexNotBuiltError | AssistantError):
             print(f"Feil: {exc}", file=sys.stderr)

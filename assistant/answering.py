@@ -39,14 +39,18 @@ class _Analysis:
         return any(self._knows(t) for t in self.analyze(word))
 
 
-def standalone_question(assistant: Assistant, question: str, history: Sequence[ChatTurn]) -> tuple[str, str | None]:
+def standalone_question(
+    assistant: Assistant, question: str, history: Sequence[ChatTurn]
+) -> tuple[str, str | None]:
     """The question made stand-alone: by the LLM when configured, else by the deterministic rewrite."""
     analysis = _Analysis(assistant)
     if not history:
         return question, None
     if assistant.llm is not None:
         try:
-            condensed = llm_backend.condense_question(assistant.llm, assistant.prompts, list(history), question)
+            condensed = llm_backend.condense_question(
+                assistant.llm, assistant.prompts, list(history), question
+            )
             if condensed.strip():
                 return condensed.strip(), None
         except llm_backend.BackendUnavailable as exc:
@@ -84,11 +88,18 @@ def answer_question(
     answer = prepared.base
     if assistant.llm is not None:
         try:
-            text = llm_backend.generate_answer(assistant.llm, assistant.prompts, answer.standalone_question, answer.passages)
+            text = llm_backend.generate_answer(
+                assistant.llm, assistant.prompts, answer.standalone_question, answer.passages
+            )
             return _finish(assistant, answer, text, "llm")
         except llm_backend.BackendUnavailable as exc:
             answer.backend_error = _backend_message(exc)
-    return _finish(assistant, answer, extractive_answer(assistant, answer.standalone_question, answer.passages), "extractive")
+    return _finish(
+        assistant,
+        answer,
+        extractive_answer(assistant, answer.standalone_question, answer.passages),
+        "extractive",
+    )
 
 
 def stream_answer(

@@ -48,7 +48,13 @@ def split_units(passage: Passage) -> list[str]:
     previous_bullet = True
     for unit, bullet in units:
         # A sentence too short to stand alone joins the previous sentence (e.g. "Se tabell 3.").
-        if merged and not bullet and not previous_bullet and len(unit) < MIN_UNIT_CHARS and not merged[-1].endswith(":"):
+        if (
+            merged
+            and not bullet
+            and not previous_bullet
+            and len(unit) < MIN_UNIT_CHARS
+            and not merged[-1].endswith(":")
+        ):
             merged[-1] = f"{merged[-1]} {unit}"
         else:
             merged.append(unit)

@@ -19,13 +19,52 @@ _ANAPHORA = re.compile(
 )
 _WORD = re.compile(r"[\wÆØÅæøå-]+")
 _QUESTION_WORDS = {
-    "hva", "hvem", "hvor", "hvordan", "hvilke", "hvilken", "hvilket", "når", "hvorfor", "kan", "er", "finnes",
-    "fins", "gjelder", "sier", "har", "gir", "jeg", "meg", "vi", "oss", "du", "dere", "noe", "noen", "om",
-    "for", "til", "med", "og", "i", "på", "av", "en", "et", "ei", "the", "kommune", "kommunen", "drammen",
+    "hva",
+    "hvem",
+    "hvor",
+    "hvordan",
+    "hvilke",
+    "hvilken",
+    "hvilket",
+    "når",
+    "hvorfor",
+    "kan",
+    "er",
+    "finnes",
+    "fins",
+    "gjelder",
+    "sier",
+    "har",
+    "gir",
+    "jeg",
+    "meg",
+    "vi",
+    "oss",
+    "du",
+    "dere",
+    "noe",
+    "noen",
+    "om",
+    "for",
+    "til",
+    "med",
+    "og",
+    "i",
+    "på",
+    "av",
+    "en",
+    "et",
+    "ei",
+    "the",
+    "kommune",
+    "kommunen",
+    "drammen",
 }
 
 
-def is_followup(question: str, history: Sequence[ChatTurn], content_terms: Callable[[str], list[str]]) -> bool:
+def is_followup(
+    question: str, history: Sequence[ChatTurn], content_terms: Callable[[str], list[str]]
+) -> bool:
     """A question needs its history when it refers back or is too thin to stand alone."""
     if not any(turn.role == "user" for turn in history):
         return False
@@ -38,7 +77,9 @@ def subject_of(history: Sequence[ChatTurn]) -> str:
     """Content words of the most recent user turn, as written (the conversation's subject)."""
     for turn in reversed(history):
         if turn.role == "user":
-            words = [w for w in _WORD.findall(turn.content) if w.casefold() not in _QUESTION_WORDS and len(w) > 2]
+            words = [
+                w for w in _WORD.findall(turn.content) if w.casefold() not in _QUESTION_WORDS and len(w) > 2
+            ]
             return " ".join(words)
     return ""
 

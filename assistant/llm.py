@@ -91,7 +91,9 @@ def stream_answer(llm: LLM, prompts: PromptSet, question: str, passages: Sequenc
 
 
 def condense_question(llm: LLM, prompts: PromptSet, history: Sequence[ChatTurn], question: str) -> str:
-    text = _chat(llm, [ChatMessage(role=MessageRole.USER, content=prompts.render_condense(history, question))])
+    text = _chat(
+        llm, [ChatMessage(role=MessageRole.USER, content=prompts.render_condense(history, question))]
+    )
     return text.splitlines()[0].strip().strip('"«»')
 
 
@@ -105,7 +107,9 @@ def check_backend(config: LLMConfig) -> tuple[bool, str]:
         return True, "ingen språkmodell konfigurert (uttrekkende modus)"
     headers: dict[str, Any] = {"Authorization": f"Bearer {config.api_key.get_secret_value()}"}
     try:
-        response = httpx.get(f"{config.base_url.rstrip('/')}/models", headers=headers, timeout=min(config.timeout_s, 5.0))
+        response = httpx.get(
+            f"{config.base_url.rstrip('/')}/models", headers=headers, timeout=min(config.timeout_s, 5.0)
+        )
     except httpx.HTTPError as exc:
         return False, f"språkmodellen svarer ikke ({type(exc).__name__})"
     if response.status_code >= 400:

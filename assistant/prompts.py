@@ -91,7 +91,8 @@ def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
         if found != required:
             missing, unknown = required - found, found - required
             raise PromptError(
-                f"{path}: placeholders do not match (missing: {sorted(missing) or '-'}, unknown: {sorted(unknown) or '-'})."
+                f"{path}: placeholders do not match "
+                f"(missing: {sorted(missing) or '-'}, unknown: {sorted(unknown) or '-'})."
             )
         texts[name.removesuffix(".md")] = text
     templates_path = folder / "templates.toml"

@@ -14,7 +14,8 @@ _ALWAYS = re.compile(
     r"\b(ta livet av (meg|meg selv|seg|seg selv)|tar livet mitt|vil ikke leve|orker ikke å leve|vil dø|"
     r"skade meg selv|skader meg selv|kutter meg|blir slått|ble slått|blir banket|blir mishandlet|"
     r"blir utsatt for (vold|overgrep)|ble voldtatt|er blitt voldtatt|slår (meg|oss|barnet|barna|henne|ham|mamma)|"
-    r"i livsfare|livsfare|i fare nå|er i fare|bevisstløs|blør mye|truer med å drepe|har tatt en overdose|overdose nå)\b",
+    r"i livsfare|livsfare|i fare nå|er i fare|bevisstløs|blør mye|truer med å drepe|"
+    r"har tatt en overdose|overdose nå)\b",
     re.I,
 )
 _DANGER = re.compile(

@@ -66,7 +66,9 @@ class Assistant:
         clean: dict[str, list[str]] = {}
         for key, values in (filters or {}).items():
             if key not in FILTER_FIELDS:
-                raise UnknownFilterValue(f"Ukjent filter '{key}'. Gyldige filtre: {', '.join(FILTER_FIELDS)}.")
+                raise UnknownFilterValue(
+                    f"Ukjent filter '{key}'. Gyldige filtre: {', '.join(FILTER_FIELDS)}."
+                )
             allowed = self.filter_values()[key]
             vals = [v for v in values if v]
             for value in vals:

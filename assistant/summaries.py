@@ -32,10 +32,26 @@ if TYPE_CHECKING:
 
 # Words that belong to common planning themes, so that "tidlig innsats" also finds "forebygging".
 THEME_TERMS: dict[str, tuple[str, ...]] = {
-    "frivillighet": ("frivillig", "frivillige", "frivilligheten", "ideelle", "organisasjoner", "lag", "foreninger"),
+    "frivillighet": (
+        "frivillig",
+        "frivillige",
+        "frivilligheten",
+        "ideelle",
+        "organisasjoner",
+        "lag",
+        "foreninger",
+    ),
     "tidlig innsats": ("tidlig", "forebygging", "forebyggende", "lavterskel", "fange opp", "rask hjelp"),
     "kompetanse": ("kompetanse", "kompetanseheving", "fagfolk", "fagmiljø", "utdanning", "kunnskap"),
-    "organisering": ("organisering", "organisere", "organiseres", "beliggenhet", "struktur", "sentralt", "desentralt"),
+    "organisering": (
+        "organisering",
+        "organisere",
+        "organiseres",
+        "beliggenhet",
+        "struktur",
+        "sentralt",
+        "desentralt",
+    ),
     "samarbeid": ("samarbeid", "samarbeide", "tverrfaglig", "tverrfaglighet", "samhandling", "samordning"),
     "barnehage og skole": ("barnehage", "barnehager", "skole", "skolene", "skoler"),
     "foreldre": ("foreldre", "foreldrekompetanse", "foreldreveiledning", "familier", "familieveiledning"),
@@ -94,9 +110,9 @@ def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> 
     return sorted(points[:MAX_POINTS_PER_WORKSHOP], key=lambda p: p.node.position)
 
 
-def cross_workshop(points: dict[str, list[SummaryPoint]], terms: dict[int, set[str]]) -> tuple[
-    list[CrossWorkshopTopic], list[CrossWorkshopTopic]
-]:
+def cross_workshop(
+    points: dict[str, list[SummaryPoint]], terms: dict[int, set[str]]
+) -> tuple[list[CrossWorkshopTopic], list[CrossWorkshopTopic]]:
     """Cluster similar points across workshops: clusters over ≥ 2 workshops recur, the rest are unique."""
     flat = [(doc, p) for doc, ps in points.items() for p in ps]
     parent = list(range(len(flat)))
@@ -109,7 +125,10 @@ def cross_workshop(points: dict[str, list[SummaryPoint]], terms: dict[int, set[s
 
     for i in range(len(flat)):
         for j in range(i + 1, len(flat)):
-            if flat[i][0] != flat[j][0] and _jaccard(terms[id(flat[i][1])], terms[id(flat[j][1])]) >= RECURRING_JACCARD:
+            if (
+                flat[i][0] != flat[j][0]
+                and _jaccard(terms[id(flat[i][1])], terms[id(flat[j][1])]) >= RECURRING_JACCARD
+            ):
                 parent[find(i)] = find(j)
     clusters: dict[int, list[tuple[str, SummaryPoint]]] = {}
     for i, item in enumerate(flat):
@@ -169,7 +188,11 @@ def summarize_workshops(assistant: Assistant, theme: str, workshops: list[str]) 
     by_doc: dict[str, list[SummaryPoint]] = {}
     for meta in documents:
         nodes = sorted(
-            (n for n in assistant.index.nodes.values() if n.doc_id == meta.doc_id and n.kind == NodeKind.PROSE),
+            (
+                n
+                for n in assistant.index.nodes.values()
+                if n.doc_id == meta.doc_id and n.kind == NodeKind.PROSE
+            ),
             key=lambda n: n.position,
         )
         points = []
@@ -189,10 +212,16 @@ def summarize_workshops(assistant: Assistant, theme: str, workshops: list[str]) 
             terms[id(summary_point)] = point.terms
             points.append(summary_point)
         by_doc[meta.doc_id] = points
-        sections.append(WorkshopSection(document=meta.doc_id, title=meta.title, date=meta.date, points=points))
+        sections.append(
+            WorkshopSection(document=meta.doc_id, title=meta.title, date=meta.date, points=points)
+        )
     recurring, unique = cross_workshop(by_doc, terms)
     summary = WorkshopSummary(
-        theme=theme, workshops=sections, recurring=recurring, unique=unique, citations=list(citations.values())
+        theme=theme,
+        workshops=sections,
+        recurring=recurring,
+        unique=unique,
+        citations=list(citations.values()),
     )
     if assistant.llm is not None and citations:
         summary = _llm_write_up(assistant, summary)

@@ -95,7 +95,13 @@ def _answer(
     refuse: bool,
 ) -> Answer:
     given = list(passages[:top_k])
-    base = Answer(question=question, standalone_question=standalone, answer="", passages=given, hits=list(passages[:HITS_REPORTED]))
+    base = Answer(
+        question=question,
+        standalone_question=standalone,
+        answer="",
+        passages=given,
+        hits=list(passages[:HITS_REPORTED]),
+    )
     if refuse:
         decision = judge(assistant, standalone, given)
         if decision.refuse:

@@ -35,7 +35,13 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
             for c in answer.citations
         ],
         "hits": [
-            {"node_id": p.node_id, "document": p.document, "section": p.section, "text": p.text, "score": p.score}
+            {
+                "node_id": p.node_id,
+                "document": p.document,
+                "section": p.section,
+                "text": p.text,
+                "score": p.score,
+            }
             for p in answer.hits
         ],
         "latency_ms": answer.latency_ms,
@@ -87,7 +93,9 @@ def run_batch(
         yield record
 
 
-def run_batch_file(input_path: Path, output_path: Path, assistant: Asker, progress: bool = True) -> tuple[int, int]:
+def run_batch_file(
+    input_path: Path, output_path: Path, assistant: Asker, progress: bool = True
+) -> tuple[int, int]:
     """Answer a JSONL file into another; returns (lines answered, lines with errors)."""
     from tqdm import tqdm
 

@@ -64,8 +64,11 @@ def persona_table(result: dict[str, Any], system: str = "veiviser") -> str:
     if not data:
         return ""
     personas = per_persona(data["metrics"])
-    keys = [k for k in ("n", "hit@5", "mrr@10", "key_fact_accuracy", "refusal_accuracy", "false_refusal_rate")
-            if any(k in v for v in personas.values())]
+    keys = [
+        k
+        for k in ("n", "hit@5", "mrr@10", "key_fact_accuracy", "refusal_accuracy", "false_refusal_rate")
+        if any(k in v for v in personas.values())
+    ]
     lines = ["| persona | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for persona, values in sorted(personas.items()):
         lines.append(f"| {persona} | " + " | ".join(_fmt(k, values.get(k)) for k in keys) + " |")
@@ -130,7 +133,12 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
         metrics = ["hit@5", "key_fact_accuracy"]
         width = 0.35
         for i, metric in enumerate(metrics):
-            ax.bar([x + i * width for x in range(len(names))], [personas[p].get(metric, 0.0) for p in names], width, label=metric)
+            ax.bar(
+                [x + i * width for x in range(len(names))],
+                [personas[p].get(metric, 0.0) for p in names],
+                width,
+                label=metric,
+            )
         ax.set_xticks([x + width / 2 for x in range(len(names))], names)
         ax.set_ylim(0, 1)
         ax.legend()
@@ -151,9 +159,12 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
 
 def html_report(result: dict[str, Any]) -> str:
     md = markdown_report(result)
-    body = "\n".join(f"<pre>{html.escape(block)}</pre>" for block in md.split("\n\n") if block.startswith("|"))
+    body = "\n".join(
+        f"<pre>{html.escape(block)}</pre>" for block in md.split("\n\n") if block.startswith("|")
+    )
     plots = "\n".join(
-        f'<figure><img alt="{html.escape(t)}" src="data:image/png;base64,{b64}"><figcaption>{html.escape(t)}</figcaption></figure>'
+        f'<figure><img alt="{html.escape(t)}" src="data:image/png;base64,{b64}">'
+        f"<figcaption>{html.escape(t)}</figcaption></figure>"
         for t, b64 in _plots(result)
     )
     return (
@@ -161,7 +172,8 @@ def html_report(result: dict[str, Any]) -> str:
         "<style>body{font-family:sans-serif;max-width:960px;margin:auto;padding:1em}pre{background:#f5f5f5;padding:.5em;overflow:auto}"
         "img{max-width:100%}</style></head><body>"
         f"<h1>Veiviser evaluering — {html.escape(result['created'])}</h1>"
-        f"<p>Datasett {html.escape(Path(result['dataset']).name)}, split {html.escape(result['split'])}, {result['items']} spørsmål.</p>"
+        f"<p>Datasett {html.escape(Path(result['dataset']).name)}, split {html.escape(result['split'])}, "
+        f"{result['items']} spørsmål.</p>"
         f"{body}{plots}</body></html>"
     )
 

@@ -24,7 +24,9 @@ DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "veiviser.jsonl
 DEFAULT_SYSTEMS = ("veiviser", "bm25", "dense", "naive")
 
 
-def run_system(system: Any, items: Sequence[EvalItem], progress: bool = True) -> tuple[list[dict[str, Any]], list[Any]]:
+def run_system(
+    system: Any, items: Sequence[EvalItem], progress: bool = True
+) -> tuple[list[dict[str, Any]], list[Any]]:
     """Answer every item with one system; returns (batch outputs, item scores)."""
     from tqdm import tqdm
 
@@ -70,7 +72,10 @@ def run_eval(
         result["systems"][system.name] = {
             "metrics": aggregate(scores),
             "items": [
-                {**_score_dict(s), "output": {k: o[k] for k in ("answer", "refused", "citations", "latency_ms")}}
+                {
+                    **_score_dict(s),
+                    "output": {k: o[k] for k in ("answer", "refused", "citations", "latency_ms")},
+                }
                 for s, o in zip(scores, outputs, strict=True)
             ],
         }

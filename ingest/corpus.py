@@ -28,7 +28,9 @@ class CorpusDocument:
 def read_manifest(corpus_dir: Path) -> list[DocumentMeta]:
     path = corpus_dir / MANIFEST
     if not path.is_file():
-        raise CorpusError(f"{path}: the corpus manifest is missing. Create it with one [[documents]] entry per file.")
+        raise CorpusError(
+            f"{path}: the corpus manifest is missing. Create it with one [[documents]] entry per file."
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -57,7 +59,9 @@ def read_manifest(corpus_dir: Path) -> list[DocumentMeta]:
                 )
             )
         except ValidationError as exc:
-            raise CorpusError(f"{path}: entry for '{name}' is invalid (kind must be one of {kinds}; {exc.errors()[0]['msg']}).") from exc
+            raise CorpusError(
+                f"{path}: entry for '{name}' is invalid (kind must be one of {kinds}; {exc.errors()[0]['msg']})."
+            ) from exc
         if not metas[-1].title:
             raise CorpusError(f"{path}: entry for '{name}' has no title.")
     return metas
@@ -69,12 +73,14 @@ def read_text(path: Path) -> tuple[str, str]:
         raise CorpusError(f"{path.name}: listed in {MANIFEST} but the file does not exist in {path.parent}.")
     data = path.read_bytes()
     if b"\x00" in data:
-        raise CorpusError(f"{path.name}: looks like a binary file (it contains NUL bytes); convert it to plain UTF-8 text.")
+        raise CorpusError(
+            f"{path.name}: looks like a binary file (it contains NUL bytes); convert it to plain UTF-8 text."
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(
-            f"{path.name}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); save it as UTF-8."
+            f"{path.name}: not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8."
         ) from exc
     if not text.strip():
         raise CorpusError(f"{path.name}: the file is empty.")
@@ -87,7 +93,9 @@ def load_corpus(corpus_dir: Path) -> list[CorpusDocument]:
     listed = {m.doc_id for m in metas}
     unlisted = sorted(p.name for p in corpus_dir.glob("*.txt") if p.name not in listed)
     if unlisted:
-        raise CorpusError(f"{unlisted[0]}: a text file in {corpus_dir} that {MANIFEST} does not list; add an entry for it.")
+        raise CorpusError(
+            f"{unlisted[0]}: a text file in {corpus_dir} that {MANIFEST} does not list; add an entry for it."
+        )
     documents = []
     for meta in metas:
         text, digest = read_text(corpus_dir / meta.doc_id)

@@ -57,7 +57,9 @@ def _caption(previous: list[Block]) -> str:
     return ""
 
 
-def _measure_drafts(service: str, path: tuple[str, ...], block: Block, level: PreventionLevel | None, doc_id: str) -> tuple[list[_Draft], PreventionLevel | None]:
+def _measure_drafts(
+    service: str, path: tuple[str, ...], block: Block, level: PreventionLevel | None, doc_id: str
+) -> tuple[list[_Draft], PreventionLevel | None]:
     rows, level = parse_measure_rows(block.raw, level)
     drafts = []
     for row in rows:
@@ -92,12 +94,19 @@ def _measure_drafts(service: str, path: tuple[str, ...], block: Block, level: Pr
 def _municipality_drafts(path: tuple[str, ...], block: Block, doc_id: str) -> list[_Draft]:
     drafts = []
     for line in block.raw:
-        parts = cells(line) + ["", ""]
+        parts = [*cells(line), "", ""]
         municipality, measure, description = parts[0], parts[1], " ".join(p for p in parts[2:] if p)
         if municipality.lower() == "kommune" or not (measure or description):
             continue
-        text = f"Kommune: {municipality} · Tiltak: {measure}" + (f" · Beskrivelse: {description}" if description else "")
-        draft = _Draft(NodeKind.TABLE_ROW, text, path, {"appendix": "Vedlegg 3", "service": measure, "municipality": municipality})
+        text = f"Kommune: {municipality} · Tiltak: {measure}" + (
+            f" · Beskrivelse: {description}" if description else ""
+        )
+        draft = _Draft(
+            NodeKind.TABLE_ROW,
+            text,
+            path,
+            {"appendix": "Vedlegg 3", "service": measure, "municipality": municipality},
+        )
         draft.measure = ServiceMeasure(
             service=measure or municipality,
             level=None,
@@ -147,12 +156,21 @@ def parse_document(meta: DocumentMeta, text: str, chunking: ChunkingConfig | Non
         elif appendix and appendix[0] == "Vedlegg 1" and _service(path, appendix[1]):
             service = _service(path, appendix[1])
             for row in parse_law_rows(block.raw):
-                drafts.append(_Draft(NodeKind.TABLE_ROW, render_law(service, row), path, {"appendix": "Vedlegg 1", "service": service}))
+                drafts.append(
+                    _Draft(
+                        NodeKind.TABLE_ROW,
+                        render_law(service, row),
+                        path,
+                        {"appendix": "Vedlegg 1", "service": service},
+                    )
+                )
         else:
             caption = _caption(seen) if is_numeric_table(block.raw) else ""
             rows = render_table(block.raw, caption)
             for chunk in chunk_units(rows, chunking):
-                drafts.append(_Draft(NodeKind.TABLE, chunk, path, {"appendix": appendix[0]} if appendix else {}))
+                drafts.append(
+                    _Draft(NodeKind.TABLE, chunk, path, {"appendix": appendix[0]} if appendix else {})
+                )
         seen.append(block)
     flush()
 
@@ -178,7 +196,9 @@ def parse_document(meta: DocumentMeta, text: str, chunking: ChunkingConfig | Non
     )
 
 
-def parse_corpus(documents: Sequence[CorpusDocument], chunking: ChunkingConfig | None = None) -> list[ParsedDocument]:
+def parse_corpus(
+    documents: Sequence[CorpusDocument], chunking: ChunkingConfig | None = None
+) -> list[ParsedDocument]:
     parsed = []
     for doc in documents:
         result = parse_document(doc.meta, doc.text, chunking)

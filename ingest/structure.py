@@ -54,7 +54,8 @@ class TocEntry:
 
 def find_toc(lines: list[str]) -> tuple[int, int, list[TocEntry]]:
     """(first line, line after the TOC, entries); (0, 0, []) when the document has no TOC."""
-    for start, line in enumerate(lines[:200]):
+    start = 0
+    for start, line in enumerate(lines[:200]):  # noqa: B007 - start is used after the loop
         if _TOC_TITLE.match(line.lstrip("#").strip()):
             break
     else:
@@ -128,7 +129,7 @@ def parse_structure(text: str) -> list[Block]:
     """Blocks of a document in reading order, with their section paths."""
     lines = text.splitlines()
     markers = superscript_markers(text)
-    toc_start, toc_end, entries = find_toc(lines)
+    _toc_start, toc_end, entries = find_toc(lines)
     toc = _TocIndex(entries)
     body_start = toc_end if entries else _cover_end(lines)
 

@@ -19,7 +19,11 @@ from ingest.models import PreventionLevel, Role
 from ingest.text import clean_inline
 
 _LEVEL_HEADER = re.compile(r"^(universelle|selekterte|indikerte)\s+tiltak", re.I)
-_LEVELS = {"universelle": PreventionLevel.UNIVERSELL, "selekterte": PreventionLevel.SELEKTERT, "indikerte": PreventionLevel.INDIKERT}
+_LEVELS = {
+    "universelle": PreventionLevel.UNIVERSELL,
+    "selekterte": PreventionLevel.SELEKTERT,
+    "indikerte": PreventionLevel.INDIKERT,
+}
 _LEVEL_LABEL = {
     PreventionLevel.UNIVERSELL: "Universelle tiltak",
     PreventionLevel.SELEKTERT: "Selekterte tiltak",
@@ -71,7 +75,9 @@ def _acronym_matches(acronym: str, text: str) -> bool:
     return True
 
 
-def parse_measure_rows(raw_lines: list[str], level: PreventionLevel | None = None) -> tuple[list[MeasureRow], PreventionLevel | None]:
+def parse_measure_rows(
+    raw_lines: list[str], level: PreventionLevel | None = None
+) -> tuple[list[MeasureRow], PreventionLevel | None]:
     """Measure rows of a Vedlegg 2 table block; returns the rows and the level in force at the end."""
     rows: list[MeasureRow] = []
     for line in raw_lines:
@@ -82,7 +88,9 @@ def parse_measure_rows(raw_lines: list[str], level: PreventionLevel | None = Non
         if header:
             level = _LEVELS[header.group(1).lower()]
             continue
-        if not first and any(p.lower().startswith(("fange opp", "følge opp", "forebyggende")) for p in parts[1:4]):
+        if not first and any(
+            p.lower().startswith(("fange opp", "følge opp", "forebyggende")) for p in parts[1:4]
+        ):
             continue  # second half of a header split over two lines
         if not first and not any(parts[1:]):
             continue
@@ -202,7 +210,9 @@ def render_table(raw_lines: list[str], caption: str = "") -> list[str]:
     if not rows:
         return []
     header = rows[0]
-    header_is_labels = not header[0] or all(not _NUMBER.match(c) or re.fullmatch(r"(19|20)\d\d", c) for c in header if c)
+    header_is_labels = not header[0] or all(
+        not _NUMBER.match(c) or re.fullmatch(r"(19|20)\d\d", c) for c in header if c
+    )
     rendered: list[str] = []
     if header_is_labels and len(rows) > 1:
         years_only = all(re.fullmatch(r"(19|20)\d\d", c) for c in header if c) and bool(header[0])
@@ -214,7 +224,7 @@ def render_table(raw_lines: list[str], caption: str = "") -> list[str]:
             label, values = row[0], row[1:]
             heads = header[1:] if not header[0] or len(header) == len(row) else header
             pairs = [f"{h}: {v}" for h, v in zip(heads, values, strict=False) if v]
-            extra = [v for v in values[len(heads):] if v]
+            extra = [v for v in values[len(heads) :] if v]
             text = f"{label}: " + " · ".join(pairs) if label else " · ".join(pairs)
             if extra:
                 text += " (" + " ".join(extra) + ")"

@@ -86,7 +86,9 @@ def fake_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
 
     settings = Settings(
         index=IndexConfig(
-            data_dir=tmp_path_factory.mktemp("fake-data"), corpus_dir=CORPUS, embedding=EmbeddingConfig(backend="fake")
+            data_dir=tmp_path_factory.mktemp("fake-data"),
+            corpus_dir=CORPUS,
+            embedding=EmbeddingConfig(backend="fake"),
         )
     )
     return app.build_services(settings)

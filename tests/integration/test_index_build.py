@@ -40,7 +40,9 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def config(tmp_path: Path, corpus_copy: Path) -> IndexConfig:
-    return IndexConfig(data_dir=tmp_path / "data", corpus_dir=corpus_copy, embedding=EmbeddingConfig(backend="fake"))
+    return IndexConfig(
+        data_dir=tmp_path / "data", corpus_dir=corpus_copy, embedding=EmbeddingConfig(backend="fake")
+    )
 
 
 def test_full_ingest_counts_catalog_and_metadata(config: IndexConfig) -> None:
@@ -55,7 +57,11 @@ def test_full_ingest_counts_catalog_and_metadata(config: IndexConfig) -> None:
     assert len(index.nodes) == index.store.count()
     services = {m.service for m in index.catalog if m.appendix == "Vedlegg 2"}
     assert {"Uteteam", "Helsestasjonstjenesten", "NAV", "Fastlegene", "Skole"} <= services
-    row = next(n for n in index.nodes.values() if n.kind.value == "table_row" and n.metadata.get("service") == "Uteteam")
+    row = next(
+        n
+        for n in index.nodes.values()
+        if n.kind.value == "table_row" and n.metadata.get("service") == "Uteteam"
+    )
     assert row.text.startswith("Tjeneste: Uteteam")
     assert row.metadata["appendix"] == "Vedlegg 2"
     # Chroma holds the same metadata, so filters work on the dense side too.
@@ -86,7 +92,10 @@ def test_changed_file_replaces_exactly_its_nodes(config: IndexConfig, corpus_cop
     target = "fagmiljoenes-strategi-oppvekstpolitikk.txt"
     others = {nid for nid, n in before.nodes.items() if n.doc_id != target}
     path = corpus_copy / target
-    path.write_text(path.read_text(encoding="utf-8") + "\n\nEt nytt avsnitt om leksehjelp på biblioteket i Drammen.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n\nEt nytt avsnitt om leksehjelp på biblioteket i Drammen.\n",
+        encoding="utf-8",
+    )
     report = ingest(config, embedder)
     assert report.documents_changed == [target]
     assert 0 < report.embeddings_computed <= 3
@@ -104,7 +113,9 @@ def test_removed_file_disappears(config: IndexConfig, corpus_copy: Path) -> None
     start = manifest.index(f'file = "{target}"')
     block_start = manifest.rfind("[[documents]]", 0, start)
     block_end = manifest.find("[[documents]]", start)
-    (corpus_copy / "manifest.toml").write_text(manifest[:block_start] + (manifest[block_end:] if block_end > 0 else ""), encoding="utf-8")
+    (corpus_copy / "manifest.toml").write_text(
+        manifest[:block_start] + (manifest[block_end:] if block_end > 0 else ""), encoding="utf-8"
+    )
     report = ingest(config, FakeEmbedding())
     assert report.documents_removed == [target]
     index = KnowledgeIndex.open(config, FakeEmbedding())
@@ -116,7 +127,7 @@ def test_bad_file_fails_and_leaves_index_untouched(config: IndexConfig, corpus_c
     ingest(config, FakeEmbedding())
     before = KnowledgeIndex.open(config, FakeEmbedding())
     (corpus_copy / "fagmiljoenes-strategi-oppvekstpolitikk.txt").write_bytes(b"\xff\xfe ugyldig")
-    with pytest.raises(CorpusError, match="fagmiljoenes-strategi-oppvekstpolitikk.txt"):
+    with pytest.raises(CorpusError, match=r"fagmiljoenes-strategi-oppvekstpolitikk\.txt"):
         ingest(config, FakeEmbedding())
     after = KnowledgeIndex.open(config, FakeEmbedding())
     assert after.manifest == before.manifest and set(after.nodes) == set(before.nodes)
@@ -127,7 +138,9 @@ def test_interrupted_ingest_keeps_previous_index_usable(config: IndexConfig, cor
     ingest(config, embedder)
     before = KnowledgeIndex.open(config, embedder)
     path = corpus_copy / "arbeidsverksted-oppvekstpolitikk-2018-04-26.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\n\nNytt avsnitt om frivillighet i Drammen.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n\nNytt avsnitt om frivillighet i Drammen.\n", encoding="utf-8"
+    )
     embedder.fail_after = embedder.calls
     with pytest.raises(RuntimeError, match="embedder crashed"):
         ingest(config, embedder)
@@ -150,7 +163,10 @@ def test_crash_after_vectors_written_hides_orphans(
     ingest(config, FakeEmbedding())
     before = KnowledgeIndex.open(config, FakeEmbedding())
     path = corpus_copy / "fagmiljoenes-strategi-oppvekstpolitikk.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\n\nOrphan-avsnitt om sommerskole og leirskole.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n\nOrphan-avsnitt om sommerskole og leirskole.\n",
+        encoding="utf-8",
+    )
 
     def crash(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.llm import BackendUnavailable, build_llm, check_backend, condense_question, generate_answer, stream_answer
+from assistant.llm import (
+    BackendUnavailable,
+    build_llm,
+    check_backend,
+    condense_question,
+    generate_answer,
+    stream_answer,
+)
 from assistant.prompts import load_prompts
 from assistant.settings import LLMConfig, Settings
 from assistant.types import ChatTurn, Passage
@@ -16,7 +23,11 @@ from index.config import EmbeddingConfig, IndexConfig
 from tests.support.fake_openai_server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSAGES = [Passage(node_id="n1", document="d.txt", title="Dok", section="S", text="Ungdomstorget er for unge 13-25 år.")]
+PASSAGES = [
+    Passage(
+        node_id="n1", document="d.txt", title="Dok", section="S", text="Ungdomstorget er for unge 13-25 år."
+    )
+]
 
 
 @pytest.fixture
@@ -40,7 +51,10 @@ def test_answer_condense_and_stream(fake: FakeOpenAI) -> None:
     assert "[1] (Dok › S) Ungdomstorget er for unge 13-25 år." in sent[1]["content"]
     fake.enqueue("Hvilken aldersgruppe er Ungdomstorget for?")
     history = [ChatTurn(role="user", content="Hva er Ungdomstorget?")]
-    assert condense_question(llm, prompts, history, "Hvilken aldersgruppe er det for?") == "Hvilken aldersgruppe er Ungdomstorget for?"
+    assert (
+        condense_question(llm, prompts, history, "Hvilken aldersgruppe er det for?")
+        == "Hvilken aldersgruppe er Ungdomstorget for?"
+    )
     fake.enqueue("En lang strømmet tekst med kilde [1].")
     deltas = list(stream_answer(llm, prompts, "Hvem?", PASSAGES))
     assert len(deltas) > 2 and "".join(deltas) == "En lang strømmet tekst med kilde [1]."
@@ -75,7 +89,11 @@ def assistant_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ob
 
     server = FakeOpenAI().start()
     settings = Settings(
-        index=IndexConfig(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=ROOT / "corpus", embedding=EmbeddingConfig(backend="fake")),
+        index=IndexConfig(
+            data_dir=tmp_path_factory.mktemp("data"),
+            corpus_dir=ROOT / "corpus",
+            embedding=EmbeddingConfig(backend="fake"),
+        ),
         llm=LLMConfig(backend="openai", base_url=server.base_url, model="fake-model", timeout_s=2.0),
     )
     yield app.build_services(settings), server
@@ -97,7 +115,11 @@ def test_ask_falls_back_to_extractive_when_llm_fails(assistant_llm: tuple[object
     assistant, fake = assistant_llm
     fake.mode = "fail"
     answer = assistant.ask("Hva er Ungdomstorget?")  # type: ignore[attr-defined]
-    assert answer.mode == "extractive" and answer.backend_error and "Språkmodellen svarte ikke" in answer.backend_error
+    assert (
+        answer.mode == "extractive"
+        and answer.backend_error
+        and "Språkmodellen svarte ikke" in answer.backend_error
+    )
     assert answer.citations and not answer.refused
     events = list(assistant.ask_stream("Hva er Ungdomstorget?"))  # type: ignore[attr-defined]
     assert events[0].type == "meta" and events[-1].type == "done"

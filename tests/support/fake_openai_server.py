@@ -74,20 +74,43 @@ class FakeOpenAI:
                     self.end_headers()
                     for i in range(0, len(text), 7):
                         chunk = {
-                            "id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "fake-model",
-                            "choices": [{"index": 0, "delta": {"role": "assistant", "content": text[i : i + 7]}, "finish_reason": None}],
+                            "id": "c1",
+                            "object": "chat.completion.chunk",
+                            "created": 0,
+                            "model": "fake-model",
+                            "choices": [
+                                {
+                                    "index": 0,
+                                    "delta": {"role": "assistant", "content": text[i : i + 7]},
+                                    "finish_reason": None,
+                                }
+                            ],
                         }
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                         self.wfile.flush()
-                    end = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "fake-model",
-                           "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                    end = {
+                        "id": "c1",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": "fake-model",
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    }
                     self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
                     return
                 self._json(
                     200,
                     {
-                        "id": "c1", "object": "chat.completion", "created": 0, "model": "fake-model",
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                        "id": "c1",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "fake-model",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": text},
+                                "finish_reason": "stop",
+                            }
+                        ],
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
                     },
                 )

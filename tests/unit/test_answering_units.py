@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from assistant.extractive import compose, select_units, split_units
 from assistant.followup import is_followup, rewrite_followup, subject_of
-from assistant.refusal import decide_refusal, missing_specifics, proper_names, requested_details, term_coverage
+from assistant.refusal import (
+    decide_refusal,
+    missing_specifics,
+    proper_names,
+    requested_details,
+    term_coverage,
+)
 from assistant.types import ChatTurn, Passage
 from index.lexical import NorwegianAnalyzer
 
@@ -20,7 +26,9 @@ def known(word: str) -> bool:
 
 
 def passage(text: str, kind: str = "prose", section: str = "") -> Passage:
-    return Passage(node_id=f"n{abs(hash(text)) % 10_000}", document="d.txt", text=text, kind=kind, section=section)
+    return Passage(
+        node_id=f"n{abs(hash(text)) % 10_000}", document="d.txt", text=text, kind=kind, section=section
+    )
 
 
 UNGDOMSTORG = passage(
@@ -28,7 +36,9 @@ UNGDOMSTORG = passage(
     "arbeid og bolig. Tilbudet er gratis.\n- Drop-in for ungdom\n- Veiledning om utdanning"
 )
 SKOLE = passage("Skolen har ansvar for et trygt og godt skolemiljø for alle elever.")
-TABLE = passage("Tjeneste: Uteteam · Nivå: Selekterte tiltak · Tiltak: Oppsøkende arbeid · Rolle: fange opp", "table_row")
+TABLE = passage(
+    "Tjeneste: Uteteam · Nivå: Selekterte tiltak · Tiltak: Oppsøkende arbeid · Rolle: fange opp", "table_row"
+)
 
 
 def test_split_units_sentences_bullets_and_table_rows() -> None:
@@ -67,7 +77,9 @@ def test_refusal_on_missing_phone_number_price_and_hours() -> None:
 
 
 def test_price_question_answered_when_the_passage_says_free() -> None:
-    decision = decide_refusal("Koster det noe å gå på Ungdomstorget?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3)
+    decision = decide_refusal(
+        "Koster det noe å gå på Ungdomstorget?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3
+    )
     assert not decision.refuse
 
 
@@ -75,12 +87,16 @@ def test_refusal_on_unknown_place_and_absent_year() -> None:
     assert proper_names("Hva gjør Oslo kommune? Bergen, da?") == ["Oslo"]
     assert missing_specifics("Hvordan var det i Oslo i 2031?", [UNGDOMSTORG], known) == ["2031", "Oslo"]
     assert decide_refusal("Hva tilbyr Ungdomstorget i Oslo?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3).refuse
-    assert not decide_refusal("Hva tilbyr Ungdomstorget i Drammen?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3).refuse
+    assert not decide_refusal(
+        "Hva tilbyr Ungdomstorget i Drammen?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3
+    ).refuse
 
 
 def test_refusal_on_low_term_coverage_and_no_passages() -> None:
     assert term_coverage("parkering ved rådhuset", [UNGDOMSTORG], ANALYZE, idf) == 0.0
-    assert decide_refusal("Hvor kan jeg parkere ved rådhuset?", [UNGDOMSTORG], ANALYZE, idf, known, 0.5).refuse
+    assert decide_refusal(
+        "Hvor kan jeg parkere ved rådhuset?", [UNGDOMSTORG], ANALYZE, idf, known, 0.5
+    ).refuse
     assert decide_refusal("Hva er Ungdomstorget?", [], ANALYZE, idf, known, 0.5).refuse
     assert not decide_refusal("Hva er Ungdomstorget?", [UNGDOMSTORG], ANALYZE, idf, known, 0.5).refuse
 

@@ -12,7 +12,8 @@ from assistant.safety import detect_acute_danger
 from assistant.types import Passage
 
 PASSAGES = [
-    Passage(node_id=f"id{i}", document="d.txt", title="Dok", section=f"S{i}", text=f"tekst {i}") for i in range(1, 4)
+    Passage(node_id=f"id{i}", document="d.txt", title="Dok", section=f"S{i}", text=f"tekst {i}")
+    for i in range(1, 4)
 ]
 
 
@@ -79,7 +80,11 @@ def test_safety_near_misses(question: str) -> None:
 
 def test_prompts_load_and_render() -> None:
     prompts = load_prompts()
-    assert "113" in prompts.safety_notice and "116 111" in prompts.safety_notice and "116 123" in prompts.safety_notice
+    assert (
+        "113" in prompts.safety_notice
+        and "116 111" in prompts.safety_notice
+        and "116 123" in prompts.safety_notice
+    )
     assert prompts.no_source_marker in prompts.render_system()
     rendered = prompts.render_answer("Hva er HFU?", PASSAGES[:2])
     assert "[1] (Dok › S1) tekst 1" in rendered and "[2]" in rendered and "Hva er HFU?" in rendered
@@ -94,5 +99,5 @@ def test_broken_prompt_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(PromptError, match=r"answer\.md.*missing.*passages.*unknown.*ukjent"):
         load_prompts(tmp_path)
     (tmp_path / "answer.md").unlink()
-    with pytest.raises(PromptError, match="answer.md: prompt file is missing"):
+    with pytest.raises(PromptError, match=r"answer\.md: prompt file is missing"):
         load_prompts(tmp_path)

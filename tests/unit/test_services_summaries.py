@@ -29,7 +29,16 @@ def test_filters_need_one_of_each_asked_value() -> None:
 
 def match(service: str, score: float) -> ServiceMatch:
     cite = Citation(n=1, node_id="n", document="d", text="t")
-    return ServiceMatch(service=service, level=None, measure=f"{service}-{score}", roles=[], partners="", appendix="Vedlegg 2", score=score, citation=cite)
+    return ServiceMatch(
+        service=service,
+        level=None,
+        measure=f"{service}-{score}",
+        roles=[],
+        partners="",
+        appendix="Vedlegg 2",
+        score=score,
+        citation=cite,
+    )
 
 
 def test_groups_ordered_by_best_match() -> None:
@@ -39,7 +48,14 @@ def test_groups_ordered_by_best_match() -> None:
 
 
 def node(text: str, heading: str, position: int) -> Node:
-    return Node(node_id=f"n{position}", doc_id="w.txt", kind=NodeKind.PROSE, text=text, section_path=(heading,), position=position)
+    return Node(
+        node_id=f"n{position}",
+        doc_id="w.txt",
+        kind=NodeKind.PROSE,
+        text=text,
+        section_path=(heading,),
+        position=position,
+    )
 
 
 def test_theme_terms_include_related_words() -> None:
@@ -50,7 +66,11 @@ def test_theme_terms_include_related_words() -> None:
 
 def test_select_points_by_point_or_heading_and_merge_duplicates() -> None:
     nodes = [
-        node("- Mer samarbeid med frivillige\n- Bedre veier\n- Mer samarbeid med frivillige lag", "Hva bør vi gjøre?", 0),
+        node(
+            "- Mer samarbeid med frivillige\n- Bedre veier\n- Mer samarbeid med frivillige lag",
+            "Hva bør vi gjøre?",
+            0,
+        ),
         node("- Koordinatorstillinger til skolene", "Frivillighet", 1),
     ]
     points = select_points(nodes, theme_terms("frivillighet", ANALYZE), ANALYZE)
