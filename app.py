@@ -65,9 +65,7 @@ def load_embedder(settings: Settings) -> Embedder:
     return Embedder(model=model, identity=embedder_identity(emb, model))
 
 
-def run_ingest(
-    settings: Settings, embedder: Embedder, rebuild: bool = False, show_progress: bool = True
-) -> Any:
+def run_ingest(settings: Settings, embedder: Embedder, rebuild: bool = False, show_progress: bool = True) -> Any:
     """Ingest the corpus (incremental unless rebuild) with a progress bar."""
     from tqdm import tqdm
 
@@ -84,9 +82,7 @@ def run_ingest(
         bar.update(done)
 
     try:
-        return ingest(
-            settings.index, embedder.model, rebuild=rebuild, progress=progress, identity=embedder.identity
-        )
+        return ingest(settings.index, embedder.model, rebuild=rebuild, progress=progress, identity=embedder.identity)
     finally:
         if bar is not None:
             bar.close()
@@ -233,7 +229,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         print(compare(load_result(Path(args.a)), load_result(Path(args.b)), args.system))
         return 0
     from eval.gate import check_gate
-    from eval.runner import DEFAULT_DATASET, run_eval, write_result
+    from eval.runner import DEFAULT_DATASET, DEFAULT_SYSTEMS, run_eval, write_result
 
     assistant = build_services(settings)
     systems = args.systems.split(",") if args.systems else (["veiviser"] if args.gate else None)
@@ -241,7 +237,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         assistant,
         Path(args.dataset) if args.dataset else DEFAULT_DATASET,
         split=None if args.split == "all" else args.split,
-        **({"systems": systems} if systems else {}),
+        systems=systems or list(DEFAULT_SYSTEMS),
     )
     path = write_result(result, Path(args.results) if args.results else ROOT / "results")
     print(headline_table(result))
@@ -264,9 +260,7 @@ def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="veiviser", description="Veiviser: spør Drammen kommunes dokumenter."
-    )
+    parser = argparse.ArgumentParser(prog="veiviser", description="Veiviser: spør Drammen kommunes dokumenter.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="Index the corpus (incremental; --rebuild starts over).")
@@ -293,9 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser(
-        "services", help="Service finder: measures that fit a situation (or a filtered listing)."
-    )
+    p = sub.add_parser("services", help="Service finder: measures that fit a situation (or a filtered listing).")
     p.add_argument("situation", nargs="?", default="")
     p.add_argument("--level", action="append", choices=["universell", "selektert", "indikert"])
     p.add_argument("--role", action="append", choices=["forebygge", "fange opp", "følge opp"])

@@ -39,18 +39,14 @@ class _Analysis:
         return any(self._knows(t) for t in self.analyze(word))
 
 
-def standalone_question(
-    assistant: Assistant, question: str, history: Sequence[ChatTurn]
-) -> tuple[str, str | None]:
+def standalone_question(assistant: Assistant, question: str, history: Sequence[ChatTurn]) -> tuple[str, str | None]:
     """The question made stand-alone: by the LLM when configured, else by the deterministic rewrite."""
     analysis = _Analysis(assistant)
     if not history:
         return question, None
     if assistant.llm is not None:
         try:
-            condensed = llm_backend.condense_question(
-                assistant.llm, assistant.prompts, list(history), question
-            )
+            condensed = llm_backend.condense_question(assistant.llm, assistant.prompts, list(history), question)
             if condensed.strip():
                 return condensed.strip(), None
         except llm_backend.BackendUnavailable as exc:

@@ -52,8 +52,6 @@ def validate_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, l
     for n in dict.fromkeys(parse_citation_numbers(text)):
         p = passages[n - 1]
         citations.append(
-            Citation(
-                n=n, node_id=p.node_id, document=p.document, title=p.title, section=p.section, text=p.text
-            )
+            Citation(n=n, node_id=p.node_id, document=p.document, title=p.title, section=p.section, text=p.text)
         )
     return text, citations, removed

@@ -7,7 +7,7 @@ sentence (or table row) copied from a given passage, with that passage's number.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Passage
@@ -62,7 +62,7 @@ def split_units(passage: Passage) -> list[str]:
     return [u if len(u) <= MAX_UNIT_CHARS else u[: MAX_UNIT_CHARS - 1].rstrip() + "…" for u in merged]
 
 
-def score_unit(unit_terms: Sequence[str], query_terms: Sequence[str], idf: Idf) -> float:
+def score_unit(unit_terms: Collection[str], query_terms: Collection[str], idf: Idf) -> float:
     """Share of the query's idf mass that the unit covers (0..1)."""
     wanted = set(query_terms)
     if not wanted:
@@ -90,11 +90,11 @@ def select_units(
     candidates: list[tuple[Unit, set[str]]] = []
     for number, passage in enumerate(passages, start=1):
         for order, text in enumerate(split_units(passage)):
-            terms = analyze(text)
+            terms = set(analyze(text))
             score = score_unit(terms, query_terms, idf) - rank_decay * (number - 1)
             if passage.kind == "table" and any(ch.isdigit() for ch in question):
                 score += 0.1  # a question with a year or number is usually answered by the table
-            candidates.append((Unit(number, order, text, score), set(terms)))
+            candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)
     chosen: list[tuple[Unit, set[str]]] = []
     for unit, terms in candidates:

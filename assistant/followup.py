@@ -62,9 +62,7 @@ _QUESTION_WORDS = {
 }
 
 
-def is_followup(
-    question: str, history: Sequence[ChatTurn], content_terms: Callable[[str], list[str]]
-) -> bool:
+def is_followup(question: str, history: Sequence[ChatTurn], content_terms: Callable[[str], list[str]]) -> bool:
     """A question needs its history when it refers back or is too thin to stand alone."""
     if not any(turn.role == "user" for turn in history):
         return False
@@ -77,16 +75,12 @@ def subject_of(history: Sequence[ChatTurn]) -> str:
     """Content words of the most recent user turn, as written (the conversation's subject)."""
     for turn in reversed(history):
         if turn.role == "user":
-            words = [
-                w for w in _WORD.findall(turn.content) if w.casefold() not in _QUESTION_WORDS and len(w) > 2
-            ]
+            words = [w for w in _WORD.findall(turn.content) if w.casefold() not in _QUESTION_WORDS and len(w) > 2]
             return " ".join(words)
     return ""
 
 
-def rewrite_followup(
-    question: str, history: Sequence[ChatTurn], content_terms: Callable[[str], list[str]]
-) -> str:
+def rewrite_followup(question: str, history: Sequence[ChatTurn], content_terms: Callable[[str], list[str]]) -> str:
     """The stand-alone question for retrieval: the question plus the earlier subject when needed."""
     if not is_followup(question, history, content_terms):
         return question

@@ -91,9 +91,7 @@ def stream_answer(llm: LLM, prompts: PromptSet, question: str, passages: Sequenc
 
 
 def condense_question(llm: LLM, prompts: PromptSet, history: Sequence[ChatTurn], question: str) -> str:
-    text = _chat(
-        llm, [ChatMessage(role=MessageRole.USER, content=prompts.render_condense(history, question))]
-    )
+    text = _chat(llm, [ChatMessage(role=MessageRole.USER, content=prompts.render_condense(history, question))])
     return text.splitlines()[0].strip().strip('"«»')
 
 

@@ -24,12 +24,8 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"(?<!\d)(?:\+47\s?)?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}(?!\d)|\b\d{3}\s\d{2}\s\d{3}\b"),
     ),
     "pris": (
-        re.compile(
-            r"\b(pris\w*|koste[rt]?|kostnad\w*|egenandel\w*|betale?r?|gebyr\w*|avgift\w*|gratis)\b", re.I
-        ),
-        re.compile(
-            r"\b(kr\.?\s?\d|\d[\d\s]*\s?(kroner|kr)\b|gratis|egenandel|foreldrebetaling|betaling)", re.I
-        ),
+        re.compile(r"\b(pris\w*|koste[rt]?|kostnad\w*|egenandel\w*|betale?r?|gebyr\w*|avgift\w*|gratis)\b", re.I),
+        re.compile(r"\b(kr\.?\s?\d|\d[\d\s]*\s?(kroner|kr)\b|gratis|egenandel|foreldrebetaling|betaling)", re.I),
     ),
     "åpningstider": (
         re.compile(r"\b(åpningstid\w*|åpent|åpen|åpner|stenger|stengt|når kan jeg komme)\b", re.I),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -18,11 +18,11 @@ class SearchIndex(Protocol):
     """What retrieval needs from an index (KnowledgeIndex satisfies it)."""
 
     def dense_search(
-        self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
+        self, query: str, k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]: ...
 
     def lexical_search(
-        self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
+        self, query: str, k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]: ...
 
     def node(self, node_id: str) -> Node | None: ...
@@ -88,7 +88,7 @@ class HybridRetriever:
         self,
         query: str,
         top_k: int | None = None,
-        filters: dict[str, Sequence[str]] | None = None,
+        filters: Mapping[str, Sequence[str]] | None = None,
         mode: str = "hybrid",
     ) -> SearchResult:
         """Search; mode is 'hybrid', 'dense' or 'lexical' (the latter two for baselines and tuning)."""
@@ -109,9 +109,7 @@ class HybridRetriever:
         elif mode == "lexical":
             fused = lexical
         else:
-            fused = reciprocal_rank_fusion(
-                [dense_ids, lexical_ids], [cfg.dense_weight, cfg.lexical_weight], cfg.rrf_k
-            )
+            fused = reciprocal_rank_fusion([dense_ids, lexical_ids], [cfg.dense_weight, cfg.lexical_weight], cfg.rrf_k)
         dense_rank = {nid: i for i, nid in enumerate(dense_ids, start=1)}
         lexical_rank = {nid: i for i, nid in enumerate(lexical_ids, start=1)}
         hits: list[RankedHit] = []

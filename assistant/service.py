@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from assistant.errors import InvalidQuestion, UnknownFilterValue
@@ -61,14 +61,12 @@ class Assistant:
                 raise InvalidQuestion("Historikken inneholder kontrolltegn.")
         return turns
 
-    def check_filters(self, filters: dict[str, Sequence[str]] | None) -> dict[str, list[str]]:
+    def check_filters(self, filters: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
         """Only known keys and values; UnknownFilterValue names the bad one and the valid ones."""
         clean: dict[str, list[str]] = {}
         for key, values in (filters or {}).items():
             if key not in FILTER_FIELDS:
-                raise UnknownFilterValue(
-                    f"Ukjent filter '{key}'. Gyldige filtre: {', '.join(FILTER_FIELDS)}."
-                )
+                raise UnknownFilterValue(f"Ukjent filter '{key}'. Gyldige filtre: {', '.join(FILTER_FIELDS)}.")
             allowed = self.filter_values()[key]
             vals = [v for v in values if v]
             for value in vals:
@@ -116,7 +114,7 @@ class Assistant:
         self,
         query: str,
         top_k: int | None = None,
-        filters: dict[str, Sequence[str]] | None = None,
+        filters: Mapping[str, Sequence[str]] | None = None,
         mode: str = "hybrid",
     ) -> SearchResult:
         query = self.check_question(query, "query")
@@ -126,7 +124,7 @@ class Assistant:
         self,
         question: str,
         history: Sequence[ChatTurn] = (),
-        filters: dict[str, Sequence[str]] | None = None,
+        filters: Mapping[str, Sequence[str]] | None = None,
     ) -> Answer:
         from assistant.answering import answer_question
 
@@ -141,7 +139,7 @@ class Assistant:
         self,
         question: str,
         history: Sequence[ChatTurn] = (),
-        filters: dict[str, Sequence[str]] | None = None,
+        filters: Mapping[str, Sequence[str]] | None = None,
     ) -> Iterator[StreamEvent]:
         from assistant.answering import stream_answer
 

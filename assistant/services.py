@@ -99,8 +99,6 @@ def find_services(
         filters={k: v for k, v in {"level": levels, "role": roles, "service": services}.items() if v},
         groups=group_matches(matches),
         total=len(matches),
-        safety_notice=assistant.prompts.safety_notice
-        if situation and detect_acute_danger(situation)
-        else None,
+        safety_notice=assistant.prompts.safety_notice if situation and detect_acute_danger(situation) else None,
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
     )

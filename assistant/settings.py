@@ -20,18 +20,12 @@ _PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "admin", "password", 
 class RetrievalConfig(BaseModel):
     """Hybrid retrieval: dense + BM25 fused by weighted reciprocal rank."""
 
-    top_k: int = Field(
-        default=8, ge=1, le=50, description="Passages returned by search and given to the composer."
-    )
-    candidates: int = Field(
-        default=40, ge=5, le=200, description="Candidates taken from each retriever before fusion."
-    )
+    top_k: int = Field(default=8, ge=1, le=50, description="Passages returned by search and given to the composer.")
+    candidates: int = Field(default=40, ge=5, le=200, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = Field(default=60, ge=1, le=1000, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0.0, le=10.0)
     lexical_weight: float = Field(default=1.0, ge=0.0, le=10.0)
-    query_expansion: bool = Field(
-        default=True, description="Norwegian compound/abbreviation expansion of the query."
-    )
+    query_expansion: bool = Field(default=True, description="Norwegian compound/abbreviation expansion of the query.")
 
 
 class AnswerConfig(BaseModel):

@@ -125,10 +125,7 @@ def cross_workshop(
 
     for i in range(len(flat)):
         for j in range(i + 1, len(flat)):
-            if (
-                flat[i][0] != flat[j][0]
-                and _jaccard(terms[id(flat[i][1])], terms[id(flat[j][1])]) >= RECURRING_JACCARD
-            ):
+            if flat[i][0] != flat[j][0] and _jaccard(terms[id(flat[i][1])], terms[id(flat[j][1])]) >= RECURRING_JACCARD:
                 parent[find(i)] = find(j)
     clusters: dict[int, list[tuple[str, SummaryPoint]]] = {}
     for i, item in enumerate(flat):
@@ -188,11 +185,7 @@ def summarize_workshops(assistant: Assistant, theme: str, workshops: list[str]) 
     by_doc: dict[str, list[SummaryPoint]] = {}
     for meta in documents:
         nodes = sorted(
-            (
-                n
-                for n in assistant.index.nodes.values()
-                if n.doc_id == meta.doc_id and n.kind == NodeKind.PROSE
-            ),
+            (n for n in assistant.index.nodes.values() if n.doc_id == meta.doc_id and n.kind == NodeKind.PROSE),
             key=lambda n: n.position,
         )
         points = []
@@ -212,9 +205,7 @@ def summarize_workshops(assistant: Assistant, theme: str, workshops: list[str]) 
             terms[id(summary_point)] = point.terms
             points.append(summary_point)
         by_doc[meta.doc_id] = points
-        sections.append(
-            WorkshopSection(document=meta.doc_id, title=meta.title, date=meta.date, points=points)
-        )
+        sections.append(WorkshopSection(document=meta.doc_id, title=meta.title, date=meta.date, points=points))
     recurring, unique = cross_workshop(by_doc, terms)
     summary = WorkshopSummary(
         theme=theme,
@@ -240,6 +231,8 @@ def _llm_write_up(assistant: Assistant, summary: WorkshopSummary) -> WorkshopSum
         Passage(node_id=c.node_id, document=c.document, title=c.title, section=c.section, text=c.text)
         for c in summary.citations
     ]
+    if assistant.llm is None:
+        return summary
     try:
         text = llm_backend.summarize_points(assistant.llm, assistant.prompts, summary.theme, "\n".join(lines))
     except llm_backend.BackendUnavailable as exc:

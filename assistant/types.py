@@ -56,15 +56,11 @@ class Answer(BaseModel):
     hits: list[Passage] = Field(
         default_factory=list, description="The top retrieved passages (at least 10), for evaluation tools."
     )
-    refusal_reason: str = Field(
-        default="", description="Why the refusal rule refused (for logs and evaluation)."
-    )
+    refusal_reason: str = Field(default="", description="Why the refusal rule refused (for logs and evaluation).")
     safety_notice: str | None = Field(default=None, description="Fixed notice shown first on acute danger.")
     mode: Literal["extractive", "llm"] = "extractive"
     backend_error: str | None = Field(default=None, description="Why the LLM was not used, when it failed.")
-    removed_citations: int = Field(
-        default=0, description="Citations dropped because they named no given passage."
-    )
+    removed_citations: int = Field(default=0, description="Citations dropped because they named no given passage.")
     latency_ms: float = 0.0
 
 

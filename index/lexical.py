@@ -152,9 +152,7 @@ class LexicalIndex:
         """Whether the term occurs anywhere in the indexed corpus."""
         return term in self.document_frequency
 
-    def search(
-        self, query: str, k: int = 10, allowed: Sequence[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int = 10, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (node id, BM25 score) for the query; `allowed` restricts to those node ids."""
         terms = [t for t in self.analyzer.terms(query) if t in self._vocab]
         if not terms or not self.node_ids:
@@ -169,14 +167,8 @@ class LexicalIndex:
             if not mask.any():
                 return []
         k = min(k, len(self.node_ids))
-        docs, scores = self._retriever.retrieve(
-            [terms], k=k, show_progress=False, weight_mask=mask, n_threads=1
-        )
-        return [
-            (self.node_ids[int(i)], float(s))
-            for i, s in zip(docs[0], scores[0], strict=True)
-            if float(s) > 0.0
-        ]
+        docs, scores = self._retriever.retrieve([terms], k=k, show_progress=False, weight_mask=mask, n_threads=1)
+        return [(self.node_ids[int(i)], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if float(s) > 0.0]
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

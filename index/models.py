@@ -40,17 +40,13 @@ def build_tokenizer(image: E5Image) -> object:
         by_output[out].append(cp)
     steps = []
     for out, cps in sorted(by_output.items()):
-        chars = "".join(
-            re.escape(chr(cp)) if chr(cp) not in "\\]^-" else "\\" + chr(cp) for cp in sorted(cps)
-        )
+        chars = "".join(re.escape(chr(cp)) if chr(cp) not in "\\]^-" else "\\" + chr(cp) for cp in sorted(cps))
         steps.append(normalizers.Replace(Regex(f"[{chars}]"), out))
     steps.append(normalizers.Replace(Regex(" {2,}"), " "))
     vocab = [(piece, float(score)) for piece, score in zip(image.pieces, image.scores, strict=True)]
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=image.unk, byte_fallback=False))
     tokenizer.normalizer = normalizers.Sequence(steps)
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(
-        replacement="\u2581", prepend_scheme="always", split=True
-    )
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
     tokenizer.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
     bos, eos = image.pieces[image.bos], image.pieces[image.eos]
     tokenizer.post_processor = processors.TemplateProcessing(
@@ -111,7 +107,7 @@ def build_bert(image: E5Image) -> object:
     missing = [m for m in missing if "position_ids" not in m]
     if missing or unexpected:
         raise RuntimeError(f"weight mapping incomplete: missing {missing}, unexpected {unexpected}")
-    return model.eval()
+    return model.eval()  # type: ignore[no-untyped-call]
 
 
 def _sentence_transformers_files(out: Path, image: E5Image) -> None:
@@ -130,9 +126,7 @@ def _sentence_transformers_files(out: Path, image: E5Image) -> None:
             indent=2,
         )
     )
-    (out / "sentence_bert_config.json").write_text(
-        json.dumps({"max_seq_length": 512, "do_lower_case": False})
-    )
+    (out / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 512, "do_lower_case": False}))
     (out / "1_Pooling").mkdir(exist_ok=True)
     (out / "1_Pooling" / "config.json").write_text(
         json.dumps({"word_embedding_dimension": image.hidden, "pooling_mode_mean_tokens": True}, indent=2)
@@ -178,7 +172,7 @@ def build(out: Path = DEFAULT_OUT, force: bool = False) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         build_bert(image).save_pretrained(tmp, safe_serialization=True)  # type: ignore[attr-defined]
-        fast = PreTrainedTokenizerFast(
+        fast = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
             tokenizer_object=build_tokenizer(image),
             bos_token=image.pieces[image.bos],
             eos_token=image.pieces[image.eos],

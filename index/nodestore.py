@@ -22,9 +22,7 @@ def write_generation(directory: Path, parsed: list[ParsedDocument], lexical: Lex
             for node in p.nodes:
                 handle.write(node.model_dump_json() + "\n")
     documents = [p.meta.model_dump(mode="json") for p in parsed]
-    (directory / DOCUMENTS_FILE).write_text(
-        json.dumps(documents, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    (directory / DOCUMENTS_FILE).write_text(json.dumps(documents, ensure_ascii=False, indent=1), encoding="utf-8")
     catalog = [m.model_dump(mode="json") for p in parsed for m in p.catalog]
     (directory / CATALOG_FILE).write_text(json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8")
     lexical.save(directory / LEXICAL_DIR)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -90,7 +90,7 @@ class KnowledgeIndex:
             return node.kind.value
         return node.metadata.get(key, "")
 
-    def matching_ids(self, filters: dict[str, Sequence[str]]) -> list[str] | None:
+    def matching_ids(self, filters: Mapping[str, Sequence[str]]) -> list[str] | None:
         """Node ids satisfying all filters (None = no filter)."""
         active = {k: set(v) for k, v in filters.items() if v}
         if not active:
@@ -122,7 +122,7 @@ class KnowledgeIndex:
         return vector
 
     def dense_search(
-        self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
+        self, query: str, k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
         """Top-k by cosine similarity, restricted to node ids the committed manifest lists."""
         chroma_filters = {key: list(v) for key, v in (filters or {}).items() if v}
@@ -130,7 +130,7 @@ class KnowledgeIndex:
         return [(nid, score) for nid, score in hits if nid in self.nodes][:k]
 
     def lexical_search(
-        self, query: str, k: int, filters: dict[str, Sequence[str]] | None = None
+        self, query: str, k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
         allowed = self.matching_ids(filters or {})
         return self.lexical.search(query, k, allowed=allowed)

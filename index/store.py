@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,7 @@ def make_chroma_client(config: ChromaConfig, data_dir: Path) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     try:
         if config.mode == "http":
-            return chromadb.HttpClient(
-                host=config.host, port=config.port, ssl=config.ssl, settings=chroma_settings
-            )
+            return chromadb.HttpClient(host=config.host, port=config.port, ssl=config.ssl, settings=chroma_settings)
         path = config.path or (data_dir / "chroma")
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
@@ -80,7 +78,7 @@ def to_text_node(node: Node, meta: DocumentMeta, embedding: Sequence[float]) -> 
     )
 
 
-def to_metadata_filters(filters: dict[str, Sequence[str]]) -> MetadataFilters | None:
+def to_metadata_filters(filters: Mapping[str, Sequence[str]]) -> MetadataFilters | None:
     """{'doc_id': ['a.txt'], 'level': ['selektert', 'indikert']} → llama-index filters (AND of ORs)."""
     groups: list[MetadataFilter | MetadataFilters] = []
     for key, values in filters.items():
@@ -128,7 +126,7 @@ class ChromaStore:
             self.collection.delete(ids=ids[start : start + _UPSERT_BATCH])
 
     def query(
-        self, embedding: Sequence[float], k: int, filters: dict[str, Sequence[str]] | None = None
+        self, embedding: Sequence[float], k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
         """Top-k (node id, cosine similarity) for a query embedding."""
         k = max(1, min(k, self.count() or 1))

@@ -71,7 +71,7 @@ def chunk_units(units: Sequence[str], config: ChunkingConfig) -> list[str]:
     if config.overlap_sentences and len(texts) > 1:
         with_overlap = [texts[0]]
         for prev, text in itertools.pairwise(texts):
-            tail = _SENTENCE.split(prev.splitlines()[-1])[-config.overlap_sentences :]
-            with_overlap.append(" ".join(tail) + "\n" + text)
+            tail_sentences = _SENTENCE.split(prev.splitlines()[-1])[-config.overlap_sentences :]
+            with_overlap.append(" ".join(tail_sentences) + "\n" + text)
         texts = with_overlap
     return texts

@@ -28,9 +28,7 @@ class CorpusDocument:
 def read_manifest(corpus_dir: Path) -> list[DocumentMeta]:
     path = corpus_dir / MANIFEST
     if not path.is_file():
-        raise CorpusError(
-            f"{path}: the corpus manifest is missing. Create it with one [[documents]] entry per file."
-        )
+        raise CorpusError(f"{path}: the corpus manifest is missing. Create it with one [[documents]] entry per file.")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -82,9 +82,7 @@ class ServiceMeasure(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    service: str = Field(
-        description="The service (tjeneste), e.g. 'Uteteam'; for Vedlegg 3 the municipality."
-    )
+    service: str = Field(description="The service (tjeneste), e.g. 'Uteteam'; for Vedlegg 3 the municipality.")
     level: PreventionLevel | None = Field(description="Prevention level; None where the table gives none.")
     measure: str = Field(description="The measure (tiltak) as written, cleaned of residue.")
     roles: tuple[Role, ...] = Field(default=(), description="Columns marked with an x.")

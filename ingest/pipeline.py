@@ -168,9 +168,7 @@ def parse_document(meta: DocumentMeta, text: str, chunking: ChunkingConfig | Non
             caption = _caption(seen) if is_numeric_table(block.raw) else ""
             rows = render_table(block.raw, caption)
             for chunk in chunk_units(rows, chunking):
-                drafts.append(
-                    _Draft(NodeKind.TABLE, chunk, path, {"appendix": appendix[0]} if appendix else {})
-                )
+                drafts.append(_Draft(NodeKind.TABLE, chunk, path, {"appendix": appendix[0]} if appendix else {}))
         seen.append(block)
     flush()
 
@@ -196,9 +194,7 @@ def parse_document(meta: DocumentMeta, text: str, chunking: ChunkingConfig | Non
     )
 
 
-def parse_corpus(
-    documents: Sequence[CorpusDocument], chunking: ChunkingConfig | None = None
-) -> list[ParsedDocument]:
+def parse_corpus(documents: Sequence[CorpusDocument], chunking: ChunkingConfig | None = None) -> list[ParsedDocument]:
     parsed = []
     for doc in documents:
         result = parse_document(doc.meta, doc.text, chunking)

@@ -88,9 +88,7 @@ def parse_measure_rows(
         if header:
             level = _LEVELS[header.group(1).lower()]
             continue
-        if not first and any(
-            p.lower().startswith(("fange opp", "følge opp", "forebyggende")) for p in parts[1:4]
-        ):
+        if not first and any(p.lower().startswith(("fange opp", "følge opp", "forebyggende")) for p in parts[1:4]):
             continue  # second half of a header split over two lines
         if not first and not any(parts[1:]):
             continue

@@ -38,9 +38,7 @@ def fake_index_config(tmp_path: Path):  # type: ignore[no-untyped-def]
     """An IndexConfig on the real corpus with the fake embedder, in a temporary data folder."""
     from index.config import EmbeddingConfig, IndexConfig
 
-    return IndexConfig(
-        data_dir=tmp_path / "data", corpus_dir=CORPUS, embedding=EmbeddingConfig(backend="fake")
-    )
+    return IndexConfig(data_dir=tmp_path / "data", corpus_dir=CORPUS, embedding=EmbeddingConfig(backend="fake"))
 
 
 @pytest.fixture(scope="session")

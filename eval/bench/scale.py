@@ -63,9 +63,7 @@ def main() -> None:
     settings = app.resolve_paths(Settings())
     if args.fake:
         emb_cfg = settings.index.embedding.model_copy(update={"backend": "fake"})
-        settings = settings.model_copy(
-            update={"index": settings.index.model_copy(update={"embedding": emb_cfg})}
-        )
+        settings = settings.model_copy(update={"index": settings.index.model_copy(update={"embedding": emb_cfg})})
     embedder = app.load_embedder(settings).model
     rng = random.Random(7)
     sentences = corpus_sentences()

@@ -34,9 +34,7 @@ def test_tokenizer_ids_equal_reference_on_every_corpus_sentence(e5_model_dir: Pa
     reference = ReferenceTokenizer(image)
     texts = corpus_sentences()
     assert len(texts) > 3000
-    mismatches = [
-        t for t in texts if tokenizer("passage: " + t)["input_ids"] != reference.encode("passage: " + t)
-    ]
+    mismatches = [t for t in texts if tokenizer("passage: " + t)["input_ids"] != reference.encode("passage: " + t)]
     assert mismatches == []
 
 

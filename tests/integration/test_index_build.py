@@ -40,9 +40,7 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def config(tmp_path: Path, corpus_copy: Path) -> IndexConfig:
-    return IndexConfig(
-        data_dir=tmp_path / "data", corpus_dir=corpus_copy, embedding=EmbeddingConfig(backend="fake")
-    )
+    return IndexConfig(data_dir=tmp_path / "data", corpus_dir=corpus_copy, embedding=EmbeddingConfig(backend="fake"))
 
 
 def test_full_ingest_counts_catalog_and_metadata(config: IndexConfig) -> None:
@@ -58,9 +56,7 @@ def test_full_ingest_counts_catalog_and_metadata(config: IndexConfig) -> None:
     services = {m.service for m in index.catalog if m.appendix == "Vedlegg 2"}
     assert {"Uteteam", "Helsestasjonstjenesten", "NAV", "Fastlegene", "Skole"} <= services
     row = next(
-        n
-        for n in index.nodes.values()
-        if n.kind.value == "table_row" and n.metadata.get("service") == "Uteteam"
+        n for n in index.nodes.values() if n.kind.value == "table_row" and n.metadata.get("service") == "Uteteam"
     )
     assert row.text.startswith("Tjeneste: Uteteam")
     assert row.metadata["appendix"] == "Vedlegg 2"

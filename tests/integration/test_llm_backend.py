@@ -24,9 +24,7 @@ from tests.support.fake_openai_server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSAGES = [
-    Passage(
-        node_id="n1", document="d.txt", title="Dok", section="S", text="Ungdomstorget er for unge 13-25 år."
-    )
+    Passage(node_id="n1", document="d.txt", title="Dok", section="S", text="Ungdomstorget er for unge 13-25 år.")
 ]
 
 
@@ -115,11 +113,7 @@ def test_ask_falls_back_to_extractive_when_llm_fails(assistant_llm: tuple[object
     assistant, fake = assistant_llm
     fake.mode = "fail"
     answer = assistant.ask("Hva er Ungdomstorget?")  # type: ignore[attr-defined]
-    assert (
-        answer.mode == "extractive"
-        and answer.backend_error
-        and "Språkmodellen svarte ikke" in answer.backend_error
-    )
+    assert answer.mode == "extractive" and answer.backend_error and "Språkmodellen svarte ikke" in answer.backend_error
     assert answer.citations and not answer.refused
     events = list(assistant.ask_stream("Hva er Ungdomstorget?"))  # type: ignore[attr-defined]
     assert events[0].type == "meta" and events[-1].type == "done"

@@ -55,9 +55,7 @@ def test_service_finder_for_a_situation(e5_assistant) -> None:  # type: ignore[n
     services = [g.service for g in result.groups]
     assert "Uteteam" in services
     uteteam = next(g for g in result.groups if g.service == "Uteteam")
-    assert all(
-        m.citation.node_id and m.citation.text.startswith("Tjeneste: Uteteam") for m in uteteam.measures
-    )
+    assert all(m.citation.node_id and m.citation.text.startswith("Tjeneste: Uteteam") for m in uteteam.measures)
 
 
 def test_service_finder_filtered_listing(e5_assistant) -> None:  # type: ignore[no-untyped-def]

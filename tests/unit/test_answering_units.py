@@ -26,9 +26,7 @@ def known(word: str) -> bool:
 
 
 def passage(text: str, kind: str = "prose", section: str = "") -> Passage:
-    return Passage(
-        node_id=f"n{abs(hash(text)) % 10_000}", document="d.txt", text=text, kind=kind, section=section
-    )
+    return Passage(node_id=f"n{abs(hash(text)) % 10_000}", document="d.txt", text=text, kind=kind, section=section)
 
 
 UNGDOMSTORG = passage(
@@ -77,9 +75,7 @@ def test_refusal_on_missing_phone_number_price_and_hours() -> None:
 
 
 def test_price_question_answered_when_the_passage_says_free() -> None:
-    decision = decide_refusal(
-        "Koster det noe å gå på Ungdomstorget?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3
-    )
+    decision = decide_refusal("Koster det noe å gå på Ungdomstorget?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3)
     assert not decision.refuse
 
 
@@ -87,16 +83,12 @@ def test_refusal_on_unknown_place_and_absent_year() -> None:
     assert proper_names("Hva gjør Oslo kommune? Bergen, da?") == ["Oslo"]
     assert missing_specifics("Hvordan var det i Oslo i 2031?", [UNGDOMSTORG], known) == ["2031", "Oslo"]
     assert decide_refusal("Hva tilbyr Ungdomstorget i Oslo?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3).refuse
-    assert not decide_refusal(
-        "Hva tilbyr Ungdomstorget i Drammen?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3
-    ).refuse
+    assert not decide_refusal("Hva tilbyr Ungdomstorget i Drammen?", [UNGDOMSTORG], ANALYZE, idf, known, 0.3).refuse
 
 
 def test_refusal_on_low_term_coverage_and_no_passages() -> None:
     assert term_coverage("parkering ved rådhuset", [UNGDOMSTORG], ANALYZE, idf) == 0.0
-    assert decide_refusal(
-        "Hvor kan jeg parkere ved rådhuset?", [UNGDOMSTORG], ANALYZE, idf, known, 0.5
-    ).refuse
+    assert decide_refusal("Hvor kan jeg parkere ved rådhuset?", [UNGDOMSTORG], ANALYZE, idf, known, 0.5).refuse
     assert decide_refusal("Hva er Ungdomstorget?", [], ANALYZE, idf, known, 0.5).refuse
     assert not decide_refusal("Hva er Ungdomstorget?", [UNGDOMSTORG], ANALYZE, idf, known, 0.5).refuse
 

@@ -12,8 +12,7 @@ from assistant.safety import detect_acute_danger
 from assistant.types import Passage
 
 PASSAGES = [
-    Passage(node_id=f"id{i}", document="d.txt", title="Dok", section=f"S{i}", text=f"tekst {i}")
-    for i in range(1, 4)
+    Passage(node_id=f"id{i}", document="d.txt", title="Dok", section=f"S{i}", text=f"tekst {i}") for i in range(1, 4)
 ]
 
 
@@ -80,11 +79,7 @@ def test_safety_near_misses(question: str) -> None:
 
 def test_prompts_load_and_render() -> None:
     prompts = load_prompts()
-    assert (
-        "113" in prompts.safety_notice
-        and "116 111" in prompts.safety_notice
-        and "116 123" in prompts.safety_notice
-    )
+    assert "113" in prompts.safety_notice and "116 111" in prompts.safety_notice and "116 123" in prompts.safety_notice
     assert prompts.no_source_marker in prompts.render_system()
     rendered = prompts.render_answer("Hva er HFU?", PASSAGES[:2])
     assert "[1] (Dok › S1) tekst 1" in rendered and "[2]" in rendered and "Hva er HFU?" in rendered
