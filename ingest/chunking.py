@@ -56,6 +56,10 @@ def chunk_units(units: Sequence[str], config: ChunkingConfig) -> list[str]:
         if chunks and (size + len(piece) + 1 <= config.max_chars or (intro_pending and len(chunks[-1]) == 1)):
             chunks[-1].append(piece)
             size += len(piece) + 1
+        elif intro_pending:  # the list's intro line moves to the new chunk with its first bullet
+            intro = chunks[-1].pop()
+            chunks.append([intro, piece])
+            size = len(intro) + 1 + len(piece)
         else:
             chunks.append([piece])
             size = len(piece)

@@ -104,7 +104,7 @@ class _TocIndex:
 def _looks_like_bare_heading(lines: list[str], i: int) -> bool:
     """A short line standing alone between blank lines, not a sentence, followed by content."""
     text = lines[i].strip()
-    if not text or "\t" in text or len(text) > 80 or _BULLET.match(text):
+    if not text or "\t" in text or len(text) > 80 or _BULLET.match(text) or _NUMBERED.match(text):
         return False
     if text[-1] in ".,;:!" or not (text[0].isupper() or text[0].isdigit()):
         return False

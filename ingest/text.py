@@ -63,9 +63,9 @@ def clean_inline(text: str) -> str:
     """Links → their text, emphasis → plain, markers and HTML removed, spaces tidied."""
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = text.replace("\\(", "(").replace("\\)", ")").replace("\\_", "_")
+    text = strip_markers(text)
     text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
     text = text.replace("**", "")
-    text = strip_markers(text)
     text = clean_html(text)
     return _SPACES.sub(" ", text).strip()
