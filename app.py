@@ -250,6 +250,18 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from web.api import create_app
+
+    host = args.host or settings.api.host
+    port = args.port or settings.api.port
+    print(f"Veiviser: http://{host}:{port}/ui/  (API: /api/v1, dokumentasjon: /docs)", file=sys.stderr)
+    uvicorn.run(create_app(settings=settings, build=build_services), host=host, port=port)
+    return 0
+
+
 def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key in ("doc_id", "doc_kind", "service", "level"):
@@ -307,6 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("serve", help="Serve the API and the UI (builds the model and index if needed).")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("eval", help="Run the evaluation set (Veiviser and baselines) or compare two runs.")
     p.add_argument("--dataset")
