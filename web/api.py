@@ -181,7 +181,11 @@ def readyz(request: Request) -> JSONResponse:
     llm_ok, llm_detail = check_backend(services.assistant.settings.llm)
     body = {
         "ready": llm_ok,
-        "index": {"collection": index.manifest.collection, "nodes": len(index.nodes), "built_at": index.manifest.built_at},
+        "index": {
+            "collection": index.manifest.collection,
+            "nodes": len(index.nodes),
+            "built_at": index.manifest.built_at,
+        },
         "llm": llm_detail,
     }
     return JSONResponse(body, status_code=200 if llm_ok else 503)
@@ -197,7 +201,9 @@ def admin_ingest(_: AdminDep, services: ServicesDep) -> dict[str, Any]:
 
 
 @router.get("/admin/feedback/export", response_model=None)
-def feedback_export(_: AdminDep, services: ServicesDep, format: Annotated[str, Query(pattern="^(jsonl|csv)$")] = "jsonl") -> Response:
+def feedback_export(
+    _: AdminDep, services: ServicesDep, format: Annotated[str, Query(pattern="^(jsonl|csv)$")] = "jsonl"
+) -> Response:
     """All feedback as JSONL or CSV."""
     if format == "csv":
         return PlainTextResponse(services.feedback.export_csv(), media_type="text/csv; charset=utf-8")
@@ -249,7 +255,10 @@ def create_app(
             current = (build or build_services)(settings or resolve_paths(Settings()))
         data_dir = current.settings.index.data_dir
         app.state.services = Services(
-            current, FeedbackStore(data_dir / "feedback" / "feedback.jsonl"), ingest_fn or default_ingest, threading.Lock()
+            current,
+            FeedbackStore(data_dir / "feedback" / "feedback.jsonl"),
+            ingest_fn or default_ingest,
+            threading.Lock(),
         )
         yield
 
@@ -266,7 +275,13 @@ def create_app(
     async def access_log(request: Request, call_next: Callable[[Request], Any]) -> Any:
         started = time.perf_counter()
         response = await call_next(request)
-        logger.info("%s %s %s %.0f ms", request.method, request.url.path, response.status_code, (time.perf_counter() - started) * 1000)
+        logger.info(
+            "%s %s %s %.0f ms",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
         return response
 
     if mount_ui:

@@ -45,5 +45,7 @@ class FeedbackStore:
         writer = csv.DictWriter(out, fieldnames=["created", "rating", "question", "answer", "comment", "citations"])
         writer.writeheader()
         for r in rows:
-            writer.writerow({**{k: r.get(k, "") for k in writer.fieldnames}, "citations": " ".join(r.get("citations", []))})
+            writer.writerow(
+                {**{k: r.get(k, "") for k in writer.fieldnames}, "citations": " ".join(r.get("citations", []))}
+            )
         return out.getvalue()

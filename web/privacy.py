@@ -6,7 +6,9 @@ import logging
 import re
 
 _FNR = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
-_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)47[\s-]?)?(?:\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}|\d{3}[\s-]?\d{2}[\s-]?\d{3})(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)47[\s-]?)?(?:\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}|\d{3}[\s-]?\d{2}[\s-]?\d{3})(?!\d)"
+)
 MAX_LOGGED = 120
 
 

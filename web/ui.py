@@ -83,7 +83,11 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
                     yield chat, notice, gr.update(), history, ""
                 elif event.type == "done" and event.answer is not None:
                     chat[-1]["content"] = answer_markdown(event.answer)
-                    history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": event.answer.answer}]
+                    history = [
+                        *history,
+                        {"role": "user", "content": message},
+                        {"role": "assistant", "content": event.answer.answer},
+                    ]
                     yield chat, notice, citations_markdown(event.answer.citations), history, ""
         except AssistantError as exc:
             chat[-1]["content"] = f"⚠️ {exc}"
@@ -96,7 +100,15 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
         from web.feedback import FeedbackStore
 
         store = FeedbackStore(get().settings.index.data_dir / "feedback" / "feedback.jsonl")
-        store.add({"question": question, "answer": str(answer), "rating": "up" if data.liked else "down", "comment": "", "citations": []})
+        store.add(
+            {
+                "question": question,
+                "answer": str(answer),
+                "rating": "up" if data.liked else "down",
+                "comment": "",
+                "citations": [],
+            }
+        )
 
     def find(situation: str, services: list[str], levels: list[str], roles: list[str]) -> tuple[Any, ...]:
         try:
@@ -104,7 +116,14 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
         except AssistantError as exc:
             return [], None, f"⚠️ {exc}"
         rows = [
-            [m.service, m.level or "", m.measure, ", ".join(m.roles), m.partners, f"{m.citation.section} ({m.citation.node_id})"]
+            [
+                m.service,
+                m.level or "",
+                m.measure,
+                ", ".join(m.roles),
+                m.partners,
+                f"{m.citation.section} ({m.citation.node_id})",
+            ]
             for g in result.groups
             for m in g.measures
         ]
@@ -135,7 +154,9 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
         assistant = get()
         dataset = Path(upload) if upload else DEFAULT_DATASET
         try:
-            result = run_eval(assistant, dataset, split=None if split == "alle" else split, systems=["veiviser"], progress=False)
+            result = run_eval(
+                assistant, dataset, split=None if split == "alle" else split, systems=["veiviser"], progress=False
+            )
         except ValueError as exc:
             return f"⚠️ {exc}", ""
         results_dir = assistant.settings.index.data_dir.parent / "results"
@@ -153,13 +174,17 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
         return text, plots
 
     with gr.Blocks(title="Veiviser – Drammen kommune", analytics_enabled=False) as blocks:
-        gr.Markdown("# Veiviser\nSpør Drammen kommunes dokumenter om oppvekst, barnevern, helse og sosiale tjenester. Alle svar har kilder.")
+        gr.Markdown(
+            "# Veiviser\nSpør Drammen kommunes dokumenter om oppvekst, barnevern, helse og sosiale tjenester. Alle svar har kilder."
+        )
         with gr.Tab("Chat"):
             notice = gr.Markdown(visible=False, elem_classes=["vv-notice"], elem_id="safety-notice")
             chatbot = gr.Chatbot(label="Samtale", height=420, feedback_options=("Like", "Dislike"), elem_id="chat")
             history = gr.State([])
             with gr.Row():
-                question = gr.Textbox(label="Spørsmålet ditt", placeholder="Skriv et spørsmål …", scale=5, elem_id="question")
+                question = gr.Textbox(
+                    label="Spørsmålet ditt", placeholder="Skriv et spørsmål …", scale=5, elem_id="question"
+                )
                 send = gr.Button("Spør", variant="primary", scale=1, elem_id="ask")
             gr.Examples(EXAMPLES_STAFF, inputs=question, label="Eksempler for ansatte")
             gr.Examples(EXAMPLES_CITIZEN, inputs=question, label="Eksempler for innbyggere")
@@ -171,19 +196,30 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
             clear.click(lambda: ([], gr.update(visible=False), "_Kildene vises her._", [], ""), None, outputs)
             chatbot.like(on_like, [chatbot], None)
         with gr.Tab("Tiltaksfinner"):
-            situation = gr.Textbox(label="Beskriv situasjonen", placeholder="F.eks. 14-åring med høyt skolefravær og rusbruk", elem_id="situation")
+            situation = gr.Textbox(
+                label="Beskriv situasjonen",
+                placeholder="F.eks. 14-åring med høyt skolefravær og rusbruk",
+                elem_id="situation",
+            )
             with gr.Row():
                 service = gr.Dropdown(label="Tjeneste", choices=[], multiselect=True)
                 level = gr.Dropdown(label="Nivå", choices=["universell", "selektert", "indikert"], multiselect=True)
                 role = gr.Dropdown(label="Rolle", choices=["forebygge", "fange opp", "følge opp"], multiselect=True)
             go = gr.Button("Finn tiltak", variant="primary", elem_id="find")
             status = gr.Markdown()
-            table = gr.Dataframe(headers=["Tjeneste", "Nivå", "Tiltak", "Roller", "Samarbeid", "Kilde"], wrap=True, label="Tiltak", elem_id="measures")
+            table = gr.Dataframe(
+                headers=["Tjeneste", "Nivå", "Tiltak", "Roller", "Samarbeid", "Kilde"],
+                wrap=True,
+                label="Tiltak",
+                elem_id="measures",
+            )
             download = gr.File(label="Last ned CSV")
             go.click(find, [situation, service, level, role], [table, download, status])
             situation.submit(find, [situation, service, level, role], [table, download, status])
         with gr.Tab("Verkstedoppsummering"):
-            theme = gr.Textbox(label="Tema", placeholder="F.eks. frivillighet, tidlig innsats, kompetanse", elem_id="theme")
+            theme = gr.Textbox(
+                label="Tema", placeholder="F.eks. frivillighet, tidlig innsats, kompetanse", elem_id="theme"
+            )
             workshops = gr.CheckboxGroup(label="Verksteder (ingen valgt = alle tre)", choices=[])
             run = gr.Button("Oppsummer", variant="primary", elem_id="summarize")
             summary = gr.Markdown(elem_id="summary")
