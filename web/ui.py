@@ -58,8 +58,7 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def _write_temp(suffix: str, content: str) -> str:
-    handle = tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False, encoding="utf-8")
-    with handle:
+    with tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False, encoding="utf-8") as handle:
         handle.write(content)
     return handle.name
 
@@ -175,7 +174,8 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
 
     with gr.Blocks(title="Veiviser – Drammen kommune", analytics_enabled=False) as blocks:
         gr.Markdown(
-            "# Veiviser\nSpør Drammen kommunes dokumenter om oppvekst, barnevern, helse og sosiale tjenester. Alle svar har kilder."
+            "# Veiviser\nSpør Drammen kommunes dokumenter om oppvekst, barnevern, helse og sosiale tjenester. "
+            "Alle svar har kilder."
         )
         with gr.Tab("Chat"):
             notice = gr.Markdown(visible=False, elem_classes=["vv-notice"], elem_id="safety-notice")
@@ -241,7 +241,7 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
             )
 
         blocks.load(fill_choices, None, [service, workshops])
-    return blocks
+    return blocks  # type: ignore[no-any-return]
 
 
 def mount_ui(app: FastAPI, path: str = "/ui") -> None:
