@@ -54,15 +54,26 @@ def standalone_question(assistant: Assistant, question: str, history: Sequence[C
     return rewrite_followup(question, history, analysis.analyze), None
 
 
-def judge(assistant: Assistant, question: str, passages: Sequence[Passage]) -> RefusalDecision:
+def judge(
+    assistant: Assistant, question: str, passages: Sequence[Passage], dense_score: float = 0.0
+) -> RefusalDecision:
     analysis = _Analysis(assistant)
+    given = passages[:EVIDENCE_PASSAGES]
+    documents = assistant.index.documents
+    context = " ".join(
+        f"{documents[d].title} {documents[d].date}" for d in {p.document for p in given} if d in documents
+    )
+    config = assistant.settings.answer
     return decide_refusal(
         question,
-        passages[:EVIDENCE_PASSAGES],
+        given,
         analysis.analyze,
         analysis.idf,
         analysis.known,
-        assistant.settings.answer.min_term_coverage,
+        config.min_term_coverage,
+        dense_score=dense_score,
+        min_dense=config.min_dense_score,
+        context=context,
     )
 
 
@@ -149,7 +160,7 @@ def _prepare(
         safety_notice=notice,
         backend_error=condense_error,
     )
-    decision = judge(assistant, standalone, base.passages)
+    decision = judge(assistant, standalone, base.passages, result.dense_top_score)
     if decision.refuse:
         refused = base.model_copy(
             update={"answer": assistant.prompts.refusal, "refused": True, "refusal_reason": decision.reason}

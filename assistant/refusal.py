@@ -6,7 +6,8 @@ evidence rather than from a model's opinion:
    is refused when no given passage contains that kind of detail;
 2. a year or a proper name in the question that appears in none of the passages means the passages
    are about something else (another year, another municipality);
-3. the passages must cover enough of the question's content terms (idf-weighted).
+3. the passages must cover enough of the question's content terms (idf-weighted), unless the dense
+   similarity of the best passage is high (a paraphrase shares meaning, not words).
 """
 
 from __future__ import annotations
@@ -74,9 +75,11 @@ def proper_names(question: str) -> list[str]:
     return names
 
 
-def missing_specifics(question: str, passages: Sequence[Passage], known: Callable[[str], bool]) -> list[str]:
-    """Years found in no passage, and proper names the corpus never uses (another municipality…)."""
-    text = " ".join(p.text + " " + p.section for p in passages).casefold()
+def missing_specifics(
+    question: str, passages: Sequence[Passage], known: Callable[[str], bool], context: str = ""
+) -> list[str]:
+    """Years found in no passage (nor its document's date), and names the corpus never uses."""
+    text = (" ".join(p.text + " " + p.section for p in passages) + " " + context).casefold()
     missing = [y for y in _YEAR.findall(question) if y not in text]
     missing.extend(name for name in proper_names(question) if not known(name))
     return missing
@@ -94,6 +97,14 @@ def term_coverage(question: str, passages: Sequence[Passage], analyze: Analyze, 
     return sum(idf(t) for t in terms if t in have) / total if total else 0.0
 
 
+def subject_terms(question: str, kind: str, analyze: Analyze, idf: Idf, top: int = 2) -> set[str]:
+    """The most specific terms of a detail question besides the detail asked for (what it is about)."""
+    asks, _ = DETAIL_REQUESTS[kind]
+    detail_words = {t for m in asks.finditer(question) for t in analyze(m.group(0))}
+    terms = [t for t in dict.fromkeys(analyze(question)) if t not in detail_words]
+    return set(sorted(terms, key=lambda t: -idf(t))[:top])
+
+
 def decide_refusal(
     question: str,
     passages: Sequence[Passage],
@@ -101,18 +112,28 @@ def decide_refusal(
     idf: Idf,
     known: Callable[[str], bool],
     min_coverage: float,
+    dense_score: float = 0.0,
+    min_dense: float = 1.0,
+    context: str = "",
 ) -> RefusalDecision:
-    """Refuse when the passages cannot answer; the reason is for logs and evaluation, not users."""
+    """Refuse when the passages cannot answer; the reason is for logs and evaluation, not users.
+
+    `context` is extra evidence text (the passages' document titles and dates); `dense_score` the best
+    cosine similarity among the dense candidates.
+    """
     if not passages:
         return RefusalDecision(True, "ingen treff", 0.0)
     coverage = term_coverage(question, passages, analyze, idf)
     for kind in requested_details(question):
         _, present = DETAIL_REQUESTS[kind]
-        if not any(present.search(p.text) for p in passages):
+        subject = subject_terms(question, kind, analyze, idf)
+        if not any(present.search(p.text) and subject & set(analyze(p.text)) for p in passages):
             return RefusalDecision(True, f"spør etter {kind}, som kildene ikke oppgir", coverage)
-    missing = missing_specifics(question, passages, known)
+    missing = missing_specifics(question, passages, known, context)
     if missing:
         return RefusalDecision(True, f"kildene nevner ikke {', '.join(missing)}", coverage)
-    if coverage < min_coverage:
-        return RefusalDecision(True, f"for lav dekning av spørsmålets ord ({coverage:.2f})", coverage)
+    if coverage < min_coverage and dense_score < min_dense:
+        return RefusalDecision(
+            True, f"for lav dekning av spørsmålets ord ({coverage:.2f}) og lav likhet ({dense_score:.3f})", coverage
+        )
     return RefusalDecision(False, "", coverage)

@@ -38,6 +38,15 @@ class AnswerConfig(BaseModel):
         le=1.0,
         description="Share of the question's content terms the evidence must cover.",
     )
+    min_dense_score: float = Field(
+        default=0.855,
+        ge=-1.0,
+        le=1.0,
+        description=(
+            "Low term coverage is forgiven when the best dense cosine similarity reaches this value. "
+            "Tuned on the dev split for multilingual-e5-small; re-tune for another embedding model."
+        ),
+    )
 
 
 class LLMConfig(BaseModel):

@@ -49,7 +49,16 @@ class RetrievalModeSystem:
         standalone, _ = standalone_question(self.assistant, question, history)
         top_k = self.assistant.settings.retrieval.top_k
         result = self.assistant.retriever.search(standalone, top_k=max(top_k, HITS_REPORTED), mode=self.mode)
-        return _answer(self.assistant, question, standalone, result.passages, top_k, started, refuse=True)
+        return _answer(
+            self.assistant,
+            question,
+            standalone,
+            result.passages,
+            top_k,
+            started,
+            refuse=True,
+            dense=result.dense_top_score,
+        )
 
 
 class NaiveLlamaIndexSystem:
@@ -93,6 +102,7 @@ def _answer(
     top_k: int,
     started: float,
     refuse: bool,
+    dense: float = 0.0,
 ) -> Answer:
     given = list(passages[:top_k])
     base = Answer(
@@ -103,7 +113,7 @@ def _answer(
         hits=list(passages[:HITS_REPORTED]),
     )
     if refuse:
-        decision = judge(assistant, standalone, given)
+        decision = judge(assistant, standalone, given, dense)
         if decision.refuse:
             return base.model_copy(
                 update={

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.service import Assistant
+from assistant.types import ChatTurn
 from eval.baselines import build_systems
 from eval.batch import answer_to_record
 from eval.dataset import EvalItem, load_dataset
@@ -31,7 +32,7 @@ def run_system(system: Any, items: Sequence[EvalItem], progress: bool = True) ->
     outputs: list[dict[str, Any]] = []
     scores: list[Any] = []
     for item in tqdm(items, desc=f"Evaluerer {system.name}", unit="spm", disable=not progress):
-        history = list(item.history)
+        history = [ChatTurn(role=t.role, content=t.content) for t in item.history]
         started = time.perf_counter()
         answer = system.ask(item.question, history)
         record = {"id": item.id, "question": item.question, "history": [t.model_dump() for t in history]}
