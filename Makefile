@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install model ingest lint typecheck eval bench browser-deps clean
+.PHONY: run test install model ingest lint eval eval-gate bench browser-deps clean
 
 # Create the virtualenv and install the project. torch comes first, from the CPU build on local
 # disk, so that no dependency pulls a multi-GB CUDA build.
@@ -44,8 +44,14 @@ lint: install
 eval: ingest
 	$(PY) app.py eval --split test
 
+# CI gate: the test split in extractive mode must stay above the thresholds in eval/gate.toml.
+eval-gate: model
+	VEIVISER_LLM__BACKEND=none $(PY) app.py eval --split test --systems veiviser --gate eval/gate.toml
+
 bench: ingest
-	$(PY) -m eval.bench.run_all
+	$(PY) -m eval.bench.pipeline
+	$(PY) -m eval.bench.api_throughput
+	$(PY) -m eval.bench.scale
 
 clean:
 	rm -rf data results test-artifacts .pytest_cache

@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from ingest.config import ChunkingConfig
 
 MANIFEST_FILE = "manifest.json"
-# Bump when the parser's output changes for the same input and chunking parameters.
-PARSER_VERSION = "1"
+# Bump when the parser's (or the lexical analyzer's) output changes for the same input and parameters.
+PARSER_VERSION = "2"
 
 
 class IndexError_(RuntimeError):
