@@ -25,6 +25,7 @@ from assistant.types import (
     WorkshopSection,
     WorkshopSummary,
 )
+from index.lexical import stems
 from ingest.models import DocumentKind, DocumentMeta, Node, NodeKind
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         "foreninger",
     ),
     "tidlig innsats": ("tidlig", "forebygging", "forebyggende", "lavterskel", "fange opp", "rask hjelp"),
-    "kompetanse": ("kompetanse", "kompetanseheving", "fagfolk", "fagmiljø", "utdanning", "kunnskap"),
+    "kompetanse": ("kompetanse", "kompetanseheving", "fagfolk", "fagmiljø", "utdanning"),
     "organisering": (
         "organisering",
         "organisere",
@@ -59,6 +60,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
     "rus og psykisk helse": ("rus", "rusbekjempelse", "psykisk", "psykiske", "psykiatri"),
 }
 MAX_POINTS_PER_WORKSHOP = 12
+HEADING_WORDS = 3  # a heading is about the theme when its first words name it ("Kompetanse (Utdyping …)")
 DUPLICATE_JACCARD = 0.6
 RECURRING_JACCARD = 0.3
 
@@ -74,13 +76,17 @@ class _Point:
 
 
 def theme_terms(theme: str, analyze: Analyze) -> set[str]:
-    """The theme's own terms plus those of a known theme it names."""
+    """The theme's own stems plus those of a known theme it names.
+
+    Plain stems, not compound parts: "fagfolk" must not turn into "folk" (and match "folkevalgte").
+    Points are analysed with compound splitting, so "kompetanseheving" in a point still matches.
+    """
     words = [theme]
     folded = theme.casefold()
     for name, related in THEME_TERMS.items():
         if name in folded or folded in name:
             words.extend(related)
-    return {t for w in words for t in analyze(w)}
+    return {t for w in words for t in stems(w)}
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -91,8 +97,8 @@ def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> 
     """A workshop's points about the theme: the term in the point, or in the question it answers."""
     points: list[_Point] = []
     for node in nodes:
-        heading_terms = set(analyze(" ".join(node.section_path[-1:])))
-        heading_hit = bool(wanted & heading_terms)
+        heading = node.section_path[-1] if node.section_path else ""
+        heading_hit = bool(wanted & set(stems(" ".join(heading.split()[:HEADING_WORDS]))))
         for text in split_units(to_passage(node, "", 0.0)):
             terms = set(analyze(text))
             own = len(wanted & terms)

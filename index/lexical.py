@@ -77,6 +77,12 @@ def split_compound(word: str, stems: frozenset[str]) -> tuple[str, str] | None:
     return None
 
 
+def stems(text: str) -> list[str]:
+    """Stemmed words without compound splitting (for matching short labels such as headings)."""
+    stem = _stemmer().stemWord
+    return [stem(w) for w in raw_words(text)]
+
+
 class NorwegianAnalyzer:
     """Turns text into BM25 terms; the compound vocabulary (stems) comes from the indexed corpus."""
 

@@ -28,7 +28,11 @@ def hit(text: str, node: str, document: str = "kb.txt") -> dict[str, object]:
     return {"node_id": node, "document": document, "section": "", "text": text, "score": 1.0}
 
 
-HITS = [hit("annet", "a"), hit("I 2021 ØKTE dette til 1 260.", "b", "other.txt"), hit("og i 2021 økte  dette til 1 260 saker", "c")]
+HITS = [
+    hit("annet", "a"),
+    hit("I 2021 ØKTE dette til 1 260.", "b", "other.txt"),
+    hit("og i 2021 økte  dette til 1 260 saker", "c"),
+]
 
 
 def test_normalize_and_evidence_rank() -> None:
@@ -54,7 +58,9 @@ def test_score_item_retrieval_facts_and_citations() -> None:
 
 
 def test_refusals_and_aggregate() -> None:
-    answered = score_item(ITEM, {"answer": "1260 Familieteam", "refused": False, "citations": [], "hits": HITS, "latency_ms": 10})
+    answered = score_item(
+        ITEM, {"answer": "1260 Familieteam", "refused": False, "citations": [], "hits": HITS, "latency_ms": 10}
+    )
     false_refusal = score_item(ITEM, {"answer": "Nei", "refused": True, "citations": [], "hits": [], "latency_ms": 30})
     refused = score_item(NEG, {"answer": "Nei", "refused": True, "citations": [], "hits": [], "latency_ms": 20})
     block = aggregate([answered, false_refusal, refused])
@@ -70,7 +76,9 @@ def test_real_dataset_is_valid_and_covers_the_brief() -> None:
     assert validate_dataset(DEFAULT_DATASET) == []
     assert len(items) >= 120
     personas = {p: sum(1 for i in items if i.persona == p) for p in ("fact", "staff", "citizen", "planner")}
-    assert personas["fact"] >= 30 and personas["staff"] >= 35 and personas["citizen"] >= 20 and personas["planner"] >= 20
+    assert (
+        personas["fact"] >= 30 and personas["staff"] >= 35 and personas["citizen"] >= 20 and personas["planner"] >= 20
+    )
     assert sum(1 for i in items if i.history) >= 10
     assert sum(1 for i in items if not i.answerable) >= 15
     assert {i.service for i in items if i.service} == SERVICES
@@ -78,7 +86,11 @@ def test_real_dataset_is_valid_and_covers_the_brief() -> None:
 
 
 def test_validator_reports_bad_evidence(tmp_path: Path) -> None:
-    line = ITEM.model_copy(update={"evidence": [{"document": "kunnskapsgrunnlag-oppvekstreformen-2022.txt", "text": "finnes ikke i teksten"}]})
+    line = ITEM.model_copy(
+        update={
+            "evidence": [{"document": "kunnskapsgrunnlag-oppvekstreformen-2022.txt", "text": "finnes ikke i teksten"}]
+        }
+    )
     path = tmp_path / "d.jsonl"
     path.write_text(line.model_dump_json() + "\n", encoding="utf-8")
     problems = validate_dataset(path)
