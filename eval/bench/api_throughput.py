@@ -9,13 +9,12 @@ clients from threads; every loop stops after --seconds.
 from __future__ import annotations
 
 import argparse
-import socket
 import threading
 import time
 
 import httpx
 
-from eval.bench.common import percentile, table, write_json
+from eval.bench.common import free_port, percentile, table, write_json
 
 QUERIES = [
     "tiltak for ungdom som bruker rus",
@@ -25,12 +24,6 @@ QUERIES = [
     "skolefravær",
     "foreldreveiledning for småbarnsforeldre",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def drive(url: str, clients: int, seconds: float) -> dict[str, float]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +16,10 @@ from index.builder import ingest
 from index.config import ChromaConfig, EmbeddingConfig, IndexConfig
 from index.embedding import FakeEmbedding
 from index.reader import KnowledgeIndex
+from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def chroma_executable() -> str:
