@@ -89,3 +89,56 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     config = server_config(tmp_path, "127.0.0.1", free_port())
     with pytest.raises(VectorStoreUnavailable, match="not available"):
         ingest(config, FakeEmbedding())
+
+
+def test_two_api_processes_answer_from_one_chroma_server(chroma_server: tuple[str, int], tmp_path: Path) -> None:
+    """Scale-out: ingest into the server once, then two separate API processes answer from it."""
+    host, port = chroma_server
+    data_dir = tmp_path / "shared-data"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HF_HUB_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "VEIVISER_INDEX__CHROMA__MODE": "http",
+        "VEIVISER_INDEX__CHROMA__HOST": host,
+        "VEIVISER_INDEX__CHROMA__PORT": str(port),
+        "VEIVISER_INDEX__EMBEDDING__BACKEND": "fake",
+        "VEIVISER_INDEX__DATA_DIR": str(data_dir),
+        "VEIVISER_INDEX__CORPUS_DIR": str(ROOT / "corpus"),
+    }
+    python = sys.executable
+    subprocess.run([python, str(ROOT / "app.py"), "ingest"], env=env, check=True, capture_output=True, timeout=300)
+    ports = [free_port(), free_port()]
+    procs = [
+        subprocess.Popen(
+            [python, str(ROOT / "app.py"), "serve", "--host", "127.0.0.1", "--port", str(p)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for p in ports
+    ]
+    try:
+        answers = []
+        for p in ports:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{p}/api/v1/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "API process did not become ready"
+                time.sleep(0.5)
+            response = httpx.post(
+                f"http://127.0.0.1:{p}/api/v1/ask", json={"question": "Hva er Ungdomstorget?"}, timeout=60
+            )
+            assert response.status_code == 200
+            answers.append(response.json())
+        assert answers[0]["citations"] and answers[0]["answer"] == answers[1]["answer"]
+        assert not (data_dir / "chroma").exists()  # both read the server, not an embedded store
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=20)
