@@ -121,6 +121,10 @@ class KnowledgeIndex:
                 self._query_cache.popitem(last=False)
         return vector
 
+    def clear_query_cache(self) -> None:
+        with self._lock:
+            self._query_cache.clear()
+
     def dense_search(
         self, query: str, k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
