@@ -253,12 +253,14 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from web.api import create_app
+    from web.api import configure_logging, create_app
 
     host = args.host or settings.api.host
     port = args.port or settings.api.port
     print(f"Veiviser: http://{host}:{port}/ui/  (API: /api/v1, dokumentasjon: /docs)", file=sys.stderr)
-    uvicorn.run(create_app(settings=settings, build=build_services), host=host, port=port)
+    configure_logging()
+    # The app logs each request itself (masked, with ms), so uvicorn's own access log is off.
+    uvicorn.run(create_app(settings=settings, build=build_services), host=host, port=port, access_log=False)
     return 0
 
 

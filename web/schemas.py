@@ -1,28 +1,42 @@
-"""Request and response bodies of the JSON API (versioned under /api/v1)."""
+"""Request and response bodies of the JSON API (versioned under /api/v1).
+
+Requests forbid unknown fields. Text fields carry a hard cap here; the assistant applies the
+configurable question limit (`api.max_question_chars`) and says in Norwegian what is wrong.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from assistant.types import ChatTurn, Citation
 
 MAX_HISTORY = 20
-MAX_TEXT = 20000  # hard cap before the assistant's own (configurable) question limit
+MAX_TURN_CHARS = 8000
+MAX_TEXT = 20000  # hard cap before the assistant's own (configurable, smaller) limit
+Level = Literal["universell", "selektert", "indikert"]
+RoleName = Literal["forebygge", "fange opp", "følge opp"]
+Kind = Literal["workshop_report", "knowledge_base", "strategy"]
+Name = Annotated[str, StringConstraints(max_length=200)]
 
 
 class Filters(BaseModel):
-    """Restrict retrieval: documents (file names), kinds, services, prevention levels."""
+    """Restrict retrieval; every list is an OR of values, and the lists are combined with AND."""
 
     model_config = ConfigDict(extra="forbid")
 
-    documents: list[str] = Field(default_factory=list, max_length=20)
-    kinds: list[Literal["workshop_report", "knowledge_base", "strategy"]] = Field(default_factory=list)
-    services: list[str] = Field(default_factory=list, max_length=50)
-    levels: list[Literal["universell", "selektert", "indikert"]] = Field(default_factory=list)
+    documents: list[Name] = Field(
+        default_factory=list, max_length=20, description="Document ids (corpus file names), e.g. 'strategi.txt'."
+    )
+    kinds: list[Kind] = Field(default_factory=list, max_length=3, description="Document kinds.")
+    services: list[Name] = Field(
+        default_factory=list, max_length=50, description="Service names from the catalog, e.g. 'Uteteam'."
+    )
+    levels: list[Level] = Field(default_factory=list, max_length=3, description="Prevention levels.")
 
     def to_assistant(self) -> dict[str, list[str]]:
+        """The assistant's filter keys."""
         return {
             "doc_id": list(self.documents),
             "doc_kind": list(self.kinds),
@@ -31,57 +45,124 @@ class Filters(BaseModel):
         }
 
 
-class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def assistant_filters(filters: Filters | None) -> dict[str, list[str]] | None:
+    return filters.to_assistant() if filters else None
 
-    question: str = Field(max_length=MAX_TEXT, description="The question (limit: settings api.max_question_chars).")
-    history: list[ChatTurn] = Field(default_factory=list, max_length=MAX_HISTORY, description="Earlier turns.")
-    filters: Filters | None = None
+
+class AskRequest(BaseModel):
+    """A question, the earlier turns of the conversation (stateless API) and optional filters."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"question": "Hva er Ungdomstorget?", "history": [], "filters": None}]},
+    )
+
+    question: str = Field(
+        max_length=MAX_TEXT,
+        description="The question. Not empty, no control characters, at most `api.max_question_chars` characters.",
+    )
+    history: list[ChatTurn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY,
+        description=f"Earlier turns, oldest first (at most {MAX_HISTORY}); follow-ups are made stand-alone.",
+    )
+    filters: Filters | None = Field(default=None, description="Restrict the sources.")
+
+    @field_validator("history")
+    @classmethod
+    def _turns_not_too_long(cls, history: list[ChatTurn]) -> list[ChatTurn]:
+        for turn in history:
+            if len(turn.content) > MAX_TURN_CHARS:
+                raise ValueError(f"en tur i historikken er for lang (maks {MAX_TURN_CHARS} tegn)")
+        return history
 
 
 class AskResponse(BaseModel):
-    answer: str
-    refused: bool
-    citations: list[Citation]
-    safety_notice: str | None
-    mode: str
-    backend_error: str | None
-    standalone_question: str
-    latency_ms: float
+    """An answer with numbered citations ([1], [2] …) that point at passages of the documents."""
+
+    answer: str = Field(description="The answer text with citation markers, or the refusal text.")
+    refused: bool = Field(description="True when the documents do not answer the question ('Ikke i dokumentene').")
+    citations: list[Citation] = Field(description="The cited passages, numbered as in the answer.")
+    safety_notice: str | None = Field(description="Fixed notice with emergency numbers, shown first when present.")
+    mode: str = Field(description="'extractive' (no LLM) or 'llm'.")
+    backend_error: str | None = Field(description="Why the LLM was not used, when it failed (fallback answer).")
+    standalone_question: str = Field(description="The question after follow-up condensing.")
+    latency_ms: float = Field(description="Time spent answering, in milliseconds.")
 
 
 class SearchRequest(BaseModel):
+    """Retrieval only: the ranked passages for a query."""
+
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(max_length=MAX_TEXT)
-    top_k: int = Field(default=8, ge=1, le=50)
-    filters: Filters | None = None
-    mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+    query: str = Field(max_length=MAX_TEXT, description="The search text (same rules as a question).")
+    top_k: int = Field(default=8, ge=1, le=50, description="How many passages to return.")
+    filters: Filters | None = Field(default=None, description="Restrict the sources.")
+    mode: Literal["hybrid", "dense", "lexical"] = Field(
+        default="hybrid", description="hybrid = dense + BM25 fused; or one of them alone."
+    )
 
 
 class ServicesRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """The service finder: a situation and/or filters over the catalog of measures."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"situation": "15-åring som ruser seg og skulker", "levels": ["indikert"]}]},
+    )
 
     situation: str = Field(default="", max_length=MAX_TEXT, description="A situation; empty lists the catalog.")
-    levels: list[Literal["universell", "selektert", "indikert"]] = Field(default_factory=list)
-    roles: list[Literal["forebygge", "fange opp", "følge opp"]] = Field(default_factory=list)
-    services: list[str] = Field(default_factory=list, max_length=50)
-    limit: int = Field(default=25, ge=1, le=400)
+    levels: list[Level] = Field(default_factory=list, max_length=3, description="Prevention levels.")
+    roles: list[RoleName] = Field(default_factory=list, max_length=3, description="What the measure does.")
+    services: list[Name] = Field(default_factory=list, max_length=50, description="Service names from the catalog.")
+    limit: int = Field(default=25, ge=1, le=400, description="At most this many measures.")
 
 
 class SummaryRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """What the 2018 political workshops said on a theme."""
 
-    theme: str = Field(max_length=MAX_TEXT)
-    workshops: list[str] = Field(default_factory=list, max_length=10, description="Document ids; empty = all three.")
-    format: Literal["json", "markdown"] = "json"
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"theme": "frivillighet"}]})
+
+    theme: str = Field(max_length=MAX_TEXT, description="The theme, e.g. 'frivillighet' or 'tidlig innsats'.")
+    workshops: list[Name] = Field(
+        default_factory=list, max_length=10, description="Workshop document ids; empty = all three workshops."
+    )
+    format: Literal["json", "markdown"] = Field(
+        default="json", description="'markdown' answers text/markdown (the downloadable summary)."
+    )
 
 
 class FeedbackRequest(BaseModel):
+    """A thumbs up/down on one answer."""
+
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(max_length=MAX_TEXT)
-    answer: str = Field(max_length=50000)
-    rating: Literal["up", "down"]
-    comment: str = Field(default="", max_length=2000)
-    citations: list[str] = Field(default_factory=list, max_length=50, description="Node ids of the cited passages.")
+    question: str = Field(min_length=1, max_length=MAX_TEXT, description="The question that was answered.")
+    answer: str = Field(min_length=1, max_length=50000, description="The answer that was rated.")
+    rating: Literal["up", "down"] = Field(description="Thumbs up or down.")
+    comment: str = Field(default="", max_length=2000, description="Optional free text (masked when stored).")
+    citations: list[Name] = Field(default_factory=list, max_length=50, description="Node ids of the cited passages.")
+
+    @field_validator("question", "answer")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("kan ikke være tom")
+        return value
+
+
+class FeedbackResponse(BaseModel):
+    stored: bool = Field(description="True when the record was appended.")
+    id: str = Field(description="Id of the stored record.")
+
+
+class IngestResponse(BaseModel):
+    collection: str = Field(description="The Chroma collection now served.")
+    nodes: int = Field(description="Indexed passages (nodes).")
+    built_at: str = Field(description="When the index was (re)built.")
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx/5xx answer: a Norwegian sentence saying what is wrong."""
+
+    detail: str = Field(description="What went wrong and, where possible, what to do.")

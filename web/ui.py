@@ -1,9 +1,14 @@
-"""The Gradio UI (bokmål), mounted on the FastAPI app at /ui. It calls the same Assistant methods as the API."""
+"""The Gradio UI (bokmål), mounted on the FastAPI app at /ui.
+
+It calls the same Assistant methods as the API and has no logic of its own: the functions here
+only turn the assistant's records into Markdown, table rows and files.
+"""
 
 from __future__ import annotations
 
 import csv
 import html
+import importlib.util
 import json
 import tempfile
 from collections.abc import Callable, Iterator
@@ -15,7 +20,8 @@ from fastapi import FastAPI
 
 from assistant.errors import AssistantError
 from assistant.service import Assistant
-from assistant.types import Answer, ChatTurn, Citation
+from assistant.types import Answer, ChatTurn, Citation, ServiceFinderResult
+from web.feedback import FeedbackStore
 
 EXAMPLES_STAFF = [
     "En 15-åring ruser seg og har sluttet å gå på skolen. Hvilke tilbud finnes?",
@@ -27,28 +33,45 @@ EXAMPLES_CITIZEN = [
     "Hvor kan jeg få hjelp som forelder til en tenåring?",
     "Hva er helsestasjon for ungdom?",
 ]
+MEASURE_HEADERS = ["Tjeneste", "Nivå", "Tiltak", "Roller", "Samarbeid", "Kilde"]
+NO_SOURCES = "_Kildene til svaret vises her._"
 CSS = """
-.vv-notice {border-left: 6px solid #b00020; background: #fff4f4; padding: .6em 1em; font-weight: 600}
-.vv-refused {border-left: 6px solid #8a6d00; background: #fffbe6; padding: .4em 1em}
-@media (max-width: 480px) { .gradio-container {padding: 4px !important} }
+.vv-notice {border-left: 6px solid #b00020; background: #fff4f4; color: #3b0008; padding: .7em 1em;
+            font-weight: 600; font-size: 1.05em; border-radius: 4px}
+.vv-notice p {margin: 0}
+#sources .vv-passage {font-size: .95em; margin: .3em 0 1em 0}
+#chat .message-wrap {padding-top: 2.2em}
+#measures table, #measures th, #measures td, #measures span {font-family: var(--font) !important}
+#measures td span, #measures th span {word-break: normal !important; overflow-wrap: break-word !important}
+@media (max-width: 480px) {
+  .gradio-container {padding: 4px !important}
+  #measures table {font-size: .85em}
+}
 """
 
 
+# --------------------------------------------------------------------------------------------
+# Rendering (records → Markdown / rows); pure, tested on their own
+# --------------------------------------------------------------------------------------------
 def citations_markdown(citations: list[Citation]) -> str:
-    """The sources panel: each cited passage with document, section path and text."""
+    """The sources panel: each cited passage with its number, document title, section path and text."""
     if not citations:
-        return "_Ingen kilder for dette svaret._"
-    blocks = []
+        return "### Kilder\n\n_Ingen kilder for dette svaret._"
+    blocks = ["### Kilder"]
     for c in citations:
-        text = html.escape(c.text).replace("\n", "<br>")
+        # The passage verbatim (HTML, so list dashes and numbers in it are not re-read as Markdown).
+        lines = "<br>".join(html.escape(line) for line in c.text.splitlines() if line.strip())
+        quoted = f'<blockquote class="vv-passage">{lines}</blockquote>'
+        section = f"_{html.escape(c.section)}_  \n" if c.section else ""
         blocks.append(
-            f"**[{c.n}] {html.escape(c.title or c.document)}**  \n_{html.escape(c.section)}_  \n"
-            f"<small>node {c.node_id}</small>\n\n> {text}\n"
+            f"**[{c.n}] {html.escape(c.title or c.document)}**  \n{section}"
+            f"<small>{html.escape(c.document)} · node {html.escape(c.node_id)}</small>\n\n{quoted}"
         )
-    return "\n".join(blocks)
+    return "\n\n".join(blocks)
 
 
 def answer_markdown(answer: Answer) -> str:
+    """The answer as shown in the chat: refusals are marked plainly, fallbacks say why."""
     if answer.refused:
         return f"**Ikke i dokumentene.** {answer.answer}"
     text = answer.answer
@@ -57,56 +80,99 @@ def answer_markdown(answer: Answer) -> str:
     return text
 
 
-def _write_temp(suffix: str, content: str) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False, encoding="utf-8") as handle:
-        handle.write(content)
-    return handle.name
+def notice_html(notice: str | None) -> str:
+    return f'<div class="vv-notice" role="alert">{html.escape(notice)}</div>' if notice else ""
 
 
-def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
-    """All four tabs; `get` returns the current assistant (it is swapped after a re-ingest)."""
+def notice_update(notice: str | None) -> Any:
+    """The safety notice box: shown (first, in red) only when the assistant gives a notice."""
+    return gr.update(value=notice_html(notice), visible=bool(notice))
 
-    def respond(message: str, chat: list[dict[str, Any]], history: list[dict[str, str]]) -> Iterator[tuple[Any, ...]]:
-        chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-        notice = gr.update(value="", visible=False)
+
+def measure_rows(result: ServiceFinderResult) -> list[list[str]]:
+    """One table row per measure; the source is document › section (node id)."""
+    return [
+        [
+            m.service,
+            m.level or "",
+            m.measure,
+            ", ".join(m.roles),
+            m.partners,
+            f"{m.citation.title or m.citation.document} › {m.citation.section} ({m.citation.node_id})",
+        ]
+        for group in result.groups
+        for m in group.measures
+    ]
+
+
+def write_csv(rows: list[list[str]], name: str = "tiltak.csv") -> str:
+    path = Path(tempfile.mkdtemp(prefix="veiviser-")) / name
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel reads æøå right
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(MEASURE_HEADERS)
+        writer.writerows(rows)
+    return str(path)
+
+
+def write_text(content: str, name: str) -> str:
+    path = Path(tempfile.mkdtemp(prefix="veiviser-")) / name
+    path.write_text(content, encoding="utf-8")
+    return str(path)
+
+
+# --------------------------------------------------------------------------------------------
+# The Blocks
+# --------------------------------------------------------------------------------------------
+def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackStore]) -> gr.Blocks:
+    """All four tabs. `get` returns the current assistant (swapped after a re-ingest)."""
+
+    def respond(
+        message: str, chat: list[dict[str, Any]], history: list[dict[str, str]], rated: list[dict[str, Any]]
+    ) -> Iterator[tuple[Any, ...]]:
+        chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+        notice = notice_update(None)
         try:
-            assistant = get()
             turns = [ChatTurn.model_validate(t) for t in history]
             text = ""
-            for event in assistant.ask_stream(message, turns):
-                if event.type == "meta" and event.safety_notice:
-                    notice = gr.update(value=event.safety_notice, visible=True)
+            for event in get().ask_stream(message, turns):
+                if event.type == "meta":
+                    notice = notice_update(event.safety_notice)
+                    yield chat, notice, gr.update(), history, "", rated, ""
                 elif event.type == "delta":
                     text += event.text
                     chat[-1]["content"] = text
-                    yield chat, notice, gr.update(), history, ""
+                    yield chat, notice, gr.update(), history, "", rated, ""
                 elif event.type == "done" and event.answer is not None:
-                    chat[-1]["content"] = answer_markdown(event.answer)
+                    answer = event.answer
+                    chat[-1]["content"] = answer_markdown(answer)
                     history = [
                         *history,
                         {"role": "user", "content": message},
-                        {"role": "assistant", "content": event.answer.answer},
+                        {"role": "assistant", "content": answer.answer},
                     ]
-                    yield chat, notice, citations_markdown(event.answer.citations), history, ""
+                    rated = [
+                        *rated,
+                        {
+                            "index": len(chat) - 1,
+                            "question": message,
+                            "answer": answer.answer,
+                            "citations": [c.node_id for c in answer.citations],
+                        },
+                    ]
+                    yield chat, notice, citations_markdown(answer.citations), history, "", rated, ""
         except AssistantError as exc:
             chat[-1]["content"] = f"⚠️ {exc}"
-            yield chat, notice, gr.update(), history, message
+            yield chat, notice, gr.update(), history, message, rated, ""
 
-    def on_like(data: gr.LikeData, chat: list[dict[str, Any]]) -> None:
+    def on_like(data: gr.LikeData, rated: list[dict[str, Any]]) -> str:
         index = data.index if isinstance(data.index, int) else data.index[0]
-        answer = chat[index]["content"] if index < len(chat) else ""
-        question = next((m["content"] for m in reversed(chat[:index]) if m["role"] == "user"), "")
-        from web.feedback import FeedbackStore
-
-        store = FeedbackStore(get().settings.index.data_dir / "feedback" / "feedback.jsonl")
-        store.add(
-            {
-                "question": question,
-                "answer": str(answer),
-                "rating": "up" if data.liked else "down",
-                "comment": "",
-                "citations": [],
-            }
+        entry = next((r for r in rated if r["index"] == index), None)
+        if entry is None:
+            return ""
+        rating = "up" if data.liked else "down"
+        feedback().add(entry["question"], entry["answer"], rating, citations=entry["citations"], source="ui")
+        return (
+            "Takk for tilbakemeldingen!" if rating == "up" else "Takk! Tilbakemeldingen hjelper oss å forbedre svarene."
         )
 
     def find(situation: str, services: list[str], levels: list[str], roles: list[str]) -> tuple[Any, ...]:
@@ -114,124 +180,146 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
             result = get().find_services(situation or "", levels or [], roles or [], services or [], limit=100)
         except AssistantError as exc:
             return [], None, f"⚠️ {exc}"
-        rows = [
-            [
-                m.service,
-                m.level or "",
-                m.measure,
-                ", ".join(m.roles),
-                m.partners,
-                f"{m.citation.section} ({m.citation.node_id})",
-            ]
-            for g in result.groups
-            for m in g.measures
-        ]
-        header = ["Tjeneste", "Nivå", "Tiltak", "Roller", "Samarbeid", "Kilde"]
-        path = Path(tempfile.mkdtemp()) / "tiltak.csv"
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
+        rows = measure_rows(result)
         status = f"{result.total} tiltak fra {len(result.groups)} tjenester."
         if result.safety_notice:
             status = f"**{result.safety_notice}**\n\n{status}"
-        return rows, str(path), status
+        return rows, write_csv(rows), status
 
     def summarize(theme: str, workshops: list[str]) -> tuple[str, str | None]:
         try:
             summary = get().summarize(theme, workshops or [])
         except AssistantError as exc:
             return f"⚠️ {exc}", None
-        return summary.markdown, _write_temp(".md", summary.markdown)
+        return summary.markdown, write_text(summary.markdown, "verkstedoppsummering.md")
 
     def evaluate(split: str, upload: str | None) -> tuple[str, str]:
         try:
             from eval.report import compare, headline_table, persona_table
             from eval.runner import DEFAULT_DATASET, run_eval, write_result
-        except ImportError:
-            return "Evalueringen er ikke tilgjengelig i denne installasjonen.", ""
+        except ImportError as exc:
+            return f"Evalueringen er ikke tilgjengelig i denne installasjonen ({exc.name}).", ""
         assistant = get()
         dataset = Path(upload) if upload else DEFAULT_DATASET
+        chosen = None if (upload or split == "alle") else split
         try:
-            result = run_eval(
-                assistant, dataset, split=None if split == "alle" else split, systems=["veiviser"], progress=False
-            )
+            result = run_eval(assistant, dataset, split=chosen, systems=["veiviser"], progress=False)
         except ValueError as exc:
-            return f"⚠️ {exc}", ""
+            return f"⚠️ Kunne ikke lese evalueringssettet: {exc}", ""
         results_dir = assistant.settings.index.data_dir.parent / "results"
         latest = results_dir / "latest.json"
-        previous = json.loads(latest.read_text()).get("path") if latest.is_file() else None
+        previous = json.loads(latest.read_text(encoding="utf-8")).get("path") if latest.is_file() else None
         path = write_result(result, results_dir)
-        text = f"### Resultat\n\n{headline_table(result)}\n\n### Per persona\n\n{persona_table(result)}\n"
+        text = (
+            f"### Resultat ({result['items']} spørsmål, {html.escape(dataset.name)}, del: {result['split']})\n\n"
+            f"{headline_table(result)}\n\n### Per persona\n\n{persona_table(result)}\n"
+        )
         if previous and Path(previous).is_file():
-            prev = json.loads(Path(previous).read_text(encoding="utf-8"))
-            if "veiviser" in prev.get("systems", {}):
-                text += f"\n### Sammenlignet med forrige kjøring\n\n```\n{compare(prev, result)}\n```\n"
-        report = path.parent / "report.html"
-        images = report.read_text(encoding="utf-8").split("<figure>", 1)
-        plots = "<figure>" + images[1].split("</body>")[0] if len(images) > 1 else ""
+            before = json.loads(Path(previous).read_text(encoding="utf-8"))
+            if "veiviser" in before.get("systems", {}):
+                text += f"\n### Sammenlignet med forrige kjøring\n\n```\n{compare(before, result)}\n```\n"
+        else:
+            text += "\n_Ingen tidligere kjøring å sammenligne med._\n"
+        report = (path.parent / "report.html").read_text(encoding="utf-8")
+        figures = report.split("<figure>", 1)
+        plots = "<figure>" + figures[1].split("</body>")[0] if len(figures) > 1 else ""
         return text, plots
 
     with gr.Blocks(title="Veiviser – Drammen kommune", analytics_enabled=False) as blocks:
         gr.Markdown(
             "# Veiviser\nSpør Drammen kommunes dokumenter om oppvekst, barnevern, helse og sosiale tjenester. "
-            "Alle svar har kilder."
+            "Alle svar viser hvilke dokumenter de bygger på."
         )
-        with gr.Tab("Chat"):
-            notice = gr.Markdown(visible=False, elem_classes=["vv-notice"], elem_id="safety-notice")
-            chatbot = gr.Chatbot(label="Samtale", height=420, feedback_options=("Like", "Dislike"), elem_id="chat")
+        with gr.Tab("Chat", id="chat-tab"):
+            notice = gr.HTML("", visible=False, elem_id="safety-notice")
+            chatbot = gr.Chatbot(
+                label="Samtale",
+                height=440,
+                feedback_options=("Like", "Dislike"),
+                buttons=["copy"],
+                elem_id="chat",
+                placeholder="Still et spørsmål om tjenester, tiltak eller planer i Drammen kommune.",
+            )
             history = gr.State([])
-            with gr.Row():
+            rated = gr.State([])
+            with gr.Row(equal_height=True):
                 question = gr.Textbox(
-                    label="Spørsmålet ditt", placeholder="Skriv et spørsmål …", scale=5, elem_id="question"
+                    label="Spørsmålet ditt",
+                    placeholder="Skriv et spørsmål og trykk Enter …",
+                    scale=5,
+                    min_width=300,
+                    elem_id="question",
                 )
-                send = gr.Button("Spør", variant="primary", scale=1, elem_id="ask")
+                send = gr.Button("Spør", variant="primary", scale=1, min_width=90, elem_id="ask")
+            thanks = gr.Markdown("", elem_id="feedback-status")
             gr.Examples(EXAMPLES_STAFF, inputs=question, label="Eksempler for ansatte")
             gr.Examples(EXAMPLES_CITIZEN, inputs=question, label="Eksempler for innbyggere")
-            sources = gr.Markdown("_Kildene vises her._", label="Kilder", elem_id="sources")
+            sources = gr.Markdown(NO_SOURCES, elem_id="sources")
             clear = gr.Button("Ny samtale", size="sm")
-            outputs = [chatbot, notice, sources, history, question]
-            send.click(respond, [question, chatbot, history], outputs)
-            question.submit(respond, [question, chatbot, history], outputs)
-            clear.click(lambda: ([], gr.update(visible=False), "_Kildene vises her._", [], ""), None, outputs)
-            chatbot.like(on_like, [chatbot], None)
-        with gr.Tab("Tiltaksfinner"):
+            outputs = [chatbot, notice, sources, history, question, rated, thanks]
+            send.click(respond, [question, chatbot, history, rated], outputs)
+            question.submit(respond, [question, chatbot, history, rated], outputs)
+            clear.click(lambda: ([], notice_update(None), NO_SOURCES, [], "", [], ""), None, outputs)
+            chatbot.like(on_like, [rated], [thanks])
+        with gr.Tab("Tiltaksfinner", id="finder-tab"):
+            gr.Markdown("Beskriv en situasjon, eller velg bare filtre for å bla i tiltakskatalogen (Vedlegg 2).")
             situation = gr.Textbox(
                 label="Beskriv situasjonen",
                 placeholder="F.eks. 14-åring med høyt skolefravær og rusbruk",
                 elem_id="situation",
             )
             with gr.Row():
-                service = gr.Dropdown(label="Tjeneste", choices=[], multiselect=True)
-                level = gr.Dropdown(label="Nivå", choices=["universell", "selektert", "indikert"], multiselect=True)
-                role = gr.Dropdown(label="Rolle", choices=["forebygge", "fange opp", "følge opp"], multiselect=True)
+                service = gr.Dropdown(label="Tjeneste", choices=[], multiselect=True, min_width=200)
+                level = gr.Dropdown(
+                    label="Nivå", choices=["universell", "selektert", "indikert"], multiselect=True, min_width=200
+                )
+                role = gr.Dropdown(
+                    label="Rolle", choices=["forebygge", "fange opp", "følge opp"], multiselect=True, min_width=200
+                )
             go = gr.Button("Finn tiltak", variant="primary", elem_id="find")
-            status = gr.Markdown()
+            status = gr.Markdown(elem_id="finder-status")
             table = gr.Dataframe(
-                headers=["Tjeneste", "Nivå", "Tiltak", "Roller", "Samarbeid", "Kilde"],
+                headers=MEASURE_HEADERS,
                 wrap=True,
                 label="Tiltak",
+                interactive=False,
+                column_widths=["15%", "10%", "22%", "12%", "18%", "23%"],
+                max_height=600,
                 elem_id="measures",
             )
-            download = gr.File(label="Last ned CSV")
+            download = gr.File(label="Last ned CSV", elem_id="measures-csv")
             go.click(find, [situation, service, level, role], [table, download, status])
             situation.submit(find, [situation, service, level, role], [table, download, status])
-        with gr.Tab("Verkstedoppsummering"):
+        with gr.Tab("Verkstedoppsummering", id="summary-tab"):
+            gr.Markdown("Hva sa de tre politiske arbeidsverkstedene (2018) om et tema? Hvert punkt har kilde.")
             theme = gr.Textbox(
                 label="Tema", placeholder="F.eks. frivillighet, tidlig innsats, kompetanse", elem_id="theme"
             )
-            workshops = gr.CheckboxGroup(label="Verksteder (ingen valgt = alle tre)", choices=[])
+            workshops = gr.CheckboxGroup(label="Verksteder (ingen valgt = alle tre)", choices=[], elem_id="workshops")
             run = gr.Button("Oppsummer", variant="primary", elem_id="summarize")
             summary = gr.Markdown(elem_id="summary")
-            summary_file = gr.File(label="Last ned Markdown")
+            summary_file = gr.File(label="Last ned Markdown", elem_id="summary-md")
             run.click(summarize, [theme, workshops], [summary, summary_file])
-        with gr.Tab("Evaluering"):
-            split = gr.Radio(["dev", "test", "alle"], value="dev", label="Del av evalueringssettet")
-            upload = gr.File(label="Eller last opp et eget sett (JSONL)", file_types=[".jsonl"], type="filepath")
-            evaluate_button = gr.Button("Kjør evaluering", variant="primary")
-            metrics = gr.Markdown()
-            plots = gr.HTML()
-            evaluate_button.click(evaluate, [split, upload], [metrics, plots])
+            theme.submit(summarize, [theme, workshops], [summary, summary_file])
+        with gr.Tab("Evaluering", id="eval-tab"):
+            if importlib.util.find_spec("eval.runner") is None:
+                gr.Markdown("Evalueringen er ikke tilgjengelig: modulen `eval.runner` mangler i denne installasjonen.")
+            else:
+                gr.Markdown(
+                    "Kjør evalueringssettet (eller et eget sett i samme JSONL-format) mot Veiviser. "
+                    "Resultatet lagres under `results/` og sammenlignes med forrige kjøring."
+                )
+                split = gr.Radio(["dev", "test", "alle"], value="dev", label="Del av evalueringssettet")
+                upload = gr.File(
+                    label="Eller last opp et eget sett (JSONL; hele filen kjøres)",
+                    file_types=[".jsonl"],
+                    type="filepath",
+                    elem_id="eval-upload",
+                )
+                evaluate_button = gr.Button("Kjør evaluering", variant="primary", elem_id="evaluate")
+                metrics = gr.Markdown(elem_id="eval-metrics")
+                plots = gr.HTML(elem_id="eval-plots")
+                evaluate_button.click(evaluate, [split, upload], [metrics, plots])
 
         def fill_choices() -> tuple[Any, Any]:
             assistant = get()
@@ -245,9 +333,12 @@ def build_blocks(get: Callable[[], Assistant]) -> gr.Blocks:
 
 
 def mount_ui(app: FastAPI, path: str = "/ui") -> None:
-    """Mount the UI; it reads the assistant from the app state at call time."""
+    """Mount the UI on the API app; it reads the services from the app state at call time."""
 
     def get() -> Assistant:
         return app.state.services.assistant  # type: ignore[no-any-return]
 
-    gr.mount_gradio_app(app, build_blocks(get), path=path, css=CSS)
+    def feedback() -> FeedbackStore:
+        return app.state.services.feedback  # type: ignore[no-any-return]
+
+    gr.mount_gradio_app(app, build_blocks(get, feedback), path=path, css=CSS, footer_links=["api"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,13 +14,17 @@ from web.api import create_app
 ADMIN_KEY = "a-long-enough-test-admin-key"
 
 
+def with_settings(assistant: Any, **api: Any) -> Any:
+    """A new Assistant on the same index with changed API settings (the session assistant is shared)."""
+    from assistant.service import Assistant
+
+    settings = assistant.settings.model_copy(update={"api": assistant.settings.api.model_copy(update=api)})
+    return Assistant(assistant.index, settings, assistant.prompts, assistant.llm)
+
+
 @pytest.fixture(scope="session")
 def api_assistant(fake_assistant):  # type: ignore[no-untyped-def]
-    settings = fake_assistant.settings.model_copy(
-        update={"api": fake_assistant.settings.api.model_copy(update={"admin_api_key": SecretStr(ADMIN_KEY)})}
-    )
-    fake_assistant.settings = settings
-    return fake_assistant
+    return with_settings(fake_assistant, admin_api_key=SecretStr(ADMIN_KEY))
 
 
 @pytest.fixture(scope="session")

@@ -1,28 +1,42 @@
-"""Every endpoint, success and failure, through FastAPI's test client."""
+"""Every endpoint, success and failure, through FastAPI's test client (real assistant, fake embedder)."""
 
 from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import ADMIN_KEY
+from tests.api.conftest import ADMIN_KEY, with_settings
+from web.api import create_app
 
 API = "/api/v1"
 
 
+# -- /ask -----------------------------------------------------------------------------------
 def test_ask_answers_with_citations(client: TestClient) -> None:
     response = client.post(f"{API}/ask", json={"question": "Hva er Ungdomstorget?"})
     assert response.status_code == 200
     body = response.json()
+    assert set(body) == {
+        "answer",
+        "refused",
+        "citations",
+        "safety_notice",
+        "mode",
+        "backend_error",
+        "standalone_question",
+        "latency_ms",
+    }
     assert not body["refused"] and body["citations"]
-    assert {"n", "node_id", "document", "section", "text"} <= set(body["citations"][0])
-    assert body["mode"] == "extractive" and body["latency_ms"] > 0
+    assert {"n", "node_id", "document", "title", "section", "text"} <= set(body["citations"][0])
+    assert "[1]" in body["answer"]
+    assert body["mode"] == "extractive" and body["latency_ms"] > 0 and body["backend_error"] is None
 
 
-def test_ask_refuses_contact_details(client: TestClient) -> None:
+def test_ask_refuses_what_the_documents_do_not_say(client: TestClient) -> None:
     body = client.post(f"{API}/ask", json={"question": "Hva er telefonnummeret til Ungdomstorget?"}).json()
     assert body["refused"] and body["citations"] == []
 
@@ -32,47 +46,88 @@ def test_ask_history_and_filters(client: TestClient) -> None:
     body = client.post(f"{API}/ask", json={"question": "Hvem er det for?", "history": history}).json()
     assert "Ungdomstorget" in body["standalone_question"]
     filtered = client.post(
-        f"{API}/ask", json={"question": "Hva sa verkstedet om frivillighet?", "filters": {"kinds": ["workshop_report"]}}
+        f"{API}/ask",
+        json={
+            "question": "Hvordan kan frivillige lag og organisasjoner bidra?",
+            "filters": {"kinds": ["workshop_report"]},
+        },
     ).json()
+    assert filtered["citations"]
     assert all(c["document"].startswith("arbeidsverksted") for c in filtered["citations"])
 
 
-def test_safety_notice_comes_first(client: TestClient) -> None:
+def test_safety_notice_comes_with_the_answer(client: TestClient) -> None:
     body = client.post(f"{API}/ask", json={"question": "Pappa slår meg, hvor kan jeg få hjelp?"}).json()
     assert body["safety_notice"] and "116 111" in body["safety_notice"]
+
+
+def test_unreachable_llm_falls_back_to_extractive(api_assistant: Any) -> None:
+    from assistant.service import Assistant
+
+    settings = api_assistant.settings.model_copy(
+        update={
+            "llm": api_assistant.settings.llm.model_copy(
+                update={"backend": "openai", "base_url": "http://127.0.0.1:9/v1", "timeout_s": 2.0}
+            )
+        }
+    )
+    from assistant.llm import build_llm
+
+    assistant = Assistant(api_assistant.index, settings, api_assistant.prompts, build_llm(settings.llm))
+    with TestClient(create_app(assistant=assistant, mount_ui=False)) as client:
+        body = client.post(f"{API}/ask", json={"question": "Hva er Ungdomstorget?"}).json()
+        assert body["mode"] == "extractive" and body["backend_error"] and body["citations"]
+        ready = client.get(f"{API}/readyz")
+        assert ready.status_code == 503 and not ready.json()["ready"] and "svarer ikke" in ready.json()["llm"]
 
 
 @pytest.mark.parametrize(
     ("payload", "fragment"),
     [
-        ({"question": ""}, "tom"),
-        ({"question": "   \n "}, "tom"),
-        ({"question": "x" * 1001}, "for langt"),
+        ({"question": ""}, "er tom"),
+        ({"question": "   \n "}, "er tom"),
+        ({"question": "x" * 1001}, "Maks 1000 tegn"),
+        ({"question": "x" * 20001}, "for langt"),
         ({"question": "Hei\x00der"}, "kontrolltegn"),
-        ({"question": 42}, "question"),
-        ({"question": "Hei", "filters": {"services": ["Finnes ikke"]}}, "Ukjent verdi"),
-        ({"question": "Hei", "filters": {"levels": ["middels"]}}, "levels"),
-        ({"question": "Hei", "ukjent": 1}, "ukjent"),
-        ({}, "question"),
-        ({"question": "Hei", "history": [{"role": "system", "content": "x"}]}, "role"),
+        ({"question": "Hei\x1bder"}, "kontrolltegn"),
+        ({"question": 42}, "question: må være tekst"),
+        ({"question": ["Hei"]}, "question: må være tekst"),
+        ({"question": "Hei", "filters": {"services": ["Finnes ikke"]}}, "Ukjent verdi 'Finnes ikke'"),
+        ({"question": "Hei", "filters": {"documents": ["nei.txt"]}}, "Ukjent verdi 'nei.txt'"),
+        ({"question": "Hei", "filters": {"levels": ["middels"]}}, "filters.levels.0: må være en av"),
+        ({"question": "Hei", "filters": {"farge": ["blå"]}}, "filters.farge: ukjent felt"),
+        ({"question": "Hei", "filters": "alt"}, "filters: må være et objekt"),
+        ({"question": "Hei", "ukjent": 1}, "ukjent: ukjent felt"),
+        ({}, "question: mangler"),
+        ({"question": "Hei", "history": [{"role": "system", "content": "x"}]}, "history.0.role"),
+        ({"question": "Hei", "history": [{"role": "user", "content": "x"}] * 21}, "for mange elementer"),
+        ({"question": "Hei", "history": "ingen"}, "history: må være en liste"),
     ],
 )
 def test_ask_bad_input_is_422_with_a_reason(client: TestClient, payload: dict[str, object], fragment: str) -> None:
     response = client.post(f"{API}/ask", json=payload)
-    assert response.status_code == 422
+    assert response.status_code == 422, response.text
     assert fragment in response.json()["detail"]
 
 
-def test_bad_json_is_422(client: TestClient) -> None:
+def test_bad_json_and_wrong_content_are_4xx_json(client: TestClient) -> None:
     response = client.post(f"{API}/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "ugyldig JSON" in response.json()["detail"]
+    response = client.post(f"{API}/ask", content=b"[1, 2]", headers={"content-type": "application/json"})
     assert response.status_code == 422 and "detail" in response.json()
+    response = client.post(f"{API}/ask", content=b"\xff\xfe{", headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "UTF-8" in response.json()["detail"]
+    assert client.get(f"{API}/ask").status_code == 405
+    missing = client.get(f"{API}/finnes-ikke")
+    assert missing.status_code == 404 and "/api/v1" in missing.json()["detail"]
 
 
-def parse_sse(text: str) -> list[tuple[str, dict[str, object]]]:
+# -- /chat/stream ---------------------------------------------------------------------------
+def parse_sse(text: str) -> list[tuple[str, dict[str, Any]]]:
     events = []
     for block in text.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines())
-        events.append((lines["event"], json.loads(lines["data"])))
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((fields["event"], json.loads(fields["data"])))
     return events
 
 
@@ -80,89 +135,250 @@ def test_chat_stream_ends_with_citations(client: TestClient) -> None:
     response = client.post(f"{API}/chat/stream", json={"question": "Hva er Ungdomstorget?"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
     events = parse_sse(response.text)
-    assert events[0][0] == "meta" and events[-1][0] == "done"
+    kinds = [e for e, _ in events]
+    assert kinds[0] == "meta" and kinds[-1] == "done" and kinds.count("delta") >= 1
     deltas = "".join(str(d["text"]) for e, d in events if e == "delta")
-    assert deltas.strip() == str(events[-1][1]["answer"]).strip()
-    assert events[-1][1]["citations"]
+    done = events[-1][1]
+    assert deltas.strip() == str(done["answer"]).strip()
+    assert done["citations"] and done["citations"][0]["n"] == 1 and not done["refused"]
+
+
+def test_chat_stream_safety_notice_in_meta(client: TestClient) -> None:
+    events = parse_sse(client.post(f"{API}/chat/stream", json={"question": "Pappa slår meg, hva gjør jeg?"}).text)
+    assert events[0][0] == "meta" and "116 111" in str(events[0][1]["safety_notice"])
+
+
+def test_chat_stream_rejects_bad_input_before_streaming(client: TestClient) -> None:
     assert client.post(f"{API}/chat/stream", json={"question": " "}).status_code == 422
+    bad_filter = client.post(f"{API}/chat/stream", json={"question": "Hei", "filters": {"services": ["X"]}})
+    assert bad_filter.status_code == 422 and "Ukjent verdi" in bad_filter.json()["detail"]
+    bad_history = client.post(
+        f"{API}/chat/stream", json={"question": "Hei", "history": [{"role": "user", "content": "a\x07b"}]}
+    )
+    assert bad_history.status_code == 422 and "kontrolltegn" in bad_history.json()["detail"]
 
 
+def test_chat_stream_failure_mid_stream_ends_with_an_error_event(api_assistant: Any) -> None:
+    class Broken:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        def ask_stream(self, *args: Any, **kwargs: Any) -> Any:
+            yield from []
+            raise RuntimeError("secret internal detail 12345678901")
+
+    with TestClient(create_app(assistant=Broken(api_assistant), mount_ui=False)) as client:  # type: ignore[arg-type]
+        response = client.post(f"{API}/chat/stream", json={"question": "Hei"})
+    events = parse_sse(response.text)
+    assert events == [("error", {"detail": "Intern feil"})]
+    assert "secret" not in response.text and "Traceback" not in response.text
+
+
+# -- /search and /passages -----------------------------------------------------------------
 def test_search_and_passage(client: TestClient) -> None:
     body = client.post(f"{API}/search", json={"query": "uteteam cannabis", "top_k": 5}).json()
     assert len(body["passages"]) == 5
     node_id = body["passages"][0]["node_id"]
     passage = client.get(f"{API}/passages/{node_id}").json()
-    assert passage["node_id"] == node_id and passage["text"]
+    assert passage["node_id"] == node_id and passage["text"] and passage["title"]
+    lexical = client.post(f"{API}/search", json={"query": "uteteam", "top_k": 3, "mode": "lexical"}).json()
+    assert len(lexical["passages"]) == 3
+
+
+def test_search_bad_input(client: TestClient) -> None:
+    assert "top_k: må være minst 1" in client.post(f"{API}/search", json={"query": "x", "top_k": 0}).json()["detail"]
+    assert client.post(f"{API}/search", json={"query": "x", "top_k": 51}).status_code == 422
+    assert client.post(f"{API}/search", json={"query": "x", "top_k": "mange"}).status_code == 422
+    assert client.post(f"{API}/search", json={"query": "x", "mode": "magic"}).status_code == 422
+    empty = client.post(f"{API}/search", json={"query": "  "})
+    assert empty.status_code == 422 and "'query' er tom" in empty.json()["detail"]
+
+
+def test_unknown_passage_is_404_json(client: TestClient) -> None:
     missing = client.get(f"{API}/passages/finnes-ikke")
     assert missing.status_code == 404 and "finnes-ikke" in missing.json()["detail"]
-    assert client.post(f"{API}/search", json={"query": "x", "top_k": 0}).status_code == 422
-    assert client.post(f"{API}/search", json={"query": "x", "mode": "magic"}).status_code == 422
 
 
+# -- /services -----------------------------------------------------------------------------
 def test_services(client: TestClient) -> None:
     body = client.post(f"{API}/services", json={"situation": "ungdom som ruser seg", "limit": 10}).json()
-    assert body["total"] > 0 and body["groups"][0]["measures"][0]["citation"]["node_id"]
+    assert 0 < body["total"] <= 10 and body["groups"][0]["measures"][0]["citation"]["node_id"]
     listing = client.post(f"{API}/services", json={"services": ["Uteteam"], "levels": ["indikert"]}).json()
     assert listing["total"] >= 3 and {g["service"] for g in listing["groups"]} == {"Uteteam"}
+    assert all(m["level"] == "indikert" for g in listing["groups"] for m in g["measures"])
+
+
+def test_services_bad_input(client: TestClient) -> None:
     bad = client.post(f"{API}/services", json={"roles": ["redde"]})
-    assert bad.status_code == 422
+    assert bad.status_code == 422 and "roles.0" in bad.json()["detail"]
     unknown = client.post(f"{API}/services", json={"services": ["Tannlegen"]})
     assert unknown.status_code == 422 and "Tannlegen" in unknown.json()["detail"]
+    assert client.post(f"{API}/services", json={"limit": 0}).status_code == 422
+    assert client.post(f"{API}/services", json={"situation": "a\x00b"}).status_code == 422
 
 
+# -- /summaries ----------------------------------------------------------------------------
 def test_summaries_json_and_markdown(client: TestClient) -> None:
     body = client.post(f"{API}/summaries", json={"theme": "frivillighet"}).json()
-    assert len(body["workshops"]) == 3 and body["citations"]
+    assert len(body["workshops"]) == 3 and body["citations"] and body["markdown"]
     md = client.post(f"{API}/summaries", json={"theme": "frivillighet", "format": "markdown"})
-    assert md.headers["content-type"].startswith("text/markdown") and md.text.startswith("# Oppsummering")
-    assert client.post(f"{API}/summaries", json={"theme": "x", "workshops": ["nei.txt"]}).status_code == 422
-
-
-def test_feedback_and_admin_export(client: TestClient) -> None:
-    payload = {"question": "Ring meg på 912 34 567", "answer": "Svar [1]", "rating": "up", "citations": ["abc"]}
-    assert client.post(f"{API}/feedback", json=payload).status_code == 201
-    assert client.post(f"{API}/feedback", json={**payload, "rating": "kanskje"}).status_code == 422
-    assert client.get(f"{API}/admin/feedback/export").status_code == 401
-    assert client.get(f"{API}/admin/feedback/export", headers={"X-API-Key": "feil"}).status_code == 401
-    exported = client.get(f"{API}/admin/feedback/export", headers={"X-API-Key": ADMIN_KEY})
-    lines = [json.loads(line) for line in exported.text.splitlines()]
-    assert lines[-1]["rating"] == "up" and "912 34 567" not in lines[-1]["question"]
-    csv_text = client.get(f"{API}/admin/feedback/export?format=csv", headers={"X-API-Key": ADMIN_KEY}).text
-    assert csv_text.startswith("created,rating,question")
-
-
-def test_admin_ingest(client: TestClient) -> None:
-    assert client.post(f"{API}/admin/ingest").status_code == 401
-    response = client.post(f"{API}/admin/ingest", headers={"X-API-Key": ADMIN_KEY})
-    assert response.status_code == 200 and response.json()["nodes"] > 700
-
-
-def test_admin_disabled_without_key(fake_assistant) -> None:  # type: ignore[no-untyped-def]
-    from web.api import create_app
-
-    settings = fake_assistant.settings.model_copy(
-        update={"api": fake_assistant.settings.api.model_copy(update={"admin_api_key": None})}
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert md.text.startswith("# Oppsummering") and "[1]" in md.text
+    one = client.post(
+        f"{API}/summaries", json={"theme": "frivillighet", "workshops": [body["workshops"][0]["document"]]}
     )
-    from assistant.service import Assistant
+    assert len(one.json()["workshops"]) == 1
 
-    assistant = Assistant(fake_assistant.index, settings, fake_assistant.prompts, None)
+
+def test_summaries_bad_input(client: TestClient) -> None:
+    unknown = client.post(f"{API}/summaries", json={"theme": "x", "workshops": ["nei.txt"]})
+    assert unknown.status_code == 422 and "nei.txt" in unknown.json()["detail"]
+    assert client.post(f"{API}/summaries", json={"theme": ""}).status_code == 422
+    assert client.post(f"{API}/summaries", json={"theme": "x", "format": "pdf"}).status_code == 422
+
+
+# -- /feedback and admin -------------------------------------------------------------------
+def test_feedback_round_trip_and_export(client: TestClient) -> None:
+    payload = {
+        "question": "Ring meg på 912 34 567 om Ungdomstorget",
+        "answer": "Svar [1]",
+        "rating": "up",
+        "comment": "fnr 123456 78901",
+        "citations": ["abc123"],
+    }
+    stored = client.post(f"{API}/feedback", json=payload)
+    assert stored.status_code == 201 and stored.json()["stored"] and stored.json()["id"]
+    exported = client.get(f"{API}/admin/feedback/export", headers={"X-API-Key": ADMIN_KEY})
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("application/x-ndjson")
+    records = {r["id"]: r for r in (json.loads(line) for line in exported.text.splitlines())}
+    record = records[stored.json()["id"]]
+    assert record["rating"] == "up" and record["citations"] == ["abc123"] and record["answer"] == "Svar [1]"
+    assert record["question"] == "Ring meg på [tlf] om Ungdomstorget" and record["comment"] == "fnr [fnr]"
+    csv_response = client.get(f"{API}/admin/feedback/export?format=csv", headers={"X-API-Key": ADMIN_KEY})
+    assert csv_response.headers["content-type"].startswith("text/csv")
+    assert (
+        csv_response.text.startswith("id,created,source,rating,question") and stored.json()["id"] in csv_response.text
+    )
+
+
+def test_feedback_bad_input(client: TestClient) -> None:
+    base = {"question": "Hei", "answer": "Svar", "rating": "up"}
+    assert client.post(f"{API}/feedback", json={**base, "rating": "kanskje"}).status_code == 422
+    blank = client.post(f"{API}/feedback", json={**base, "question": "  "})
+    assert blank.status_code == 422 and "question: kan ikke være tom" in blank.json()["detail"]
+    assert client.post(f"{API}/feedback", json={**base, "citations": "abc"}).status_code == 422
+    assert client.post(f"{API}/feedback", json={**base, "comment": "x" * 2001}).status_code == 422
+    assert client.get(f"{API}/admin/feedback/export?format=xml", headers={"X-API-Key": ADMIN_KEY}).status_code == 422
+
+
+def test_admin_needs_the_right_key(client: TestClient) -> None:
+    for headers in ({}, {"X-API-Key": "feil"}, {"X-API-Key": ADMIN_KEY + "x"}):
+        response = client.get(f"{API}/admin/feedback/export", headers=headers)
+        assert response.status_code == 401 and "X-API-Key" in response.json()["detail"]
+        assert client.post(f"{API}/admin/ingest", headers=headers).status_code == 401
+
+
+def test_admin_ingest_with_the_default_ingest(client: TestClient) -> None:
+    before = client.get(f"{API}/readyz").json()["index"]
+    response = client.post(f"{API}/admin/ingest", headers={"X-API-Key": ADMIN_KEY})
+    assert response.status_code == 200
+    assert response.json()["collection"] == before["collection"] and response.json()["nodes"] == before["nodes"]
+    assert client.post(f"{API}/ask", json={"question": "Hva er Ungdomstorget?"}).json()["citations"]
+
+
+def test_admin_ingest_uses_the_injected_function(api_assistant: Any) -> None:
+    calls: list[Any] = []
+
+    def ingest(assistant: Any) -> Any:
+        calls.append(assistant)
+        return assistant
+
+    app = create_app(assistant=api_assistant, ingest_fn=ingest, mount_ui=False)
+    with TestClient(app) as client:
+        assert client.post(f"{API}/admin/ingest", headers={"X-API-Key": ADMIN_KEY}).status_code == 200
+    assert calls == [api_assistant]
+
+
+def test_unexpected_errors_are_a_bare_500(api_assistant: Any, caplog: pytest.LogCaptureFixture) -> None:
+    def ingest(assistant: Any) -> Any:
+        raise RuntimeError("disk full at 12345678901")
+
+    app = create_app(assistant=api_assistant, ingest_fn=ingest, mount_ui=False)
+    with caplog.at_level(logging.ERROR, logger="veiviser.api"), TestClient(app) as client:
+        response = client.post(f"{API}/admin/ingest", headers={"X-API-Key": ADMIN_KEY})
+    assert response.status_code == 500 and response.json() == {"detail": "Intern feil"}
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "RuntimeError: disk full at [fnr]" in logged and "12345678901" not in logged
+
+
+def test_admin_disabled_without_key(api_assistant: Any) -> None:
+    assistant = with_settings(api_assistant, admin_api_key=None)
     with TestClient(create_app(assistant=assistant, mount_ui=False)) as client:
-        response = client.post(f"{API}/admin/ingest", headers={"X-API-Key": "whatever"})
-        assert response.status_code == 403 and "deaktivert" in response.json()["detail"]
+        for response in (
+            client.post(f"{API}/admin/ingest", headers={"X-API-Key": "whatever"}),
+            client.get(f"{API}/admin/feedback/export"),
+        ):
+            assert response.status_code == 403 and "deaktivert" in response.json()["detail"]
 
 
+# -- health, readiness, docs ---------------------------------------------------------------
 def test_health_ready_and_docs(client: TestClient) -> None:
     assert client.get(f"{API}/healthz").json() == {"status": "ok"}
-    ready = client.get(f"{API}/readyz").json()
-    assert ready["ready"] and ready["index"]["nodes"] > 700
-    assert client.get("/openapi.json").json()["info"]["title"] == "Veiviser API"
+    ready = client.get(f"{API}/readyz")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["ready"] and body["index"]["nodes"] > 700 and body["index"]["collection"].startswith("veiviser")
+    schema = client.get("/openapi.json").json()
+    assert schema["info"]["title"] == "Veiviser API" and "maks **1000 tegn**" in schema["info"]["description"]
+    assert {"/api/v1/ask", "/api/v1/chat/stream", "/api/v1/admin/ingest"} <= set(schema["paths"])
     assert client.get("/docs").status_code == 200
 
 
+def test_not_ready_until_the_lifespan_has_built_the_services(api_assistant: Any) -> None:
+    app = create_app(settings=api_assistant.settings, build=lambda s: api_assistant, mount_ui=False)
+    client = TestClient(app)  # no `with`: the lifespan has not run
+    assert client.get(f"{API}/healthz").status_code == 200
+    assert client.get(f"{API}/readyz").status_code == 503
+    not_ready = client.post(f"{API}/ask", json={"question": "Hei"})
+    assert not_ready.status_code == 503 and "starter" in not_ready.json()["detail"]
+    with TestClient(app) as started:  # the lifespan builds once, through the injected builder
+        assert started.get(f"{API}/readyz").status_code == 200
+        assert started.post(f"{API}/ask", json={"question": "Hva er Ungdomstorget?"}).status_code == 200
+
+
+# -- privacy in the logs -------------------------------------------------------------------
 def test_logs_mask_identity_and_phone_numbers(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    question = "Jeg har fnr 12345678901 og tlf +47 912 34 567, hva gjør HFU?"
     with caplog.at_level(logging.INFO, logger="veiviser.api"):
-        client.post(f"{API}/ask", json={"question": "Jeg har fnr 12345678901 og tlf +47 912 34 567, hva gjør HFU?"})
-    logged = " ".join(r.getMessage() for r in caplog.records)
-    assert "ask:" in logged
-    assert "12345678901" not in logged and "912 34 567" not in logged
-    assert "[fnr]" in logged and "[tlf]" in logged
+        client.post(f"{API}/ask", json={"question": question})
+        client.post(f"{API}/chat/stream", json={"question": question})
+        client.post(f"{API}/services", json={"situation": "mor 123456 78901 ringer fra 22 33 44 55"})
+        client.get(f"{API}/passages/12345678901")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "ask:" in logged and "POST /api/v1/ask 200" in logged
+    for secret in ("12345678901", "123456 78901", "912 34 567", "22 33 44 55"):
+        assert secret not in logged
+    assert logged.count("[fnr]") >= 4 and logged.count("[tlf]") >= 3
+    assert "GET /api/v1/passages/[fnr] 404" in logged
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("12345678901", "[fnr]"),
+        ("fnr: 123456 78901.", "fnr: [fnr]."),
+        ("+47 912 34 567", "[tlf]"),
+        ("0047 91234567", "[tlf]"),
+        ("ring 12 34 56 78 eller 123 45 678", "ring [tlf] eller [tlf]"),
+        ("91234567", "[tlf]"),
+        ("I 2021 økte dette til 1260 saker (2018-2019)", "I 2021 økte dette til 1260 saker (2018-2019)"),
+        ("dato 12.04.2018", "dato 12.04.2018"),
+    ],
+)
+def test_mask(text: str, masked: str) -> None:
+    from web.privacy import mask
+
+    assert mask(text) == masked

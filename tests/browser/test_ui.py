@@ -1,19 +1,26 @@
-"""The UI in headless Chromium: chat with sources, the service finder and the summary tab; screenshots saved."""
+"""The UI in headless Chromium (Debian package): chat with sources, safety notice and feedback,
+the service finder, the workshop summary, the evaluation tab; a screenshot of each tab.
+
+The app (API + UI on the real assistant with the fake embedder) runs under uvicorn on a free
+loopback port in a thread. Screenshots go to test-artifacts/ at the repository root.
+"""
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.support.net import free_port
-
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -21,92 +28,189 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=nb-NO",
 ]
+WAIT_MS = 30000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
-def base_url(fake_assistant) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def base_url(fake_assistant: Any) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian chromium is missing (/usr/bin/chromium): `apt-get install -y chromium` or `make browser-deps`"
+        )
     import uvicorn
 
     from web.api import create_app
 
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(assistant=fake_assistant), host="127.0.0.1", port=port, log_level="warning")
-    )
+    config = uvicorn.Config(create_app(assistant=fake_assistant), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.1)
+    assert server.started, "uvicorn did not start"
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
-def page(base_url: str):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (/usr/bin/chromium); run `make browser-deps`")
+def page(base_url: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1200, "height": 1000})
+        context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nb-NO")
         page = context.new_page()
-        page.goto(f"{base_url}/ui/", wait_until="domcontentloaded")
+        page.goto(f"{base_url}/", wait_until="domcontentloaded")  # `/` redirects to /ui/
         page.get_by_label("Spørsmålet ditt", exact=True).wait_for(timeout=60000)
         yield page
         browser.close()
 
 
-def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def open_tab(page: Any, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
-def test_chat_shows_answer_and_sources(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("Spørsmålet ditt", exact=True).fill("Hva er Ungdomstorget?")
-    page.get_by_role("button", name="Spør").click()
+def download(page: Any, component: str, name: str) -> bytes:
+    """The bytes behind a gr.File component's download link."""
+    link = page.locator(f'{component} a[download="{name}"]')
+    link.wait_for(timeout=WAIT_MS)
+    response = page.request.get(link.get_attribute("href"))
+    assert response.ok
+    return bytes(response.body())
+
+
+def new_conversation(page: Any) -> None:
+    page.get_by_role("button", name="Ny samtale").click()
+    page.locator("#sources").get_by_text("vises her", exact=False).wait_for(timeout=WAIT_MS)
+
+
+def ask(page: Any, question: str) -> None:
+    box = page.get_by_label("Spørsmålet ditt", exact=True)
+    box.fill(question)
+    box.press("Enter")  # keyboard use: Enter sends
+
+
+def test_root_redirects_to_the_ui(page: Any, base_url: str) -> None:
+    assert page.url == f"{base_url}/ui/"
+    assert page.title() == "Veiviser – Drammen kommune"
+
+
+def test_chat_shows_answer_and_sources(page: Any) -> None:
+    ask(page, "Hva er Ungdomstorget?")
     sources = page.locator("#sources")
-    sources.get_by_text("[1]", exact=False).first.wait_for(timeout=30000)
+    sources.get_by_text("[1]", exact=False).first.wait_for(timeout=WAIT_MS)
     assert "Ungdomstorg" in page.locator("#chat").inner_text()
-    assert "Oppvekstreformen" in sources.inner_text() or "Rapport fra politisk" in sources.inner_text()
+    assert "[1]" in page.locator("#chat").inner_text()
+    text = sources.inner_text()
+    assert "Kilder" in text and "›" in text and "node " in text
+    assert "Oppvekstreformen" in text or "Rapport fra politisk" in text
+    assert not page.locator("#safety-notice .vv-notice").is_visible()
     page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
 
 
-def test_refusal_is_shown_plainly(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("Spørsmålet ditt", exact=True).fill("Hva er telefonnummeret til helsestasjonen?")
-    page.get_by_role("button", name="Spør").click()
-    page.locator("#chat").get_by_text("Ikke i dokumentene", exact=False).wait_for(timeout=30000)
+def test_thumbs_up_is_saved_as_feedback(page: Any, fake_assistant: Any) -> None:
+    from web.feedback import feedback_path
+
+    path = feedback_path(fake_assistant.settings.index.data_dir)
+    before = path.read_text(encoding="utf-8").count("\n") if path.exists() else 0
+    page.locator("#chat").get_by_role("button", name="Like").last.click()
+    page.locator("#feedback-status").get_by_text("Takk", exact=False).wait_for(timeout=WAIT_MS)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == before + 1
+    record = json.loads(lines[-1])
+    assert record["source"] == "ui" and record["rating"] == "up" and record["question"] == "Hva er Ungdomstorget?"
+    assert record["citations"] and "[1]" in record["answer"]
 
 
-def test_service_finder_table(page) -> None:  # type: ignore[no-untyped-def]
+def test_safety_notice_is_shown_first(page: Any) -> None:
+    new_conversation(page)
+    ask(page, "Pappa slår meg, hvor kan jeg få hjelp?")
+    notice = page.locator("#safety-notice [role=alert]")
+    notice.wait_for(timeout=WAIT_MS)
+    assert "116 111" in notice.inner_text()
+    page.locator("#sources").get_by_role("heading", name="Kilder").wait_for(timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "chat-sikkerhet.png"), full_page=False)
+
+
+def test_refusal_is_shown_plainly(page: Any) -> None:
+    new_conversation(page)
+    ask(page, "Hva er telefonnummeret til helsestasjonen?")
+    page.locator("#chat").get_by_text("Ikke i dokumentene", exact=False).wait_for(timeout=WAIT_MS)
+    page.locator("#sources").get_by_text("Ingen kilder", exact=False).wait_for(timeout=WAIT_MS)
+    assert not page.locator("#safety-notice .vv-notice").is_visible()
+
+
+def test_service_finder_table(page: Any) -> None:
     open_tab(page, "Tiltaksfinner")
-    page.get_by_label("Beskriv situasjonen", exact=True).fill("ungdom som ruser seg og skulker")
+    situation = page.get_by_label("Beskriv situasjonen", exact=True)
+    situation.fill("ungdom som ruser seg og skulker")
     page.get_by_role("button", name="Finn tiltak").click()
-    page.get_by_text("tiltak fra", exact=False).wait_for(timeout=30000)
+    page.locator("#finder-status").get_by_text("tiltak fra", exact=False).wait_for(timeout=WAIT_MS)
     table_text = page.locator("#measures").inner_text()
-    assert "Tjeneste" in table_text and "Vedlegg 2" in table_text
+    for header in ("Tjeneste", "Nivå", "Tiltak", "Roller", "Samarbeid", "Kilde"):
+        assert header in table_text
+    assert "Oppvekstreformen" in table_text and "Vedlegg 2" in table_text
+    csv_text = download(page, "#measures-csv", "tiltak.csv").decode("utf-8-sig")
+    assert csv_text.startswith("Tjeneste;Nivå;Tiltak;Roller;Samarbeid;Kilde")
     page.screenshot(path=str(ARTIFACTS / "tiltaksfinner.png"), full_page=True)
 
 
-def test_summary_tab(page) -> None:  # type: ignore[no-untyped-def]
+def test_service_finder_filters(page: Any) -> None:
+    page.get_by_label("Beskriv situasjonen", exact=True).fill("")
+    page.get_by_label("Tjeneste", exact=True).click()
+    page.get_by_role("option", name="Uteteam", exact=True).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Finn tiltak").click()
+    page.locator("#finder-status").get_by_text("fra 1 tjenester", exact=False).wait_for(timeout=WAIT_MS)
+    grid = page.locator("#measures [role=grid]")
+    assert int(grid.get_attribute("aria-rowcount") or 0) - 1 >= 3  # header row + at least three measures
+    text = grid.inner_text()
+    assert "Uteteam" in text and "Skolehelsetjenesten" not in text and "Helsestasjon" not in text
+
+
+def test_summary_tab(page: Any) -> None:
     open_tab(page, "Verkstedoppsummering")
     page.get_by_label("Tema", exact=True).fill("frivillighet")
     page.get_by_role("button", name="Oppsummer").click()
-    page.locator("#summary").get_by_text("Kilder", exact=False).wait_for(timeout=30000)
-    text = page.locator("#summary").inner_text()
-    assert "Barnevernspolitikk" in text and "[1]" in text
+    summary = page.locator("#summary")
+    summary.get_by_text("Kilder", exact=False).first.wait_for(timeout=WAIT_MS)
+    text = summary.inner_text()
+    assert "Barnevernspolitikk" in text and "Oppvekstpolitikk" in text and "[1]" in text
+    markdown = download(page, "#summary-md", "verkstedoppsummering.md").decode("utf-8")
+    assert markdown.startswith("# Oppsummering") and "[1]" in markdown
     page.screenshot(path=str(ARTIFACTS / "verkstedoppsummering.png"), full_page=True)
 
 
-def test_evaluation_tab_and_phone_width(page) -> None:  # type: ignore[no-untyped-def]
+def test_evaluation_tab_runs_an_uploaded_set(page: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    dataset = ROOT / "eval" / "datasets" / "veiviser.jsonl"
+    upload = tmp_path_factory.mktemp("eval") / "mitt-sett.jsonl"
+    upload.write_text("".join(dataset.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), encoding="utf-8")
     open_tab(page, "Evaluering")
+    page.locator("#eval-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#eval-upload").get_by_text("mitt-sett.jsonl").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Kjør evaluering").click()
+    page.locator("#eval-metrics").get_by_text("Per persona", exact=False).wait_for(timeout=90000)
+    assert "3 spørsmål" in page.locator("#eval-metrics").inner_text()
+    assert page.locator("#eval-plots img").count() >= 2
     page.screenshot(path=str(ARTIFACTS / "evaluering.png"), full_page=True)
+
+
+def test_readable_on_a_phone(page: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     open_tab(page, "Chat")
     assert page.get_by_label("Spørsmålet ditt", exact=True).is_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 400
+    assert page.get_by_role("button", name="Spør").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
     page.screenshot(path=str(ARTIFACTS / "chat-mobil.png"), full_page=True)

@@ -1,0 +1,66 @@
+"""Dependencies of the API routes: the services built once in the lifespan, and the admin check."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+
+from assistant.service import Assistant
+from index.manifest import IndexNotBuiltError
+from web.feedback import FeedbackStore
+
+IngestFn = Callable[[Assistant], Assistant]
+"""Re-ingests the corpus and returns an assistant on the new index (injectable for tests)."""
+
+
+@dataclass
+class Services:
+    """What the routes and the UI need, built once per process."""
+
+    assistant: Assistant
+    feedback: FeedbackStore
+    ingest: IngestFn
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def current_services(request: Request) -> Services:
+    """The services on the app; 503 (IndexNotBuiltError) while the lifespan is still building them."""
+    services: Services | None = getattr(request.app.state, "services", None)
+    if services is None:
+        raise IndexNotBuiltError("Tjenesten starter fortsatt; prøv igjen om litt.")
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(current_services)]
+
+
+def get_assistant(services: ServicesDep) -> Assistant:
+    return services.assistant
+
+
+def get_feedback(services: ServicesDep) -> FeedbackStore:
+    return services.feedback
+
+
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
+
+
+def require_admin(
+    services: ServicesDep,
+    x_api_key: Annotated[str | None, Header(description="The admin key (api.admin_api_key).")] = None,
+) -> None:
+    """X-API-Key must equal the configured key; with no key configured the admin endpoints are disabled."""
+    configured = services.assistant.settings.api.admin_api_key
+    if configured is None:
+        raise HTTPException(403, "Administrasjon er deaktivert: sett VEIVISER_API__ADMIN_API_KEY for å slå den på.")
+    if x_api_key is None or not hmac.compare_digest(x_api_key.encode(), configured.get_secret_value().encode()):
+        raise HTTPException(401, "Feil eller manglende X-API-Key.", headers={"WWW-Authenticate": "X-API-Key"})
+
+
+AdminDep = Annotated[None, Depends(require_admin)]
