@@ -171,7 +171,7 @@ def to_markdown(summary: WorkshopSummary) -> str:
             lines.append(f"- {topic.label} – {titles.get(topic.documents[0], topic.documents[0])} {refs}")
         lines.append("")
     lines += ["## Kilder", ""]
-    lines += [f"[{c.n}] {c.title} › {c.section} (node {c.node_id})" for c in summary.citations]
+    lines += [f"- [{c.n}] {c.title} › {c.section} (node {c.node_id})" for c in summary.citations]
     return "\n".join(lines).rstrip() + "\n"
 
 
