@@ -30,11 +30,12 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "åpningstider": (
         re.compile(r"\b(åpningstid\w*|åpent|åpen|åpner|stenger|stengt|når kan jeg komme)\b", re.I),
-        re.compile(r"\b(kl\.?\s?\d|\d{1,2}[:.]\d{2}\s?[-–]\s?\d{1,2}[:.]\d{2}|åpningstid\w*)", re.I),
+        # actual times, not the word "åpningstid" (which also appears in "etter ordinær åpningstid")
+        re.compile(r"\b(kl\.?\s?\d|\d{1,2}[:.]\d{2}\s?[-–]\s?\d{1,2}[:.]\d{2})", re.I),
     ),
     "adresse": (
         re.compile(r"\b(adresse\w*|hvor ligger|besøksadresse|postadresse)\b", re.I),
-        re.compile(r"\b\w+(veien|vei|gata|gate|plass|torget)\s\d+\b|\badresse\b", re.I),
+        re.compile(r"\b\w+(veien|vei|gata|gate|plass|torget)\s\d+\b", re.I),  # a street address
     ),
     "e-post": (
         re.compile(r"\b(e-?post\w*|mailadresse|email)\b", re.I),
