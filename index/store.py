@@ -20,6 +20,11 @@ from index.config import ChromaConfig
 from ingest.models import DocumentMeta, Node
 
 _UPSERT_BATCH = 500
+# HNSW is approximate and its graph differs from process to process, so a narrow beam misses
+# near-boundary neighbours (measured: different top-10s for the same vectors in different runs).
+# Searching with a beam of at least this size makes the results stable at this corpus' scale.
+MIN_SEARCH_BEAM = 200
+HNSW_CONFIGURATION = {"space": "cosine", "ef_search": MIN_SEARCH_BEAM, "ef_construction": MIN_SEARCH_BEAM}
 
 
 class VectorStoreUnavailable(RuntimeError):
@@ -104,7 +109,7 @@ class ChromaStore:
         self._client = client
         try:
             self.collection = client.get_or_create_collection(
-                name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+                name, configuration={"hnsw": dict(HNSW_CONFIGURATION)}, embedding_function=None
             )
         except Exception as exc:
             raise VectorStoreUnavailable(f"Chroma collection {name!r} could not be opened: {exc}") from exc
@@ -129,15 +134,16 @@ class ChromaStore:
         self, embedding: Sequence[float], k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
         """Top-k (node id, cosine similarity) for a query embedding."""
-        k = max(1, min(k, self.count() or 1))
+        count = self.count() or 1
+        beam = max(1, min(max(k, MIN_SEARCH_BEAM), count))  # hnswlib searches with ef = max(ef, k)
         query = VectorStoreQuery(
-            query_embedding=list(embedding), similarity_top_k=k, filters=to_metadata_filters(filters or {})
+            query_embedding=list(embedding), similarity_top_k=beam, filters=to_metadata_filters(filters or {})
         )
         result = self.vector_store.query(query, include=["distances", "metadatas", "documents"])
         ids = result.ids or []
         # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
         sims = [1.0 - (-math.log(s)) if s > 0 else -1.0 for s in (result.similarities or [])]
-        return list(zip(ids, sims, strict=True))
+        return list(zip(ids, sims, strict=True))[: max(1, k)]
 
     def drop(self) -> None:
         self._client.delete_collection(self.name)
