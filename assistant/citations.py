@@ -1,7 +1,15 @@
 """Citations: parsed out of an answer and checked against the passages that were really given.
 
-Numbers keep their meaning: `[n]` is the n-th passage given, so a UI can map it without renumbering.
-A marker naming no given passage is removed from the text and counted.
+Pure functions, no I/O.
+
+Numbering choice: numbers are NOT renumbered. `[n]` always means the n-th passage given to the
+composer (the same numbering `format_passages` showed the LLM), so the API, the UI and the
+evaluation can map a number to `Answer.passages[n-1]` without a second table, and a streamed
+answer's deltas (already shown to the user) stay consistent with the final citation list.
+Citations are returned in order of first use, so the list reads in the order of the text.
+
+A marker naming no given passage is removed from the text (with the space before it) and counted;
+a group such as `[1, 9]` keeps its valid part as `[1]`.
 """
 
 from __future__ import annotations
@@ -11,47 +19,73 @@ from collections.abc import Sequence
 
 from assistant.types import Citation, Passage
 
-# [1], [1, 2], [1-3], [1–3]; not markdown links ([text](url)) or checkboxes ([x]).
-_MARKER = re.compile(r"\[(\d+(?:\s*[-–,]\s*\d+)*)\](?!\()")
+# [1], [1, 2], [1,2 og 3], [1-3], [1–3], [1][3]; not markdown links ([1](url)), checkboxes ([x]) or
+# footnote-style [^1]. A range wider than this is read as its two ends, not expanded.
+_NUMBER_LIST = r"\d{1,4}(?:\s*(?:[-–,]|og)\s*\d{1,4})*"
+_MARKER = re.compile(rf"\[\s*({_NUMBER_LIST})\s*\](?!\()")
+_SEPARATOR = re.compile(r"\s*(?:,|\bog\b)\s*")
+_RANGE = re.compile(r"\s*[-–]\s*")
+MAX_RANGE = 20
+
+# Placeholder left where a marker was removed, tidied up afterwards (never in model output).
+_GONE = "\x00"
 
 
 def _expand(group: str) -> list[int]:
     numbers: list[int] = []
-    for part in re.split(r"\s*,\s*", group):
-        if re.search(r"[-–]", part):
-            lo, hi = (int(x) for x in re.split(r"\s*[-–]\s*", part))
-            if hi >= lo and hi - lo <= 20:
-                numbers.extend(range(lo, hi + 1))
-            else:
-                numbers.extend([lo, hi])
-        elif part:
-            numbers.append(int(part))
+    for part in _SEPARATOR.split(group.strip()):
+        if not part:
+            continue
+        bounds = [int(x) for x in _RANGE.split(part) if x]
+        if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= MAX_RANGE:
+            numbers.extend(range(bounds[0], bounds[1] + 1))
+        else:
+            numbers.extend(bounds)
     return numbers
 
 
 def parse_citation_numbers(text: str) -> list[int]:
-    """All cited numbers in order of appearance (with repeats)."""
+    """All cited numbers in order of appearance, with repeats (`[1-3]` gives 1, 2, 3)."""
     return [n for match in _MARKER.finditer(text) for n in _expand(match.group(1))]
 
 
+def _tidy(text: str) -> str:
+    """Remove the placeholders of dropped markers without leaving double or stray spaces."""
+    text = re.sub(rf"{_GONE}(?:[ \t]*{_GONE})*", _GONE, text)  # a run of dropped markers is one
+    # Before punctuation or at the end of a line: drop the marker and the space before it.
+    text = re.sub(rf"[ \t]*{_GONE}[ \t]*(?=[.,;:!?)]|$)", "", text, flags=re.M)
+    # At the start of a line: keep the indentation, drop the space after.
+    text = re.sub(rf"^([ \t]*){_GONE}[ \t]*", r"\1", text, flags=re.M)
+    # Between words: one space.
+    return re.sub(rf"([ \t]*){_GONE}([ \t]*)", lambda m: " " if m.group(1) or m.group(2) else "", text)
+
+
 def validate_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, list[Citation], int]:
-    """(text without invalid markers, citations in order of first use, number of markers removed)."""
+    """(text without invalid markers, citations in order of first use, number of invalid numbers removed)."""
     removed = 0
 
     def keep_valid(match: re.Match[str]) -> str:
         nonlocal removed
         numbers = _expand(match.group(1))
-        valid = [n for n in numbers if 1 <= n <= len(passages)]
-        removed += len(numbers) - len(valid)
-        return "".join(f"[{n}]" for n in dict.fromkeys(valid))
+        valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(passages)]
+        removed += sum(1 for n in numbers if not 1 <= n <= len(passages))
+        if not valid:
+            return _GONE
+        if len(valid) == len(set(numbers)):
+            return match.group(0)  # all valid: keep the marker as the model wrote it
+        return "".join(f"[{n}]" for n in valid)
 
-    text = _MARKER.sub(keep_valid, answer)
-    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text)
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    citations: list[Citation] = []
-    for n in dict.fromkeys(parse_citation_numbers(text)):
-        p = passages[n - 1]
-        citations.append(
-            Citation(n=n, node_id=p.node_id, document=p.document, title=p.title, section=p.section, text=p.text)
-        )
+    text = answer.replace(_GONE, "")
+    # Removing a marker can join its neighbours into a new one ("[[7]9]" → "[9]"): repeat until stable.
+    while True:
+        cleaned = _tidy(_MARKER.sub(keep_valid, text))
+        if cleaned == text:
+            break
+        text = cleaned
+    text = text.strip()
+    citations = [
+        Citation(n=n, node_id=p.node_id, document=p.document, title=p.title, section=p.section, text=p.text)
+        for n in dict.fromkeys(parse_citation_numbers(text))
+        for p in (passages[n - 1],)
+    ]
     return text, citations, removed

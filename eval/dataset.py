@@ -6,6 +6,7 @@ python -m eval.dataset validate [--dataset eval/datasets/veiviser.jsonl] [--corp
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "veiviser.jsonl"
 ROOT = Path(__file__).resolve().parents[1]
+
+# The services of Vedlegg 2 in the knowledge base, as written there (`EvalItem.service` must be one).
+SERVICES = (
+    "Skole", "Barnehage", "SFO", "Voksenopplæringen", "Jordmortjenesten", "Helsestasjonstjenesten",
+    "Skolehelsetjenesten", "Helsestasjon for ungdom", "Migra helsestasjon", "Familieteam", "PPT", "Barnevernet",
+    "Fysio-og ergoterapi barn og unge (FEBU)", "Ungdomstorg", "Uteteam", "Pilot Knutepunkt Strømsø",
+    "Områdesatsningen - Strømsø 2030", "Friskliv", "Avlastning og aktivitet", "Boligtjenesten",
+    "Flyktningetjenesten", "Levekårsteam", "Krisesenteret", "NoK", "Psykisk helse og rus", "NAV", "Kulturskolen",
+    "Aktiv fritid", "UNG kultur", "Bibliotek", "Fastlegene",
+)  # fmt: skip
+ID_PREFIXES = ("fact-", "svc-", "cit-", "plan-", "fu-", "neg-")
+EVIDENCE_MIN, EVIDENCE_MAX = 20, 150
+# Markup that a retrieved (cleaned) passage may not keep: bold, superscript footnotes, Markdown links.
+_MARKUP = re.compile(r"\*\*|[\u00b9\u00b2\u00b3\u2070-\u209f]|\]\(|\[\d+\]")
 
 
 class Evidence(BaseModel):
@@ -81,9 +96,26 @@ def validate_dataset(path: Path = DEFAULT_DATASET, corpus_dir: Path = ROOT / "co
     items = load_dataset(path)
     texts = {p.name: p.read_text(encoding="utf-8") for p in corpus_dir.glob("*.txt")}
     problems: list[str] = []
+    if not items:
+        problems.append(f"{path.name}: no items")
     for key, counts in (("id", Counter(i.id for i in items)), ("question", Counter(i.question for i in items))):
         problems += [f"duplicate {key}: {value}" for value, n in counts.items() if n > 1]
     for item in items:
+        if not item.id.startswith(ID_PREFIXES):
+            problems.append(f"{item.id}: id does not start with one of {', '.join(ID_PREFIXES)}")
+        if item.id.startswith("fu-") != bool(item.history):
+            problems.append(f"{item.id}: follow-ups (fu-) and only they have a history")
+        if item.history and (item.history[0].role != "user" or item.history[-1].role != "assistant"):
+            problems.append(f"{item.id}: history must start with a user turn and end with an assistant turn")
+        if item.id.startswith("neg-") == item.answerable:
+            problems.append(f"{item.id}: neg- items and only they are unanswerable")
+        if item.service is not None and item.service not in SERVICES:
+            problems.append(f"{item.id}: unknown service {item.service!r}")
+        if item.persona == "staff" and item.answerable and not item.history and item.service is None:
+            problems.append(f"{item.id}: staff item without a service")
+        evidence_docs = {ev.document for ev in item.evidence}
+        if item.answerable and not evidence_docs <= set(item.documents):
+            problems.append(f"{item.id}: evidence from {sorted(evidence_docs - set(item.documents))} not in documents")
         for doc in item.documents:
             if doc not in texts:
                 problems.append(f"{item.id}: unknown document {doc}")
@@ -96,6 +128,12 @@ def validate_dataset(path: Path = DEFAULT_DATASET, corpus_dir: Path = ROOT / "co
                 problems.append(f"{item.id}: evidence found {where} in {ev.document}: {ev.text[:60]!r}")
             elif "\t" in ev.text or "\n" in ev.text:
                 problems.append(f"{item.id}: evidence spans a tab or line break: {ev.text[:60]!r}")
+            if not EVIDENCE_MIN <= len(ev.text) <= EVIDENCE_MAX:
+                problems.append(
+                    f"{item.id}: evidence is {len(ev.text)} chars, not {EVIDENCE_MIN}-{EVIDENCE_MAX}: {ev.text[:60]!r}"
+                )
+            if _MARKUP.search(ev.text):
+                problems.append(f"{item.id}: evidence keeps markup (**, superscript, link): {ev.text[:60]!r}")
     return problems
 
 

@@ -9,70 +9,123 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from statistics import mean
 from typing import Any
 
-from eval.dataset import EvalItem
+from eval.dataset import EvalItem, Evidence
 
 KS = (1, 3, 5, 10)
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "‘": "'", "’": "'"})
-_DIGIT_SPACE = re.compile(r"(?<=\d)\s+(?=\d)")
+# Only thousands groups are joined ("1 260" → "1260"); "8 20 29" (table cells) stays apart.
+_DIGIT_SPACE = re.compile(r"(?<=\d)\s+(?=\d{3}(?!\d))")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def normalize(text: str) -> str:
     """Casefold, NFKC, unify dashes and quotes, collapse whitespace, join digit groups (1 260 → 1260)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
     text = _DASHES.sub("-", text).translate(_QUOTES)
     text = " ".join(text.split())
     return _DIGIT_SPACE.sub("", text)
 
 
-def contains_evidence(passage: dict[str, Any], item: EvalItem) -> bool:
+class ItemScore(dict[str, Any]):
+    """Per-item scores: a plain dict (serialises as it is) with a pydantic-like `model_dump()`.
+
+    Keys: id, persona, split, answerable, followup, rank, "hit@1", "hit@3", "hit@5", "hit@10", "mrr@10",
+    "ndcg@10", key_fact_accuracy, all_facts, citation_valid (= citations_valid), citations_total,
+    cited_evidence, refused, refusal_correct, latency_ms. Retrieval and fact keys are None for
+    unanswerable items.
+    """
+
+    def model_dump(self, by_alias: bool = True) -> dict[str, Any]:
+        return dict(self)
+
+
+EvidenceLike = EvalItem | Iterable[Evidence | dict[str, Any]]
+
+
+def _evidence_pairs(evidence: EvidenceLike) -> list[tuple[str, str]]:
+    """(document, normalised text) pairs from an item, Evidence models or plain dicts."""
+    entries = evidence.evidence if isinstance(evidence, EvalItem) else evidence
+    pairs: list[tuple[str, str]] = []
+    for ev in entries:
+        document, text = (ev.document, ev.text) if isinstance(ev, Evidence) else (ev["document"], ev["text"])
+        pairs.append((str(document), normalize(str(text))))
+    return pairs
+
+
+def _contains(passage: dict[str, Any], pairs: Sequence[tuple[str, str]]) -> bool:
     text = normalize(str(passage.get("text", "")))
-    return any(ev.document == passage.get("document") and normalize(ev.text) in text for ev in item.evidence)
+    return any(doc == passage.get("document") and ev and ev in text for doc, ev in pairs)
 
 
-def evidence_rank(hits: Sequence[dict[str, Any]], item: EvalItem) -> int | None:
-    """1-based rank of the first hit containing evidence; None when no hit does."""
+def contains_evidence(passage: dict[str, Any], evidence: EvidenceLike) -> bool:
+    """True when the passage is from the evidence's document and contains its text (normalised)."""
+    return _contains(passage, _evidence_pairs(evidence))
+
+
+def evidence_rank(hits: Sequence[dict[str, Any]], evidence: EvidenceLike) -> int | None:
+    """1-based rank of the first hit containing any evidence text of the same document; None if none does."""
+    pairs = _evidence_pairs(evidence)
     for rank, hit in enumerate(hits, start=1):
-        if contains_evidence(hit, item):
+        if _contains(hit, pairs):
             return rank
     return None
 
 
-def ndcg_at_10(hits: Sequence[dict[str, Any]], item: EvalItem) -> float:
-    gains = [1.0 if contains_evidence(h, item) else 0.0 for h in hits[:10]]
+def ndcg_at_10(hits: Sequence[dict[str, Any]], evidence: EvidenceLike) -> float:
+    """Binary-gain nDCG@10: every hit containing evidence counts as relevant."""
+    pairs = _evidence_pairs(evidence)
+    gains = [1.0 if _contains(h, pairs) else 0.0 for h in hits[:10]]
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
     ideal = sum(1.0 / math.log2(i + 2) for i in range(int(sum(gains)))) if any(gains) else 0.0
     return dcg / ideal if ideal else 0.0
 
 
 def fact_found(answer: str, alternatives: Sequence[str]) -> bool:
+    """Any alternative occurs in the answer (both normalised)."""
     text = normalize(answer)
-    return any(normalize(alt) in text for alt in alternatives)
+    return any(normalize(alt) and normalize(alt) in text for alt in alternatives)
 
 
-def score_item(item: EvalItem, output: dict[str, Any]) -> dict[str, Any]:
-    """Per-item scores (a flat dict, so results serialise as they are)."""
+def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
+    """Per-item scores (a flat dict, so results serialise as they are).
+
+    `output`: {answer, refused, citations: [{n, node_id, document, section, text}],
+    hits: [{node_id, document, section, text, score}] (ranked), latency_ms}.
+    A citation is valid when its node_id is among the item's (first 10) hits.
+    """
     hits = list(output.get("hits", []))[:10]
     citations = list(output.get("citations", []))
     answer = str(output.get("answer", ""))
     refused = bool(output.get("refused", False))
     hit_ids = {h.get("node_id") for h in hits}
     valid = sum(1 for c in citations if c.get("node_id") in hit_ids)
-    score: dict[str, Any] = {
-        "id": item.id,
-        "persona": item.persona,
-        "split": item.split,
-        "answerable": item.answerable,
-        "followup": bool(item.history),
-        "refused": refused,
-        "citations_total": len(citations),
-        "citations_valid": valid,
-        "latency_ms": float(output.get("latency_ms", 0.0)),
-    }
+    score = ItemScore(
+        {
+            "id": item.id,
+            "persona": item.persona,
+            "split": item.split,
+            "answerable": item.answerable,
+            "followup": bool(item.history),
+            "rank": None,
+            **{f"hit@{k}": None for k in KS},
+            "mrr@10": None,
+            "ndcg@10": None,
+            "key_fact_accuracy": None,
+            "all_facts": None,
+            "citation_valid": valid,
+            "citations_valid": valid,
+            "citations_total": len(citations),
+            "cited_evidence": None,
+            "refused": refused,
+            "refusal_correct": None,
+            "latency_ms": float(output.get("latency_ms", 0.0) or 0.0),
+        }
+    )
     if item.answerable:
         rank = evidence_rank(hits, item)
         found = [fact_found(answer, alts) for alts in item.must] if not refused else [False] * len(item.must)
@@ -82,9 +135,9 @@ def score_item(item: EvalItem, output: dict[str, Any]) -> dict[str, Any]:
                 **{f"hit@{k}": float(rank is not None and rank <= k) for k in KS},
                 "mrr@10": 1.0 / rank if rank else 0.0,
                 "ndcg@10": ndcg_at_10(hits, item),
-                "key_fact_accuracy": sum(found) / len(found),
+                "key_fact_accuracy": sum(found) / len(found) if found else 0.0,
                 "all_facts": all(found),
-                "cited_evidence": (not refused) and any(contains_evidence(c, item) for c in citations),
+                "cited_evidence": (not refused) and any(_contains(c, _evidence_pairs(item)) for c in citations),
                 "refusal_correct": not refused,
             }
         )
@@ -111,12 +164,14 @@ def _block(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
         block[key] = mean(s[key] for s in answerable) if answerable else None
     block["all_facts_rate"] = mean(float(s["all_facts"]) for s in answerable) if answerable else None
     block["citation_validity"] = (
-        sum(s["citations_valid"] for s in scores) / total_citations if total_citations else None
+        sum(s.get("citation_valid", s.get("citations_valid", 0)) for s in scores) / total_citations
+        if total_citations
+        else None
     )
     block["cited_evidence_rate"] = mean(float(s["cited_evidence"]) for s in answered) if answered else None
     block["refusal_accuracy"] = mean(float(s["refused"]) for s in unanswerable) if unanswerable else None
     block["false_refusal_rate"] = mean(float(s["refused"]) for s in answerable) if answerable else None
-    latencies = [s["latency_ms"] for s in scores]
+    latencies = [float(s["latency_ms"]) for s in scores if s.get("latency_ms") is not None]
     block["latency_p50_ms"] = _percentile(latencies, 50)
     block["latency_p95_ms"] = _percentile(latencies, 95)
     return block
@@ -128,6 +183,7 @@ def aggregate(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     def groups(key: str) -> list[str]:
         return sorted({s[key] for s in scores})
 
+    scores = [{"followup": False, **s} for s in scores]
     return {
         "overall": _block(scores),
         "per_persona": {p: _block([s for s in scores if s["persona"] == p]) for p in groups("persona")},

@@ -1,0 +1,1 @@
+"""Test helpers: scripted fake LLM, fake OpenAI-compatible server, fixtures, loopback ports."""
