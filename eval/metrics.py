@@ -23,12 +23,16 @@ _DIGIT_SPACE = re.compile(r"(?<=\d)\s+(?=\d{3}(?!\d))")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
-def normalize(text: str) -> str:
-    """Casefold, NFKC, unify dashes and quotes, collapse whitespace, join digit groups (1 260 → 1260)."""
+def _plain(text: str) -> str:
+    """`normalize` without joining digit groups."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
     text = _DASHES.sub("-", text).translate(_QUOTES)
-    text = " ".join(text.split())
-    return _DIGIT_SPACE.sub("", text)
+    return " ".join(text.split())
+
+
+def normalize(text: str) -> str:
+    """Casefold, NFKC, unify dashes and quotes, collapse whitespace, join digit groups (1 260 → 1260)."""
+    return _DIGIT_SPACE.sub("", _plain(text))
 
 
 class ItemScore(dict[str, Any]):
@@ -36,8 +40,8 @@ class ItemScore(dict[str, Any]):
 
     Keys: id, persona, split, answerable, followup, rank, "hit@1", "hit@3", "hit@5", "hit@10", "mrr@10",
     "ndcg@10", key_fact_accuracy, all_facts, citation_valid (= citations_valid), citations_total,
-    cited_evidence, refused, refusal_correct, latency_ms. Retrieval and fact keys are None for
-    unanswerable items.
+    cited_evidence, refused, refusal_correct, latency_ms, search_latency_ms (None when the output has none).
+    Retrieval and fact keys are None for unanswerable items.
     """
 
     def model_dump(self, by_alias: bool = True) -> dict[str, Any]:
@@ -85,10 +89,72 @@ def ndcg_at_10(hits: Sequence[dict[str, Any]], evidence: EvidenceLike) -> float:
     return dcg / ideal if ideal else 0.0
 
 
+def _fact_pattern(alternative: str) -> re.Pattern[str] | None:
+    """A normalised alternative; one that starts or ends with a digit may not touch another digit there
+    (so "14" does not match "14 000" and "75" does not match "1975")."""
+    alt = normalize(alternative)
+    if not alt:
+        return None
+    left = r"(?<!\d)" if alt[0].isdigit() else ""
+    right = r"(?!\d)" if alt[-1].isdigit() else ""
+    return re.compile(left + re.escape(alt) + right)
+
+
+_GROUP_BEFORE = re.compile(r"(?:^|\D)\d{1,3} $")
+_GROUP_AFTER = re.compile(r" \d{3}(?!\d)")
+
+
+def _found_ungrouped(pattern: re.Pattern[str], text: str) -> bool:
+    """A match in the unjoined text that is not part of a grouped number ("260" in "1 260", "14" in "14 000")."""
+    for match in pattern.finditer(text):
+        value = match.group()
+        if value[0].isdigit() and _GROUP_BEFORE.search(text[: match.start()]):
+            continue
+        if value[-1].isdigit() and _GROUP_AFTER.match(text, match.end()):
+            continue
+        return True
+    return False
+
+
 def fact_found(answer: str, alternatives: Sequence[str]) -> bool:
-    """Any alternative occurs in the answer (both normalised)."""
-    text = normalize(answer)
-    return any(normalize(alt) and normalize(alt) in text for alt in alternatives)
+    """Any alternative occurs in the answer (case-, dash-, quote- and space-insensitive; numbers whole).
+
+    The answer is tried with thousands groups joined ("1 260" → "1260") and, failing that, unjoined, so
+    a number right after a year ("i 2020 728 saker") is still found.
+    """
+    joined, plain = normalize(answer), _plain(answer)
+    patterns = [p for p in map(_fact_pattern, alternatives) if p is not None]
+    return any(p.search(joined) or _found_ungrouped(p, plain) for p in patterns)
+
+
+def key_fact_accuracy(answer: str, must: Sequence[Sequence[str]]) -> tuple[float, bool]:
+    """(fraction of facts found, all facts found); each fact is a list of alternatives. No facts: (1.0, True)."""
+    if not must:
+        return 1.0, True
+    found = [fact_found(answer, alternatives) for alternatives in must]
+    return sum(found) / len(found), all(found)
+
+
+def hit_at_k(rank: int | None, k: int) -> float:
+    """1.0 when the first relevant hit is within the top k, else 0.0."""
+    return 1.0 if rank is not None and rank <= k else 0.0
+
+
+def reciprocal_rank(rank: int | None, k: int = 10) -> float:
+    """1/rank for a relevant hit within the top k (MRR@k per item), else 0.0."""
+    return 1.0 / rank if rank is not None and 0 < rank <= k else 0.0
+
+
+def citation_validity(citations: Sequence[dict[str, Any]], passages: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """(valid, total): a citation is valid when its node_id is one of the passages given to the model."""
+    given = {p.get("node_id") for p in passages}
+    return sum(1 for c in citations if c.get("node_id") in given), len(citations)
+
+
+def cited_evidence(citations: Sequence[dict[str, Any]], evidence: EvidenceLike) -> bool:
+    """True when some cited passage (same document) contains an evidence text."""
+    pairs = _evidence_pairs(evidence)
+    return any(_contains(c, pairs) for c in citations)
 
 
 def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
@@ -102,8 +168,8 @@ def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
     citations = list(output.get("citations", []))
     answer = str(output.get("answer", ""))
     refused = bool(output.get("refused", False))
-    hit_ids = {h.get("node_id") for h in hits}
-    valid = sum(1 for c in citations if c.get("node_id") in hit_ids)
+    valid, total = citation_validity(citations, hits)
+    search_latency = output.get("search_latency_ms")
     score = ItemScore(
         {
             "id": item.id,
@@ -119,25 +185,26 @@ def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
             "all_facts": None,
             "citation_valid": valid,
             "citations_valid": valid,
-            "citations_total": len(citations),
+            "citations_total": total,
             "cited_evidence": None,
             "refused": refused,
             "refusal_correct": None,
             "latency_ms": float(output.get("latency_ms", 0.0) or 0.0),
+            "search_latency_ms": float(search_latency) if search_latency is not None else None,
         }
     )
     if item.answerable:
         rank = evidence_rank(hits, item)
-        found = [fact_found(answer, alts) for alts in item.must] if not refused else [False] * len(item.must)
+        accuracy, all_found = key_fact_accuracy(answer, item.must) if not refused else (0.0, False)
         score.update(
             {
                 "rank": rank,
-                **{f"hit@{k}": float(rank is not None and rank <= k) for k in KS},
-                "mrr@10": 1.0 / rank if rank else 0.0,
+                **{f"hit@{k}": hit_at_k(rank, k) for k in KS},
+                "mrr@10": reciprocal_rank(rank, 10),
                 "ndcg@10": ndcg_at_10(hits, item),
-                "key_fact_accuracy": sum(found) / len(found) if found else 0.0,
-                "all_facts": all(found),
-                "cited_evidence": (not refused) and any(_contains(c, _evidence_pairs(item)) for c in citations),
+                "key_fact_accuracy": accuracy,
+                "all_facts": all_found,
+                "cited_evidence": (not refused) and cited_evidence(citations, item),
                 "refusal_correct": not refused,
             }
         )
@@ -174,6 +241,9 @@ def _block(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     latencies = [float(s["latency_ms"]) for s in scores if s.get("latency_ms") is not None]
     block["latency_p50_ms"] = _percentile(latencies, 50)
     block["latency_p95_ms"] = _percentile(latencies, 95)
+    searches = [float(s["search_latency_ms"]) for s in scores if s.get("search_latency_ms") is not None]
+    block["search_latency_p50_ms"] = _percentile(searches, 50)
+    block["search_latency_p95_ms"] = _percentile(searches, 95)
     return block
 
 

@@ -7,7 +7,18 @@ from typing import Any
 import pytest
 
 from eval.dataset import EvalItem, Evidence
-from eval.metrics import aggregate, evidence_rank, normalize, score_item
+from eval.metrics import (
+    aggregate,
+    citation_validity,
+    cited_evidence,
+    evidence_rank,
+    fact_found,
+    hit_at_k,
+    key_fact_accuracy,
+    normalize,
+    reciprocal_rank,
+    score_item,
+)
 
 KB = "kb.txt"
 ITEM = EvalItem(
@@ -140,3 +151,53 @@ def test_unanswerable_item_keeps_facts_out() -> None:
     score = score_item(NEG, output(refused=True))
     assert score["key_fact_accuracy"] is None and score["rank"] is None
     assert aggregate([score])["overall"]["key_fact_accuracy"] is None
+
+
+def test_rank_helpers() -> None:
+    assert [hit_at_k(3, k) for k in (1, 3, 5, 10)] == [0.0, 1.0, 1.0, 1.0]
+    assert hit_at_k(None, 10) == 0.0 and hit_at_k(11, 10) == 0.0
+    assert reciprocal_rank(3) == pytest.approx(1 / 3)
+    assert reciprocal_rank(None) == 0.0 and reciprocal_rank(11) == 0.0 and reciprocal_rank(1) == 1.0
+
+
+def test_numbers_match_whole_and_with_grouping_spaces() -> None:
+    assert fact_found("Det kom 1\u202f260 saker.", ["1260"])
+    assert fact_found("Det kom 1260 saker.", ["1 260"])
+    assert fact_found("I 2021 1 260 saker", ["1260"])  # a year before the number does not glue to it
+    assert fact_found("I 2020 728 saker", ["728"])
+    assert not fact_found("Det kom 1 260 saker", ["260"])
+    assert not fact_found("Over 14 000 barn", ["14"])  # part of a bigger number is not the number
+    assert not fact_found("Siden 1975", ["75"])
+    assert fact_found("omtrent 75%", ["75"]) and fact_found("34,1 %", ["34,1"])
+    assert not fact_found("14 prosent", ["4 prosent"])
+    assert fact_found("1. januar 2022", ["1. januar 2022"]) and not fact_found("21. januar 2022", ["1. januar 2022"])
+
+
+def test_key_fact_accuracy() -> None:
+    must = [["1260", "1 260"], ["familieteam"]]
+    assert key_fact_accuracy("Familieteamene fikk 1 260 saker.", must) == (1.0, True)
+    assert key_fact_accuracy("Det kom 1260 saker.", must) == (0.5, False)
+    assert key_fact_accuracy("Vet ikke.", must) == (0.0, False)
+    assert key_fact_accuracy("hva som helst", []) == (1.0, True)
+
+
+def test_citation_helpers() -> None:
+    cites = [
+        {"n": 1, "node_id": "c", "document": KB, "section": "", "text": HITS[2]["text"]},
+        {"n": 2, "node_id": "zzz", "document": KB, "section": "", "text": "oppdiktet"},
+    ]
+    assert citation_validity(cites, HITS) == (1, 2)
+    assert citation_validity([], HITS) == (0, 0)
+    assert cited_evidence(cites, ITEM) and cited_evidence(cites, ITEM.evidence)
+    assert not cited_evidence(cites[1:], ITEM)
+    # Right text, wrong document: not the evidence.
+    assert not cited_evidence([{**cites[0], "document": "other.txt"}], ITEM)
+
+
+def test_search_latency_is_optional() -> None:
+    plain = score_item(ITEM, output())
+    assert plain["search_latency_ms"] is None
+    timed = [score_item(ITEM, output(search_latency_ms=v)) for v in (5.0, 7.0, 9.0)]
+    block = aggregate([plain, *timed])["overall"]
+    assert block["search_latency_p50_ms"] == 7.0 and block["search_latency_p95_ms"] == 9.0
+    assert aggregate([plain])["overall"]["search_latency_p50_ms"] is None
