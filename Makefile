@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 model: install
-	$(PY) -m index.models build
+	$(PY) -m index.e5_conversion build
 
 ingest: model
 	$(PY) app.py ingest

@@ -10,130 +10,33 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assistant.settings import Settings, apply_process_environment
 
 apply_process_environment()
 
-ROOT = Path(__file__).resolve().parent
+from assistant.wiring import (  # noqa: E402  (after the process environment is set)
+    PROJECT_ROOT,
+    build_assistant,
+    format_report,
+    load_embedder,
+    open_index,
+    resolve_paths,
+    run_ingest,
+)
+from ingest.errors import VeiviserError  # noqa: E402
 
-
-# --------------------------------------------------------------------------------------------
-# Composition root
-# --------------------------------------------------------------------------------------------
-@dataclass
-class Embedder:
-    model: Any
-    identity: dict[str, Any]
-
-
-def resolve_paths(settings: Settings) -> Settings:
-    """Relative data, corpus and model paths are taken from the project root, not the cwd."""
-    cfg = settings.index
-    updates: dict[str, Any] = {}
-    if not cfg.data_dir.is_absolute():
-        updates["data_dir"] = ROOT / cfg.data_dir
-    if not cfg.corpus_dir.is_absolute():
-        updates["corpus_dir"] = ROOT / cfg.corpus_dir
-    emb = cfg.embedding
-    if (
-        emb.backend == "sentence-transformers"
-        and not Path(emb.model).is_absolute()
-        and (ROOT / emb.model).parent.exists()
-    ):
-        updates["embedding"] = emb.model_copy(update={"model": str(ROOT / emb.model)})
-    if not updates:
-        return settings
-    return settings.model_copy(update={"index": cfg.model_copy(update=updates)})
-
-
-def load_embedder(settings: Settings) -> Embedder:
-    """Load the embedding model, building the default e5-small directory when it is missing."""
-    from index.embedding import build_embed_model, embedder_identity
-
-    emb = settings.index.embedding
-    if emb.backend == "sentence-transformers" and emb.build_if_missing:
-        path = Path(emb.model)
-        if path.is_absolute() and path.parent == ROOT / "models" and not path.exists():
-            from index.models import ensure_model
-
-            ensure_model(path)
-    model = build_embed_model(emb)
-    return Embedder(model=model, identity=embedder_identity(emb, model))
-
-
-def run_ingest(settings: Settings, embedder: Embedder, rebuild: bool = False, show_progress: bool = True) -> Any:
-    """Ingest the corpus (incremental unless rebuild) with a progress bar."""
-    from tqdm import tqdm
-
-    from index.builder import ingest
-
-    bar: Any = None
-
-    def progress(stage: str, done: int, total: int) -> None:
-        nonlocal bar
-        if not show_progress:
-            return
-        if bar is None:
-            bar = tqdm(total=total, desc="Embedder avsnitt", unit="avsnitt", file=sys.stderr)
-        bar.update(done)
-
-    try:
-        return ingest(settings.index, embedder.model, rebuild=rebuild, progress=progress, identity=embedder.identity)
-    finally:
-        if bar is not None:
-            bar.close()
-
-
-def open_index(settings: Settings, embedder: Embedder, ensure: bool = True) -> Any:
-    """Open the index; with ensure, ingest first when it is missing or stale."""
-    from index.manifest import IndexNotBuiltError
-    from index.reader import KnowledgeIndex
-
-    try:
-        index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
-        if not ensure or not index.is_stale(settings.index):
-            return index
-    except IndexNotBuiltError:
-        if not ensure:
-            raise
-    report = run_ingest(settings, embedder)
-    print(_format_report(report), file=sys.stderr)
-    return KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
-
-
-def build_services(settings: Settings, ensure_index: bool = True) -> Any:
-    """The one place that builds the assistant: embedder, index, prompts and the optional LLM."""
-    from assistant.llm import build_llm
-    from assistant.prompts import load_prompts
-    from assistant.service import Assistant
-
-    embedder = load_embedder(settings)
-    index = open_index(settings, embedder, ensure=ensure_index)
-    return Assistant(index, settings, load_prompts(), build_llm(settings.llm))
+ROOT = PROJECT_ROOT
 
 
 # --------------------------------------------------------------------------------------------
 # CLI
 # --------------------------------------------------------------------------------------------
-def _format_report(report: Any) -> str:
-    kinds = ", ".join(f"{k}: {v}" for k, v in report.nodes_by_kind.items())
-    state = "uendret" if report.unchanged else "oppdatert"
-    return (
-        f"Indeks {report.collection} {state}: {report.documents} dokumenter, noder ({kinds}), "
-        f"{report.catalog_rows} tiltak i katalogen fra {report.services} tjenester, "
-        f"{report.embeddings_computed} embeddinger beregnet, {report.nodes_added} noder lagt til, "
-        f"{report.nodes_removed} fjernet, {report.seconds:.1f} s."
-    )
-
-
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     embedder = load_embedder(settings)
     report = run_ingest(settings, embedder, rebuild=args.rebuild, show_progress=not args.json)
-    print(report.model_dump_json(indent=2) if args.json else _format_report(report))
+    print(report.model_dump_json(indent=2) if args.json else format_report(report))
     return 0
 
 
@@ -157,7 +60,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.types import ChatTurn
 
-    assistant = build_services(settings)
+    assistant = build_assistant(settings)
     history = [ChatTurn.model_validate(t) for t in json.loads(args.history)] if args.history else []
     answer = assistant.ask(args.question, history, _filters(args))
     if args.json:
@@ -177,7 +80,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_services(settings: Settings, args: argparse.Namespace) -> int:
-    assistant = build_services(settings)
+    assistant = build_assistant(settings)
     result = assistant.find_services(
         args.situation or "", args.level or [], args.role or [], args.service or [], args.limit
     )
@@ -197,7 +100,7 @@ def cmd_services(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_summarize(settings: Settings, args: argparse.Namespace) -> int:
-    assistant = build_services(settings)
+    assistant = build_assistant(settings)
     summary = assistant.summarize(args.theme, args.workshop or [])
     if args.json:
         print(summary.model_dump_json(indent=2))
@@ -216,7 +119,7 @@ def cmd_batch(settings: Settings, args: argparse.Namespace) -> int:
     if not input_path.is_file():
         print(f"Feil: finner ikke inndatafilen {input_path}", file=sys.stderr)
         return 2
-    assistant = build_services(settings)
+    assistant = build_assistant(settings)
     answered, errors = run_batch_file(input_path, Path(args.output), assistant)
     print(f"{answered} besvart, {errors} med feil → {args.output}", file=sys.stderr)
     return 1 if errors else 0
@@ -231,7 +134,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from eval.gate import check_gate
     from eval.runner import DEFAULT_DATASET, DEFAULT_SYSTEMS, run_eval, write_result
 
-    assistant = build_services(settings)
+    assistant = build_assistant(settings)
     systems = args.systems.split(",") if args.systems else (["veiviser"] if args.gate else None)
     result = run_eval(
         assistant,
@@ -260,7 +163,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Veiviser: http://{host}:{port}/ui/  (API: /api/v1, dokumentasjon: /docs)", file=sys.stderr)
     configure_logging()
     # The app logs each request itself (masked, with ms), so uvicorn's own access log is off.
-    uvicorn.run(create_app(settings=settings, build=build_services), host=host, port=port, access_log=False)
+    uvicorn.run(create_app(settings=settings, build=build_assistant), host=host, port=port, access_log=False)
     return 0
 
 
@@ -348,15 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = resolve_paths(Settings())
     try:
         return int(args.func(settings, args))
-    except Exception as exc:  # domain errors get a readable line, not a traceback
-        from assistant.errors import AssistantError
-        from index.manifest import IndexNotBuiltError
-        from ingest.corpus import CorpusError
+    except VeiviserError as exc:  # every known failure: one line saying what to do, and its exit code
+        print(f"Feil: {one_line(str(exc))}", file=sys.stderr)
+        return exc.exit_code
 
-        if isinstance(exc, CorpusError | IndexNotBuiltError | AssistantError):
-            print(f"Feil: {exc}", file=sys.stderr)
-            return 2
-        raise
+
+def one_line(message: str) -> str:
+    """A message on one line (a CLI error is one line)."""
+    return " ".join(message.split())
 
 
 if __name__ == "__main__":

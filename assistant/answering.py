@@ -16,9 +16,10 @@ from assistant.followup import rewrite_followup
 from assistant.refusal import RefusalDecision, decide_refusal
 from assistant.safety import detect_acute_danger
 from assistant.types import Answer, ChatTurn, Passage, StreamEvent
+from ingest.errors import BackendUnavailable
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.facade import Assistant
 
 # How many of the top passages the refusal rule looks at: the evidence must be near the top.
 EVIDENCE_PASSAGES = 5
@@ -49,7 +50,7 @@ def standalone_question(assistant: Assistant, question: str, history: Sequence[C
             condensed = llm_backend.condense_question(assistant.llm, assistant.prompts, list(history), question)
             if condensed.strip():
                 return condensed.strip(), None
-        except llm_backend.BackendUnavailable as exc:
+        except BackendUnavailable as exc:
             return rewrite_followup(question, history, analysis.analyze), str(exc)
     return rewrite_followup(question, history, analysis.analyze), None
 
@@ -99,7 +100,7 @@ def answer_question(
                 assistant.llm, assistant.prompts, answer.standalone_question, answer.passages
             )
             return _finish(assistant, answer, text, "llm")
-        except llm_backend.BackendUnavailable as exc:
+        except BackendUnavailable as exc:
             answer.backend_error = _backend_message(exc)
     return _finish(
         assistant,
@@ -130,7 +131,7 @@ def stream_answer(
                 yield StreamEvent(type="delta", text=delta)
             yield StreamEvent(type="done", answer=_finish(assistant, base, "".join(pieces), "llm"))
             return
-        except llm_backend.BackendUnavailable as exc:
+        except BackendUnavailable as exc:
             base.backend_error = _backend_message(exc)
     text = extractive_answer(assistant, base.standalone_question, base.passages)
     for line in text.splitlines(keepends=True):

@@ -17,6 +17,7 @@ import httpx
 from assistant.prompts import PromptSet
 from assistant.settings import LLMConfig
 from assistant.types import ChatTurn, Passage
+from ingest.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from llama_index.core.base.llms.types import ChatMessage
@@ -26,14 +27,6 @@ if TYPE_CHECKING:
 CHECK_TIMEOUT_S = 5.0
 # A condensed question is one line; labels a model may put before it.
 _QUESTION_LABEL = re.compile(r"^\s*(?:\*\*)?(?:selvstendig\s+)?spørsmål\s*:\s*(?:\*\*)?\s*", re.I)
-
-
-class BackendUnavailable(Exception):
-    """The LLM server gave no usable answer; the message says why, in Norwegian, for logs and users."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def build_llm(config: LLMConfig) -> LLM | None:

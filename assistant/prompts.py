@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.types import ChatTurn, Passage
+from ingest.errors import PromptError
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
@@ -43,10 +44,6 @@ LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
 }
 
 _SPEAKERS = {"user": "Bruker", "assistant": "Veiviser"}
-
-
-class PromptError(ValueError):
-    """A prompt file is missing, unreadable, empty or uses the wrong placeholders."""
 
 
 def placeholders(template: str) -> set[str]:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from assistant.query import expand_query
 from assistant.settings import RetrievalConfig
 from assistant.types import Passage
-from ingest.models import Node
+from ingest.records import Node
 
 
 class SearchIndex(Protocol):

@@ -26,10 +26,11 @@ from assistant.types import (
     WorkshopSummary,
 )
 from index.lexical import stems
-from ingest.models import DocumentKind, DocumentMeta, Node, NodeKind
+from ingest.errors import BackendUnavailable
+from ingest.records import DocumentKind, DocumentMeta, Node, NodeKind
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.facade import Assistant
 
 # Words that belong to common planning themes, so that "tidlig innsats" also finds "forebygging".
 THEME_TERMS: dict[str, tuple[str, ...]] = {
@@ -241,7 +242,7 @@ def _llm_write_up(assistant: Assistant, summary: WorkshopSummary) -> WorkshopSum
         return summary
     try:
         text = llm_backend.summarize_points(assistant.llm, assistant.prompts, summary.theme, "\n".join(lines))
-    except llm_backend.BackendUnavailable as exc:
+    except BackendUnavailable as exc:
         return summary.model_copy(update={"backend_error": f"Språkmodellen svarte ikke ({exc})."})
     clean, _, _ = validate_citations(text, passages)
     return summary.model_copy(update={"text": clean, "mode": "llm"})

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from assistant.answering import HITS_REPORTED, extractive_answer, judge, standalone_question
 from assistant.citations import validate_citations
-from assistant.service import Assistant
+from assistant.facade import Assistant
 from assistant.types import Answer, ChatTurn, Passage
 
 

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from assistant.errors import AssistantError
 from assistant.types import Answer, ChatTurn
+from ingest.errors import VeiviserError
 
 
 class Asker(Protocol):
@@ -84,7 +84,7 @@ def run_batch(
             try:
                 history = [ChatTurn.model_validate(t) for t in record.get("history", [])]
                 record.update(answer_to_record(assistant.ask(record["question"], history)))
-            except AssistantError as exc:
+            except VeiviserError as exc:
                 error = f"line {number}: {exc}"
         if error is not None:
             record["error"] = error

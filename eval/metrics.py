@@ -213,7 +213,8 @@ def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
     return score
 
 
-def _percentile(values: Sequence[float], q: float) -> float | None:
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100); None for an empty list."""
     if not values:
         return None
     ordered = sorted(values)
@@ -239,11 +240,11 @@ def _block(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     block["refusal_accuracy"] = mean(float(s["refused"]) for s in unanswerable) if unanswerable else None
     block["false_refusal_rate"] = mean(float(s["refused"]) for s in answerable) if answerable else None
     latencies = [float(s["latency_ms"]) for s in scores if s.get("latency_ms") is not None]
-    block["latency_p50_ms"] = _percentile(latencies, 50)
-    block["latency_p95_ms"] = _percentile(latencies, 95)
+    block["latency_p50_ms"] = percentile(latencies, 50)
+    block["latency_p95_ms"] = percentile(latencies, 95)
     searches = [float(s["search_latency_ms"]) for s in scores if s.get("search_latency_ms") is not None]
-    block["search_latency_p50_ms"] = _percentile(searches, 50)
-    block["search_latency_p95_ms"] = _percentile(searches, 95)
+    block["search_latency_p50_ms"] = percentile(searches, 50)
+    block["search_latency_p95_ms"] = percentile(searches, 95)
     return block
 
 

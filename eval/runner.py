@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.service import Assistant
+from assistant.facade import Assistant
 from assistant.types import ChatTurn
 from eval.baselines import build_systems
 from eval.batch import answer_to_record

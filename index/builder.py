@@ -30,8 +30,8 @@ from index.manifest import DocumentEntry, IndexManifest, collection_name, read_m
 from index.nodestore import write_generation
 from index.store import ChromaStore, index_text, make_chroma_client, to_text_node
 from ingest.corpus import load_corpus
-from ingest.models import NodeKind, ParsedDocument
 from ingest.pipeline import parse_corpus
+from ingest.records import NodeKind, ParsedDocument
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 

@@ -19,13 +19,10 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index.config import EmbeddingConfig
+from ingest.errors import ModelNotAvailableError
 
 FAKE_DIMENSION = 512
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-class ModelNotAvailableError(RuntimeError):
-    """The configured embedding model cannot be loaded offline."""
 
 
 def _fake_vector(text: str, dim: int) -> list[float]:
@@ -99,7 +96,7 @@ def build_embed_model(config: EmbeddingConfig, root: Path | None = None) -> Base
     except OSError as exc:  # missing directory or an offline hub miss
         raise ModelNotAvailableError(
             f"The embedding model {model!r} could not be loaded offline ({exc}). "
-            "Build the default model with `python -m index.models build`, or set "
+            "Build the default model with `python -m index.e5_conversion build`, or set "
             "VEIVISER_INDEX__EMBEDDING__MODEL to a local sentence-transformers directory."
         ) from exc
 

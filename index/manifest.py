@@ -23,14 +23,6 @@ MANIFEST_FILE = "manifest.json"
 PARSER_VERSION = "2"
 
 
-class IndexError_(RuntimeError):
-    """Base of index errors (named with a trailing underscore to avoid the builtin)."""
-
-
-class IndexNotBuiltError(IndexError_):
-    """No index exists for this configuration yet."""
-
-
 class DocumentEntry(BaseModel):
     """One indexed document: its content hash and its node ids."""
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from index.lexical import LexicalIndex
-from ingest.models import DocumentMeta, Node, ParsedDocument, ServiceMeasure
+from ingest.records import DocumentMeta, Node, ParsedDocument, ServiceMeasure
 
 NODES_FILE = "nodes.jsonl"
 DOCUMENTS_FILE = "documents.json"

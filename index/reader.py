@@ -13,11 +13,12 @@ from index.builder import index_dir_for
 from index.config import IndexConfig
 from index.embedding import embedder_identity
 from index.lexical import LexicalIndex
-from index.manifest import IndexManifest, IndexNotBuiltError, collection_name, read_manifest
+from index.manifest import IndexManifest, collection_name, read_manifest
 from index.nodestore import read_catalog, read_documents, read_lexical, read_nodes
 from index.store import ChromaStore, make_chroma_client
 from ingest.corpus import load_corpus
-from ingest.models import DocumentMeta, Node, ServiceMeasure
+from ingest.errors import IndexNotBuiltError
+from ingest.records import DocumentMeta, Node, ServiceMeasure
 
 # Filter keys accepted by search: node metadata keys plus the document's id and kind.
 FILTER_KEYS = ("doc_id", "doc_kind", "node_kind", "service", "level", "appendix")

@@ -17,7 +17,8 @@ from llama_index.core.vector_stores.types import (
 )
 
 from index.config import ChromaConfig
-from ingest.models import DocumentMeta, Node
+from ingest.errors import StoreUnavailable
+from ingest.records import DocumentMeta, Node
 
 _UPSERT_BATCH = 500
 # HNSW is approximate and its graph differs from process to process, so a narrow beam misses
@@ -25,10 +26,6 @@ _UPSERT_BATCH = 500
 # Searching with a beam of at least this size makes the results stable at this corpus' scale.
 MIN_SEARCH_BEAM = 200
 HNSW_CONFIGURATION = {"space": "cosine", "ef_search": MIN_SEARCH_BEAM, "ef_construction": MIN_SEARCH_BEAM}
-
-
-class VectorStoreUnavailable(RuntimeError):
-    """The Chroma server (or embedded store) could not be reached or opened."""
 
 
 def make_chroma_client(config: ChromaConfig, data_dir: Path) -> Any:
@@ -45,7 +42,7 @@ def make_chroma_client(config: ChromaConfig, data_dir: Path) -> Any:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # chromadb raises plain Exceptions / ValueErrors on connect failures
         where = f"{config.host}:{config.port}" if config.mode == "http" else str(config.path or data_dir)
-        raise VectorStoreUnavailable(f"Chroma ({config.mode}) at {where} is not available: {exc}") from exc
+        raise StoreUnavailable(f"Chroma ({config.mode}) at {where} is not available: {exc}") from exc
 
 
 def node_metadata(node: Node, meta: DocumentMeta) -> dict[str, str | int]:
@@ -112,7 +109,7 @@ class ChromaStore:
                 name, configuration={"hnsw": dict(HNSW_CONFIGURATION)}, embedding_function=None
             )
         except Exception as exc:
-            raise VectorStoreUnavailable(f"Chroma collection {name!r} could not be opened: {exc}") from exc
+            raise StoreUnavailable(f"Chroma collection {name!r} could not be opened: {exc}") from exc
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
 
     def ids(self) -> set[str]:

@@ -9,13 +9,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ingest.models import DocumentKind, DocumentMeta
+from ingest.errors import CorpusError
+from ingest.records import DocumentKind, DocumentMeta
 
 MANIFEST = "manifest.toml"
-
-
-class CorpusError(ValueError):
-    """A corpus file or the manifest is unusable; the message names the file and what to fix."""
 
 
 @dataclass(frozen=True)

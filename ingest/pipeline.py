@@ -10,7 +10,7 @@ from ingest.chunking import block_units, chunk_units
 from ingest.config import ChunkingConfig
 from ingest.corpus import CorpusDocument
 from ingest.ids import node_id
-from ingest.models import DocumentMeta, Node, NodeKind, ParsedDocument, PreventionLevel, ServiceMeasure
+from ingest.records import DocumentMeta, Node, NodeKind, ParsedDocument, PreventionLevel, ServiceMeasure
 from ingest.structure import Block, parse_structure
 from ingest.tables import (
     cells,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.models import PreventionLevel, Role
+from ingest.records import PreventionLevel, Role
 from ingest.text import clean_inline
 
 _LEVEL_HEADER = re.compile(r"^(universelle|selekterte|indikerte)\s+tiltak", re.I)

@@ -44,7 +44,7 @@ def fake_index_config(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def e5_model_dir() -> Path:
     """The converted multilingual-e5-small directory, built once per machine."""
-    from index.models import ensure_model
+    from index.e5_conversion import ensure_model
 
     return ensure_model(MODEL_DIR)
 
@@ -61,7 +61,7 @@ def e5_embed_model(e5_model_dir: Path) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def e5_assistant(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The real assistant: converted e5-small, embedded Chroma, the real corpus (built once a session)."""
-    import app
+    from assistant import wiring
     from assistant.settings import Settings
     from index.config import EmbeddingConfig, IndexConfig
 
@@ -72,13 +72,13 @@ def e5_assistant(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory): 
             embedding=EmbeddingConfig(model=str(e5_model_dir)),
         )
     )
-    return app.build_services(settings)
+    return wiring.build_assistant(settings)
 
 
 @pytest.fixture(scope="session")
 def fake_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The assistant on the fake embedder (fast), for API and UI tests."""
-    import app
+    from assistant import wiring
     from assistant.settings import Settings
     from index.config import EmbeddingConfig, IndexConfig
 
@@ -89,4 +89,4 @@ def fake_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
             embedding=EmbeddingConfig(backend="fake"),
         )
     )
-    return app.build_services(settings)
+    return wiring.build_assistant(settings)

@@ -10,24 +10,21 @@ from __future__ import annotations
 import json
 import logging
 import time
-import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, StreamingResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.errors import AssistantError
+from assistant.facade import Assistant
 from assistant.llm import check_backend
 from assistant.retrieval import SearchResult
-from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.types import Answer, Passage, ServiceFinderResult, WorkshopSummary
-from index.manifest import IndexNotBuiltError
-from web.deps import AdminDep, AssistantDep, FeedbackDep, IngestFn, Services, ServicesDep
+from assistant.wiring import build_assistant, reingest, resolve_paths
+from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn
+from web.errors import add_error_handlers, log_unexpected, logger
 from web.feedback import FeedbackStore, feedback_path
 from web.privacy import MaskingFilter, for_log, install_masking
 from web.schemas import (
@@ -42,9 +39,6 @@ from web.schemas import (
     SummaryRequest,
     assistant_filters,
 )
-
-logger = logging.getLogger("veiviser.api")
-logger.addFilter(MaskingFilter())
 
 UI_PATH = "/ui"
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -169,7 +163,7 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz", tags=["drift"], responses={503: {"description": "Ikke klar: indeks eller språkmodell."}})
 def readyz(request: Request) -> JSONResponse:
     """Ready: the index is loaded, and the LLM backend answers when one is configured."""
-    services: Services | None = getattr(request.app.state, "services", None)
+    services: AppContext | None = getattr(request.app.state, "services", None)
     if services is None:
         return JSONResponse({"ready": False, "index": None, "llm": "ikke sjekket"}, status_code=503)
     index = services.assistant.index
@@ -188,7 +182,7 @@ def readyz(request: Request) -> JSONResponse:
 
 
 @router.post("/admin/ingest", response_model=IngestResponse, tags=["admin"], responses=ADMIN_ERRORS)
-def admin_ingest(_: AdminDep, services: ServicesDep) -> IngestResponse:
+def admin_ingest(_: AdminDep, services: ContextDep) -> IngestResponse:
     """Re-ingest the corpus (incremental) and switch to the new index."""
     with services.lock:
         services.assistant = services.ingest(services.assistant)
@@ -216,94 +210,8 @@ def feedback_export(
 
 
 # --------------------------------------------------------------------------------------------
-# Errors and logging
+# Logging
 # --------------------------------------------------------------------------------------------
-_PLAIN = {
-    "missing": "mangler",
-    "extra_forbidden": "ukjent felt (ikke tillatt)",
-    "string_type": "må være tekst",
-    "int_type": "må være et heltall",
-    "int_parsing": "må være et heltall",
-    "int_from_float": "må være et heltall",
-    "bool_type": "må være true eller false",
-    "bool_parsing": "må være true eller false",
-    "list_type": "må være en liste",
-    "dict_type": "må være et objekt",
-    "model_type": "må være et objekt",
-    "model_attributes_type": "må være et objekt",
-    "string_too_short": "kan ikke være tom",
-    "json_invalid": "ugyldig JSON",
-}
-
-
-def describe_error(error: dict[str, Any]) -> str:
-    """One pydantic/FastAPI validation error as `field: what is wrong` in Norwegian (never echoes input)."""
-    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header"))
-    kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
-    if kind in _PLAIN:
-        what = _PLAIN[kind]
-    elif kind == "literal_error":
-        what = f"må være en av {ctx.get('expected', '')}"
-    elif kind == "string_too_long":
-        what = f"for langt (maks {ctx.get('max_length')} tegn)"
-    elif kind == "too_long":
-        what = f"for mange elementer (maks {ctx.get('max_length')})"
-    elif kind == "greater_than_equal":
-        what = f"må være minst {ctx.get('ge')}"
-    elif kind == "less_than_equal":
-        what = f"må være høyst {ctx.get('le')}"
-    elif kind == "value_error":
-        what = str(ctx.get("error", error.get("msg", "ugyldig verdi")))
-    else:
-        what = str(error.get("msg", "ugyldig verdi"))
-    return f"{where or 'body'}: {what}"
-
-
-def validation_detail(exc: RequestValidationError) -> str:
-    errors = list(exc.errors())
-    parts = [describe_error(dict(e)) for e in errors[:5]]
-    more = f" (og {len(errors) - 5} til)" if len(errors) > 5 else ""
-    return "Ugyldig forespørsel – " + "; ".join(parts) + more
-
-
-def log_unexpected(exc: BaseException, method: str, path: str) -> None:
-    """Log an unexpected error with its trace (masked by the logger's filter); the client never sees it."""
-    trace = "".join(traceback.format_exception(exc))
-    logger.error("uventet feil %s %s\n%s", method, for_log(path), trace)
-
-
-def add_error_handlers(app: FastAPI) -> None:
-    """Domain errors and invalid input become 4xx/503 JSON `{"detail": ...}`; the rest a bare 500."""
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": validation_detail(exc)}, status_code=422)
-
-    @app.exception_handler(AssistantError)
-    async def _domain(request: Request, exc: AssistantError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-
-    @app.exception_handler(IndexNotBuiltError)
-    async def _not_ready(request: Request, exc: IndexNotBuiltError) -> JSONResponse:
-        return JSONResponse({"detail": f"Indeksen er ikke klar: {exc}"}, status_code=503)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        detail = exc.detail
-        if exc.status_code == 404 and detail == "Not Found":
-            detail = "Fant ikke adressen. API-et ligger under /api/v1 (se /docs)."
-        elif exc.status_code == 400 and detail == "There was an error parsing the body":
-            detail = "Kunne ikke lese forespørselen: innholdet må være gyldig JSON i UTF-8."
-        elif exc.status_code == 405:
-            detail = "Metoden er ikke tillatt for denne adressen (se /docs)."
-        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log_unexpected(exc, request.method, request.url.path)
-        return JSONResponse({"detail": "Intern feil"}, status_code=500)
-
-
 async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     """One line per request: method, path (masked), status, ms. Bodies (questions) are never logged here."""
     started = time.perf_counter()
@@ -331,23 +239,11 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
-def default_ingest(assistant: Assistant) -> Assistant:
-    """Re-ingest with the loaded embedder (`app.run_ingest`) and return an assistant on the new index."""
-    from app import Embedder, run_ingest
-    from index.reader import KnowledgeIndex
-
-    settings = assistant.settings
-    embedder = Embedder(model=assistant.index.embed_model, identity=dict(assistant.index.manifest.embedder))
-    run_ingest(settings, embedder, show_progress=False)
-    index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
-    return Assistant(index, settings, assistant.prompts, assistant.llm)
-
-
-def make_services(assistant: Assistant, ingest_fn: IngestFn | None) -> Services:
-    return Services(
+def make_context(assistant: Assistant, ingest_fn: IngestFn | None) -> AppContext:
+    return AppContext(
         assistant=assistant,
         feedback=FeedbackStore(feedback_path(assistant.settings.index.data_dir)),
-        ingest=ingest_fn or default_ingest,
+        ingest=ingest_fn or reingest,
     )
 
 
@@ -358,21 +254,19 @@ def create_app(
     ingest_fn: IngestFn | None = None,
     mount_ui: bool = True,
 ) -> FastAPI:
-    """The API (+ UI at /ui). Services are built once in the lifespan unless an assistant is injected.
+    """The API (+ UI at /ui). The context is built once in the lifespan unless an assistant is injected.
 
-    settings: used by `build` (default `app.build_services`) when no assistant is given.
-    build: how to build the assistant (the composition root passes `app.build_services`).
-    ingest_fn: what POST /admin/ingest runs (default: `app.run_ingest` with the loaded embedder).
+    settings: used by `build` (default `build_assistant`) when no assistant is given.
+    build: how to build the assistant .
+    ingest_fn: what POST /admin/ingest runs (default: `reingest` with the loaded embedder).
     """
     limit = (assistant.settings if assistant else settings or Settings()).api.max_question_chars
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if getattr(app.state, "services", None) is None:
-            from app import build_services, resolve_paths
-
-            built = (build or build_services)(settings or resolve_paths(Settings()))
-            app.state.services = make_services(built, ingest_fn)
+            built = (build or build_assistant)(settings or resolve_paths(Settings()))
+            app.state.services = make_context(built, ingest_fn)
         yield
 
     app = FastAPI(
@@ -389,7 +283,7 @@ def create_app(
     )
     if assistant is not None:
         # Ready at once: also served by ASGI clients that do not run the lifespan (schemathesis).
-        app.state.services = make_services(assistant, ingest_fn)
+        app.state.services = make_context(assistant, ingest_fn)
     install_masking("uvicorn.access", "uvicorn.error")
     app.include_router(router)
     add_error_handlers(app)

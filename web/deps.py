@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from assistant.service import Assistant
-from index.manifest import IndexNotBuiltError
+from assistant.facade import Assistant
+from ingest.errors import IndexNotBuiltError
 from web.feedback import FeedbackStore
 
 IngestFn = Callable[[Assistant], Assistant]
@@ -19,7 +19,7 @@ IngestFn = Callable[[Assistant], Assistant]
 
 
 @dataclass
-class Services:
+class AppContext:
     """What the routes and the UI need, built once per process."""
 
     assistant: Assistant
@@ -28,22 +28,22 @@ class Services:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def current_services(request: Request) -> Services:
+def current_context(request: Request) -> AppContext:
     """The services on the app; 503 (IndexNotBuiltError) while the lifespan is still building them."""
-    services: Services | None = getattr(request.app.state, "services", None)
+    services: AppContext | None = getattr(request.app.state, "services", None)
     if services is None:
         raise IndexNotBuiltError("Tjenesten starter fortsatt; prøv igjen om litt.")
     return services
 
 
-ServicesDep = Annotated[Services, Depends(current_services)]
+ContextDep = Annotated[AppContext, Depends(current_context)]
 
 
-def get_assistant(services: ServicesDep) -> Assistant:
+def get_assistant(services: ContextDep) -> Assistant:
     return services.assistant
 
 
-def get_feedback(services: ServicesDep) -> FeedbackStore:
+def get_feedback(services: ContextDep) -> FeedbackStore:
     return services.feedback
 
 
@@ -52,7 +52,7 @@ FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
 
 
 def require_admin(
-    services: ServicesDep,
+    services: ContextDep,
     x_api_key: Annotated[str | None, Header(description="The admin key (api.admin_api_key).")] = None,
 ) -> None:
     """X-API-Key must equal the configured key; with no key configured the admin endpoints are disabled."""

@@ -18,9 +18,9 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
-from assistant.errors import AssistantError
-from assistant.service import Assistant
+from assistant.facade import Assistant
 from assistant.types import Answer, ChatTurn, Citation, ServiceFinderResult
+from ingest.errors import VeiviserError
 from web.feedback import FeedbackStore
 
 EXAMPLES_STAFF = [
@@ -160,7 +160,7 @@ def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackSt
                         },
                     ]
                     yield chat, notice, citations_markdown(answer.citations), history, "", rated, ""
-        except AssistantError as exc:
+        except VeiviserError as exc:
             chat[-1]["content"] = f"⚠️ {exc}"
             yield chat, notice, gr.update(), history, message, rated, ""
 
@@ -178,7 +178,7 @@ def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackSt
     def find(situation: str, services: list[str], levels: list[str], roles: list[str]) -> tuple[Any, ...]:
         try:
             result = get().find_services(situation or "", levels or [], roles or [], services or [], limit=100)
-        except AssistantError as exc:
+        except VeiviserError as exc:
             return [], None, f"⚠️ {exc}"
         rows = measure_rows(result)
         status = f"{result.total} tiltak fra {len(result.groups)} tjenester."
@@ -189,7 +189,7 @@ def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackSt
     def summarize(theme: str, workshops: list[str]) -> tuple[str, str | None]:
         try:
             summary = get().summarize(theme, workshops or [])
-        except AssistantError as exc:
+        except VeiviserError as exc:
             return f"⚠️ {exc}", None
         return summary.markdown, write_text(summary.markdown, "verkstedoppsummering.md")
 
@@ -324,7 +324,7 @@ def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackSt
         def fill_choices() -> tuple[Any, Any]:
             assistant = get()
             return (
-                gr.update(choices=assistant.services()),
+                gr.update(choices=assistant.service_names()),
                 gr.update(choices=[(d.title, d.doc_id) for d in assistant.workshops()]),
             )
 

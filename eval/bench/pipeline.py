@@ -11,6 +11,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from eval.bench.common import peak_rss_mb, percentile, table, write_json
 
@@ -21,13 +22,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="Only the first N eval questions.")
     args = parser.parse_args()
 
-    import app
+    from assistant import wiring
     from assistant.settings import Settings
     from eval.dataset import load_dataset
     from eval.runner import DEFAULT_DATASET
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = app.resolve_paths(Settings())
+        settings = wiring.resolve_paths(Settings())
         index_cfg = settings.index.model_copy(update={"data_dir": Path(tmp)})
         if args.fake:
             index_cfg = index_cfg.model_copy(
@@ -35,11 +36,11 @@ def main() -> None:
             )
         settings = settings.model_copy(update={"index": index_cfg})
         started = time.perf_counter()
-        embedder = app.load_embedder(settings)
+        embedder = wiring.load_embedder(settings)
         load_s = time.perf_counter() - started
-        cold = app.run_ingest(settings, embedder, show_progress=False)
-        warm = app.run_ingest(settings, embedder, show_progress=False)
-        assistant = app.build_services(settings)
+        cold = wiring.run_ingest(settings, embedder, show_progress=False)
+        warm = wiring.run_ingest(settings, embedder, show_progress=False)
+        assistant = wiring.build_assistant(settings)
 
         items = [i for i in load_dataset(DEFAULT_DATASET) if not i.history]
         if args.limit:
@@ -60,7 +61,7 @@ def main() -> None:
             ask_ms.append((time.perf_counter() - t0) * 1000)
 
     nodes = sum(cold.nodes_by_kind.values())
-    rows = [
+    rows: list[list[Any]] = [
         ["model load (s)", round(load_s, 2)],
         ["cold ingest (s)", cold.seconds],
         ["cold embeddings computed", cold.embeddings_computed],

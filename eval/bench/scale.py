@@ -54,17 +54,17 @@ def main() -> None:
 
     from llama_index.core.schema import TextNode
 
-    import app
+    from assistant import wiring
     from assistant.settings import Settings
     from index.config import ChromaConfig
     from index.lexical import LexicalIndex
     from index.store import ChromaStore, make_chroma_client
 
-    settings = app.resolve_paths(Settings())
+    settings = wiring.resolve_paths(Settings())
     if args.fake:
         emb_cfg = settings.index.embedding.model_copy(update={"backend": "fake"})
         settings = settings.model_copy(update={"index": settings.index.model_copy(update={"embedding": emb_cfg})})
-    embedder = app.load_embedder(settings).model
+    embedder = wiring.load_embedder(settings).model
     rng = random.Random(7)
     sentences = corpus_sentences()
     base = rng.sample(sentences, min(args.base, len(sentences)))

@@ -62,7 +62,7 @@ def test_safety_notice_comes_with_the_answer(client: TestClient) -> None:
 
 
 def test_unreachable_llm_falls_back_to_extractive(api_assistant: Any) -> None:
-    from assistant.service import Assistant
+    from assistant.facade import Assistant
 
     settings = api_assistant.settings.model_copy(
         update={

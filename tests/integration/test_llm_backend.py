@@ -11,7 +11,6 @@ import pytest
 from pydantic import SecretStr
 
 from assistant.llm import (
-    BackendUnavailable,
     build_llm,
     check_backend,
     condense_question,
@@ -23,6 +22,7 @@ from assistant.prompts import NO_SOURCE_MARKER, PromptSet, load_prompts
 from assistant.settings import LLMConfig, Settings
 from assistant.types import ChatTurn, Passage
 from index.config import EmbeddingConfig, IndexConfig
+from ingest.errors import BackendUnavailable
 from tests.support import fixtures
 from tests.support.fake_openai_server import MODEL_ID, FakeOpenAI
 
@@ -178,7 +178,7 @@ def test_check_backend_when_nothing_listens() -> None:
 # -- the assistant end to end with the LLM backend ------------------------------------------------
 @pytest.fixture(scope="module")
 def assistant_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, FakeOpenAI]]:
-    import app
+    from assistant import wiring
 
     server = FakeOpenAI().start()
     settings = Settings(
@@ -189,7 +189,7 @@ def assistant_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[An
         ),
         llm=LLMConfig(backend="openai", base_url=server.base_url, model=MODEL_ID, timeout_s=2.0),
     )
-    yield app.build_services(settings), server
+    yield wiring.build_assistant(settings), server
     server.stop()
 
 

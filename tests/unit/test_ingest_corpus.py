@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.corpus import CorpusError, load_corpus
-from ingest.models import NodeKind, ParsedDocument, PreventionLevel, Role
+from ingest.corpus import load_corpus
+from ingest.errors import CorpusError
 from ingest.pipeline import parse_corpus
+from ingest.records import NodeKind, ParsedDocument, PreventionLevel, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 KB = "kunnskapsgrunnlag-oppvekstreformen-2022.txt"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ingest.chunking import chunk_units, split_long
 from ingest.config import ChunkingConfig
 from ingest.ids import node_id
-from ingest.models import DocumentKind, DocumentMeta, NodeKind, PreventionLevel, Role
 from ingest.pipeline import parse_document
+from ingest.records import DocumentKind, DocumentMeta, NodeKind, PreventionLevel, Role
 from ingest.structure import find_toc, parse_structure
 from ingest.tables import is_numeric_table, parse_law_rows, parse_measure_rows, render_table
 from ingest.text import clean_html, clean_inline, is_footnote_line, is_page_footer, superscript_markers

@@ -13,12 +13,12 @@ from assistant.prompts import (
     NO_SOURCE_MARKER,
     PROMPTS_DIR,
     TEMPLATE_PLACEHOLDERS,
-    PromptError,
     format_passages,
     load_prompts,
     placeholders,
 )
 from assistant.types import ChatTurn, Passage
+from ingest.errors import PromptError
 
 PASSAGES = [
     Passage(node_id="n1", document="hfu.txt", title="Helse for unge", section="Tilbud › HFU", text="HFU er for unge."),

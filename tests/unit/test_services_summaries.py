@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from assistant.services import group_matches, matches_filters
+from assistant.service_finder import group_matches, matches_filters
 from assistant.summaries import cross_workshop, select_points, theme_terms
 from assistant.types import Citation, ServiceMatch, SummaryPoint
 from index.lexical import NorwegianAnalyzer
-from ingest.models import Node, NodeKind, PreventionLevel, Role, ServiceMeasure
+from ingest.records import Node, NodeKind, PreventionLevel, Role, ServiceMeasure
 
 ANALYZE = NorwegianAnalyzer().terms
 

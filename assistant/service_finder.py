@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from assistant.safety import detect_acute_danger
 from assistant.types import Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
-from ingest.models import ServiceMeasure
+from ingest.records import ServiceMeasure
 
 if TYPE_CHECKING:
-    from assistant.service import Assistant
+    from assistant.facade import Assistant
 
 APPENDIX = "Vedlegg 2"
 CANDIDATES = 60

@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from assistant.errors import InvalidQuestion, UnknownFilterValue
 from assistant.retrieval import HybridRetriever, SearchResult, to_passage
 from assistant.settings import Settings
 from assistant.types import (
@@ -22,7 +21,8 @@ from assistant.types import (
     StreamEvent,
     WorkshopSummary,
 )
-from ingest.models import DocumentKind, DocumentMeta, PreventionLevel, Role
+from ingest.errors import InvalidQuestion, UnknownFilterValue
+from ingest.records import DocumentKind, DocumentMeta, PreventionLevel, Role
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FILTER_FIELDS = ("doc_id", "doc_kind", "service", "level")
@@ -93,7 +93,7 @@ class Assistant:
     def workshops(self) -> list[DocumentMeta]:
         return [d for d in self.documents() if d.kind == DocumentKind.WORKSHOP_REPORT]
 
-    def services(self) -> list[str]:
+    def service_names(self) -> list[str]:
         seen: dict[str, None] = {}
         for m in self.index.catalog:
             if m.appendix == "Vedlegg 2":
@@ -155,7 +155,7 @@ class Assistant:
         services: Sequence[str] = (),
         limit: int = 25,
     ) -> ServiceFinderResult:
-        from assistant.services import find_services
+        from assistant.service_finder import find_services
 
         situation = self.check_question(situation, "situation") if situation.strip() else ""
         self._check_values("level", levels, {lvl.value for lvl in PreventionLevel})

@@ -1,0 +1,139 @@
+"""Building the assistant from settings: embedder, index, prompts and the optional LLM.
+
+The composition root (`app.py`), the API's lifespan and admin ingest, and the benchmarks all build
+through these functions, so nothing imports `app.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.facade import Assistant
+from assistant.settings import Settings
+from ingest.errors import IndexNotBuiltError
+
+if TYPE_CHECKING:
+    from index.builder import IngestReport
+    from index.reader import KnowledgeIndex
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Embedder:
+    """A loaded embedding model and the identity the index manifest records for it."""
+
+    model: Any
+    identity: dict[str, Any]
+
+
+def resolve_paths(settings: Settings) -> Settings:
+    """Relative data, corpus and model paths are taken from the project root, not the cwd."""
+    cfg = settings.index
+    updates: dict[str, Any] = {}
+    if not cfg.data_dir.is_absolute():
+        updates["data_dir"] = PROJECT_ROOT / cfg.data_dir
+    if not cfg.corpus_dir.is_absolute():
+        updates["corpus_dir"] = PROJECT_ROOT / cfg.corpus_dir
+    emb = cfg.embedding
+    if (
+        emb.backend == "sentence-transformers"
+        and not Path(emb.model).is_absolute()
+        and (PROJECT_ROOT / emb.model).parent.exists()
+    ):
+        updates["embedding"] = emb.model_copy(update={"model": str(PROJECT_ROOT / emb.model)})
+    if not updates:
+        return settings
+    return settings.model_copy(update={"index": cfg.model_copy(update=updates)})
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """Load the embedding model, building the default e5-small directory when it is missing."""
+    from index.embedding import build_embed_model, embedder_identity
+
+    emb = settings.index.embedding
+    if emb.backend == "sentence-transformers" and emb.build_if_missing:
+        path = Path(emb.model)
+        if path.is_absolute() and path.parent == PROJECT_ROOT / "models" and not path.exists():
+            from index.e5_conversion import ensure_model
+
+            ensure_model(path)
+    model = build_embed_model(emb)
+    return Embedder(model=model, identity=embedder_identity(emb, model))
+
+
+def run_ingest(
+    settings: Settings, embedder: Embedder, rebuild: bool = False, show_progress: bool = True
+) -> IngestReport:
+    """Ingest the corpus (incremental unless rebuild) with a progress bar on stderr."""
+    from tqdm import tqdm
+
+    from index.builder import ingest
+
+    bar: Any = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if not show_progress:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc="Embedder avsnitt", unit="avsnitt", file=sys.stderr)
+        bar.update(done)
+
+    try:
+        return ingest(settings.index, embedder.model, rebuild=rebuild, progress=progress, identity=embedder.identity)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def format_report(report: IngestReport) -> str:
+    """The ingest summary as one Norwegian line."""
+    kinds = ", ".join(f"{k}: {v}" for k, v in report.nodes_by_kind.items())
+    state = "uendret" if report.unchanged else "oppdatert"
+    return (
+        f"Indeks {report.collection} {state}: {report.documents} dokumenter, noder ({kinds}), "
+        f"{report.catalog_rows} tiltak i katalogen fra {report.services} tjenester, "
+        f"{report.embeddings_computed} embeddinger beregnet, {report.nodes_added} noder lagt til, "
+        f"{report.nodes_removed} fjernet, {report.seconds:.1f} s."
+    )
+
+
+def open_index(settings: Settings, embedder: Embedder, ensure: bool = True) -> KnowledgeIndex:
+    """Open the index; with ensure, ingest first when it is missing or stale."""
+    from index.reader import KnowledgeIndex
+
+    try:
+        index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
+        if not ensure or not index.is_stale(settings.index):
+            return index
+    except IndexNotBuiltError:
+        if not ensure:
+            raise
+    report = run_ingest(settings, embedder)
+    print(format_report(report), file=sys.stderr)
+    return KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
+
+
+def build_assistant(settings: Settings, ensure_index: bool = True) -> Assistant:
+    """The one place that builds the assistant: embedder, index, prompts and the optional LLM."""
+    from assistant.llm import build_llm
+    from assistant.prompts import load_prompts
+
+    embedder = load_embedder(settings)
+    index = open_index(settings, embedder, ensure=ensure_index)
+    return Assistant(index, settings, load_prompts(), build_llm(settings.llm))
+
+
+def reingest(assistant: Assistant) -> Assistant:
+    """Re-ingest with the assistant's loaded embedder and return an assistant on the new index."""
+    from index.reader import KnowledgeIndex
+
+    settings = assistant.settings
+    embedder = Embedder(model=assistant.index.embed_model, identity=dict(assistant.index.manifest.embedder))
+    run_ingest(settings, embedder, show_progress=False)
+    index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
+    return Assistant(index, settings, assistant.prompts, assistant.llm)
