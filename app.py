@@ -156,6 +156,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from eval.ui_view import evaluate_for_ui
     from web.api import configure_logging, create_app
 
     host = args.host or settings.api.host
@@ -163,7 +164,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Veiviser: http://{host}:{port}/ui/  (API: /api/v1, dokumentasjon: /docs)", file=sys.stderr)
     configure_logging()
     # The app logs each request itself (masked, with ms), so uvicorn's own access log is off.
-    uvicorn.run(create_app(settings=settings, build=build_assistant), host=host, port=port, access_log=False)
+    uvicorn.run(
+        create_app(settings=settings, build=build_assistant, evaluator=evaluate_for_ui),
+        host=host,
+        port=port,
+        access_log=False,
+    )
     return 0
 
 

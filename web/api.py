@@ -39,6 +39,7 @@ from web.schemas import (
     SummaryRequest,
     assistant_filters,
 )
+from web.ui_types import Evaluator
 
 UI_PATH = "/ui"
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -253,6 +254,7 @@ def create_app(
     build: Callable[[Settings], Assistant] | None = None,
     ingest_fn: IngestFn | None = None,
     mount_ui: bool = True,
+    evaluator: Evaluator | None = None,
 ) -> FastAPI:
     """The API (+ UI at /ui). The context is built once in the lifespan unless an assistant is injected.
 
@@ -292,7 +294,7 @@ def create_app(
     if mount_ui:
         from web.ui import mount_ui as mount
 
-        mount(app, UI_PATH)
+        mount(app, UI_PATH, evaluator)
 
         @app.get("/", include_in_schema=False)
         def root() -> RedirectResponse:

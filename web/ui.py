@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import html
-import importlib.util
-import json
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +20,7 @@ from assistant.facade import Assistant
 from assistant.types import Answer, ChatTurn, Citation, ServiceFinderResult
 from ingest.errors import VeiviserError
 from web.feedback import FeedbackStore
+from web.ui_types import Evaluator
 
 EXAMPLES_STAFF = [
     "En 15-åring ruser seg og har sluttet å gå på skolen. Hvilke tilbud finnes?",
@@ -123,7 +122,9 @@ def write_text(content: str, name: str) -> str:
 # --------------------------------------------------------------------------------------------
 # The Blocks
 # --------------------------------------------------------------------------------------------
-def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackStore]) -> gr.Blocks:
+def build_blocks(
+    get: Callable[[], Assistant], feedback: Callable[[], FeedbackStore], evaluator: Evaluator | None = None
+) -> gr.Blocks:
     """All four tabs. `get` returns the current assistant (swapped after a re-ingest)."""
 
     def respond(
@@ -194,36 +195,9 @@ def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackSt
         return summary.markdown, write_text(summary.markdown, "verkstedoppsummering.md")
 
     def evaluate(split: str, upload: str | None) -> tuple[str, str]:
-        try:
-            from eval.report import compare, headline_table, persona_table
-            from eval.runner import DEFAULT_DATASET, run_eval, write_result
-        except ImportError as exc:
-            return f"Evalueringen er ikke tilgjengelig i denne installasjonen ({exc.name}).", ""
-        assistant = get()
-        dataset = Path(upload) if upload else DEFAULT_DATASET
-        chosen = None if (upload or split == "alle") else split
-        try:
-            result = run_eval(assistant, dataset, split=chosen, systems=["veiviser"], progress=False)
-        except ValueError as exc:
-            return f"⚠️ Kunne ikke lese evalueringssettet: {exc}", ""
-        results_dir = assistant.settings.index.data_dir.parent / "results"
-        latest = results_dir / "latest.json"
-        previous = json.loads(latest.read_text(encoding="utf-8")).get("path") if latest.is_file() else None
-        path = write_result(result, results_dir)
-        text = (
-            f"### Resultat ({result['items']} spørsmål, {html.escape(dataset.name)}, del: {result['split']})\n\n"
-            f"{headline_table(result)}\n\n### Per persona\n\n{persona_table(result)}\n"
-        )
-        if previous and Path(previous).is_file():
-            before = json.loads(Path(previous).read_text(encoding="utf-8"))
-            if "veiviser" in before.get("systems", {}):
-                text += f"\n### Sammenlignet med forrige kjøring\n\n```\n{compare(before, result)}\n```\n"
-        else:
-            text += "\n_Ingen tidligere kjøring å sammenligne med._\n"
-        report = (path.parent / "report.html").read_text(encoding="utf-8")
-        figures = report.split("<figure>", 1)
-        plots = "<figure>" + figures[1].split("</body>")[0] if len(figures) > 1 else ""
-        return text, plots
+        if evaluator is None:
+            return "Evalueringen er ikke tilgjengelig i denne installasjonen.", ""
+        return evaluator(get(), split, upload)
 
     with gr.Blocks(title="Veiviser – Drammen kommune", analytics_enabled=False) as blocks:
         gr.Markdown(
@@ -302,8 +276,8 @@ def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackSt
             run.click(summarize, [theme, workshops], [summary, summary_file])
             theme.submit(summarize, [theme, workshops], [summary, summary_file])
         with gr.Tab("Evaluering", id="eval-tab"):
-            if importlib.util.find_spec("eval.runner") is None:
-                gr.Markdown("Evalueringen er ikke tilgjengelig: modulen `eval.runner` mangler i denne installasjonen.")
+            if evaluator is None:
+                gr.Markdown("Evalueringen er ikke tilgjengelig i denne installasjonen.")
             else:
                 gr.Markdown(
                     "Kjør evalueringssettet (eller et eget sett i samme JSONL-format) mot Veiviser. "
@@ -332,7 +306,7 @@ def build_blocks(get: Callable[[], Assistant], feedback: Callable[[], FeedbackSt
     return blocks  # type: ignore[no-any-return]
 
 
-def mount_ui(app: FastAPI, path: str = "/ui") -> None:
+def mount_ui(app: FastAPI, path: str = "/ui", evaluator: Evaluator | None = None) -> None:
     """Mount the UI on the API app; it reads the services from the app state at call time."""
 
     def get() -> Assistant:
@@ -341,4 +315,4 @@ def mount_ui(app: FastAPI, path: str = "/ui") -> None:
     def feedback() -> FeedbackStore:
         return app.state.services.feedback  # type: ignore[no-any-return]
 
-    gr.mount_gradio_app(app, build_blocks(get, feedback), path=path, css=CSS, footer_links=["api"])
+    gr.mount_gradio_app(app, build_blocks(get, feedback, evaluator), path=path, css=CSS, footer_links=["api"])

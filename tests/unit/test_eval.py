@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -105,4 +104,3 @@ def test_gate(tmp_path: Path) -> None:
     gate = tmp_path / "gate.toml"
     gate.write_text('[min]\n"hit@5" = 0.6\n[max]\nfalse_refusal_rate = 0.1\n', encoding="utf-8")
     assert check_gate(result, gate) == ["false_refusal_rate = 0.200 > 0.1"]
-    json.dumps(result)
