@@ -62,7 +62,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
     assistant = build_assistant(settings)
     history = [ChatTurn.model_validate(t) for t in json.loads(args.history)] if args.history else []
-    answer = assistant.ask(args.question, history, _filters(args))
+    answer = assistant.ask(args.question, history, _filters(args), audience=args.audience)
     if args.json:
         print(answer.model_dump_json(indent=2, exclude={"passages", "hits"}))
         return 0
@@ -80,6 +80,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_services(settings: Settings, args: argparse.Namespace) -> int:
+    if args.input or args.output:
+        return services_batch(settings, args)
     assistant = build_assistant(settings)
     result = assistant.find_services(
         args.situation or "", args.level or [], args.role or [], args.service or [], args.limit
@@ -97,6 +99,23 @@ def cmd_services(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  - {m.measure} ({m.level or 'uten nivå'}; {roles}){partners} [{m.citation.node_id}]")
     print(f"\n{result.total} tiltak ({result.latency_ms:.0f} ms)")
     return 0
+
+
+def services_batch(settings: Settings, args: argparse.Namespace) -> int:
+    """`services --input IN.jsonl --output OUT.jsonl`: the finder over a file of situations, one process."""
+    from eval.batch import run_services_file
+
+    if not (args.input and args.output):
+        print("Feil: --input og --output må brukes sammen.", file=sys.stderr)
+        return 2
+    input_path = Path(args.input)
+    if not input_path.is_file():
+        print(f"Feil: finner ikke inndatafilen {input_path}", file=sys.stderr)
+        return 2
+    assistant = build_assistant(settings)
+    answered, errors = run_services_file(input_path, Path(args.output), assistant, args.limit)
+    print(f"{answered} situasjoner, {errors} med feil → {args.output}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmd_summarize(settings: Settings, args: argparse.Namespace) -> int:
@@ -207,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", help='JSON list of earlier turns: [{"role": "user", "content": "..."}]')
     p.add_argument("--document", dest="doc_id", action="append")
     p.add_argument("--kind", dest="doc_kind", action="append")
+    p.add_argument("--audience", choices=["citizen", "staff"], default="citizen")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
@@ -215,7 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", action="append", choices=["universell", "selektert", "indikert"])
     p.add_argument("--role", action="append", choices=["forebygge", "fange opp", "følge opp"])
     p.add_argument("--service", action="append")
-    p.add_argument("--limit", type=int, default=25)
+    p.add_argument("--limit", type=int, default=10, help="At most this many services.")
+    p.add_argument("--input", help='JSONL of situations: {"id", "situation", "levels"?, "roles"?, "services"?}')
+    p.add_argument("--output", help="JSONL: each input line plus the ordered groups and latency_ms.")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_services)
 

@@ -7,19 +7,43 @@ from the passages' own sentences, and the response says why the LLM was not used
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from assistant import llm as llm_backend
+from assistant.analysis import QuestionAnalysis, analyze_question
 from assistant.citations import validate_citations
 from assistant.extractive import compose, select_units
 from assistant.followup import rewrite_followup
+from assistant.lexicon import service_names
 from assistant.refusal import RefusalDecision, decide_refusal
-from assistant.safety import detect_acute_danger
+from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
 from assistant.types import Answer, ChatTurn, Passage, StreamEvent
 from ingest.errors import BackendUnavailable
 
 if TYPE_CHECKING:
-    from assistant.facade import Assistant
+    from llama_index.core.llms import LLM
+
+    from assistant.prompts import PromptSet
+    from assistant.retrieval import HybridRetriever
+    from assistant.service_finder import ServiceFinder
+    from assistant.settings import Settings
+    from index.reader import KnowledgeIndex
+
+
+class AnswerContext(Protocol):
+    """What answering needs (the facade satisfies it): no import of the facade, so no cycle."""
+
+    index: KnowledgeIndex
+    settings: Settings
+    prompts: PromptSet
+    llm: LLM | None
+    retriever: HybridRetriever
+
+    @property
+    def finder(self) -> ServiceFinder: ...
+
+    def safety_notice_for(self, text: str, language: str) -> str | None: ...
+
 
 # How many of the top passages the refusal rule looks at: the evidence must be near the top.
 EVIDENCE_PASSAGES = 5
@@ -30,7 +54,7 @@ HITS_REPORTED = 10
 class _Analysis:
     """The index's analyzer and idf, bound for the pure functions."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: AnswerContext) -> None:
         lexical = assistant.index.lexical
         self.analyze = lexical.analyzer.terms
         self.idf = lexical.idf
@@ -40,7 +64,7 @@ class _Analysis:
         return any(self._knows(t) for t in self.analyze(word))
 
 
-def standalone_question(assistant: Assistant, question: str, history: Sequence[ChatTurn]) -> tuple[str, str | None]:
+def standalone_question(assistant: AnswerContext, question: str, history: Sequence[ChatTurn]) -> tuple[str, str | None]:
     """The question made stand-alone: by the LLM when configured, else by the deterministic rewrite."""
     analysis = _Analysis(assistant)
     if not history:
@@ -56,7 +80,7 @@ def standalone_question(assistant: Assistant, question: str, history: Sequence[C
 
 
 def judge(
-    assistant: Assistant, question: str, passages: Sequence[Passage], dense_score: float = 0.0
+    assistant: AnswerContext, question: str, passages: Sequence[Passage], dense_score: float = 0.0
 ) -> RefusalDecision:
     analysis = _Analysis(assistant)
     given = passages[:EVIDENCE_PASSAGES]
@@ -78,7 +102,7 @@ def judge(
     )
 
 
-def extractive_answer(assistant: Assistant, question: str, passages: Sequence[Passage]) -> str:
+def extractive_answer(assistant: AnswerContext, question: str, passages: Sequence[Passage]) -> str:
     """Lead line + the passages' best sentences/rows, each with its citation number."""
     analysis = _Analysis(assistant)
     units = select_units(
@@ -88,9 +112,13 @@ def extractive_answer(assistant: Assistant, question: str, passages: Sequence[Pa
 
 
 def answer_question(
-    assistant: Assistant, question: str, history: Sequence[ChatTurn], filters: dict[str, list[str]]
+    assistant: AnswerContext,
+    question: str,
+    history: Sequence[ChatTurn],
+    filters: dict[str, list[str]],
+    audience: Audience = "citizen",
 ) -> Answer:
-    prepared = _prepare(assistant, question, history, filters)
+    prepared = _prepare(assistant, question, history, filters, audience)
     if prepared.answer is not None:
         return prepared.answer
     answer = prepared.base
@@ -111,10 +139,14 @@ def answer_question(
 
 
 def stream_answer(
-    assistant: Assistant, question: str, history: Sequence[ChatTurn], filters: dict[str, list[str]]
+    assistant: AnswerContext,
+    question: str,
+    history: Sequence[ChatTurn],
+    filters: dict[str, list[str]],
+    audience: Audience = "citizen",
 ) -> Iterator[StreamEvent]:
     """meta (with the safety notice), then text deltas, then done with the validated Answer."""
-    prepared = _prepare(assistant, question, history, filters)
+    prepared = _prepare(assistant, question, history, filters, audience)
     base = prepared.answer or prepared.base
     yield StreamEvent(type="meta", safety_notice=base.safety_notice)
     if prepared.answer is not None:
@@ -139,6 +171,39 @@ def stream_answer(
     yield StreamEvent(type="done", answer=_finish(assistant, base, text, "extractive"))
 
 
+def situation_answer(
+    assistant: AnswerContext,
+    question: str,
+    standalone: str,
+    analysis: QuestionAnalysis,
+    audience: Audience,
+    notice: str | None,
+    condense_error: str | None,
+) -> Answer | None:
+    """The services that fit the situation, cited to their rows; None when no service fits."""
+    result = assistant.finder.find(standalone, limit=MAX_SERVICES + 1)
+    text, passages = compose_service_answer(result, assistant.prompts, service_names(), audience, analysis.language)
+    if not text:
+        return None
+    clean, citations, removed = validate_citations(text, passages)
+    hits = [measure_passage(m) for g in result.groups for m in g.measures][:HITS_REPORTED]
+    return Answer(
+        question=question,
+        standalone_question=standalone,
+        answer=clean,
+        citations=citations,
+        passages=passages,
+        hits=hits,
+        safety_notice=notice,
+        backend_error=condense_error,
+        removed_citations=removed,
+        intent=analysis.intent,
+        language=analysis.language,
+        audience=audience,
+        services=chosen_groups(result),
+    )
+
+
 class _Prepared:
     def __init__(self, base: Answer, answer: Answer | None) -> None:
         self.base = base
@@ -146,10 +211,21 @@ class _Prepared:
 
 
 def _prepare(
-    assistant: Assistant, question: str, history: Sequence[ChatTurn], filters: dict[str, list[str]]
+    assistant: AnswerContext,
+    question: str,
+    history: Sequence[ChatTurn],
+    filters: dict[str, list[str]],
+    audience: Audience = "citizen",
 ) -> _Prepared:
-    notice = assistant.prompts.safety_notice if detect_acute_danger(question) else None
     standalone, condense_error = standalone_question(assistant, question, history)
+    analysis = analyze_question(standalone)
+    notice = assistant.safety_notice_for(question, analysis.language)
+    acute = notice is not None
+    if (analysis.wants_services or acute) and not filters:
+        # A situation (and every acute one: what comes under the notice is help) is answered with services.
+        answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
+        if answered is not None:
+            return _Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
     result = assistant.retriever.search(standalone, top_k=max(top_k, HITS_REPORTED), filters=filters)
     base = Answer(
@@ -160,6 +236,9 @@ def _prepare(
         hits=result.passages[:HITS_REPORTED],
         safety_notice=notice,
         backend_error=condense_error,
+        intent=analysis.intent,
+        language=analysis.language,
+        audience=audience,
     )
     decision = judge(assistant, standalone, base.passages, result.dense_top_score)
     if decision.refuse:
@@ -170,7 +249,7 @@ def _prepare(
     return _Prepared(base, None)
 
 
-def _finish(assistant: Assistant, answer: Answer, text: str, mode: str) -> Answer:
+def _finish(assistant: AnswerContext, answer: Answer, text: str, mode: str) -> Answer:
     if mode == "llm" and assistant.prompts.is_no_source(text):
         return answer.model_copy(update={"answer": assistant.prompts.refusal, "refused": True, "mode": "llm"})
     clean, citations, removed = validate_citations(text, answer.passages)

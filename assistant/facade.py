@@ -11,7 +11,13 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from assistant.analysis import detect_language
+from assistant.answering import answer_question, stream_answer
 from assistant.retrieval import HybridRetriever, SearchResult, to_passage
+from assistant.safety import detect_acute_danger
+from assistant.safety_semantic import SemanticSafety
+from assistant.service_answer import Audience
+from assistant.service_finder import ServiceFinder
 from assistant.settings import Settings
 from assistant.types import (
     Answer,
@@ -31,12 +37,33 @@ FILTER_FIELDS = ("doc_id", "doc_kind", "service", "level")
 class Assistant:
     """Answers, searches, finds services and summarises workshops over one index."""
 
-    def __init__(self, index: Any, settings: Settings, prompts: Any, llm: Any | None = None) -> None:
+    def __init__(
+        self,
+        index: Any,
+        settings: Settings,
+        prompts: Any,
+        llm: Any | None = None,
+        semantic_safety: SemanticSafety | None = None,
+    ) -> None:
         self.index = index
         self.settings = settings
         self.prompts = prompts
         self.llm = llm
         self.retriever = HybridRetriever(index, settings.retrieval)
+        self._finder: ServiceFinder | None = None
+        self.semantic_safety = semantic_safety
+
+    def is_acute(self, text: str) -> bool:
+        """The safety notice applies: the patterns fire, or the text means what a danger prototype means."""
+        if detect_acute_danger(text):
+            return True
+        return self.semantic_safety is not None and self.semantic_safety.triggers(text)
+
+    def safety_notice_for(self, text: str, language: str) -> str | None:
+        """The fixed notice (in English for an English text) when the text signals acute danger."""
+        if not self.is_acute(text):
+            return None
+        return str(self.prompts.safety_notice_en if language == "en" else self.prompts.safety_notice)
 
     # -- validation ------------------------------------------------------------------------
     def check_question(self, question: str, field: str = "question") -> str:
@@ -125,12 +152,11 @@ class Assistant:
         question: str,
         history: Sequence[ChatTurn] = (),
         filters: Mapping[str, Sequence[str]] | None = None,
+        audience: Audience = "citizen",
     ) -> Answer:
-        from assistant.answering import answer_question
-
         started = time.perf_counter()
         answer = answer_question(
-            self, self.check_question(question), self.check_history(history), self.check_filters(filters)
+            self, self.check_question(question), self.check_history(history), self.check_filters(filters), audience
         )
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer
@@ -140,12 +166,15 @@ class Assistant:
         question: str,
         history: Sequence[ChatTurn] = (),
         filters: Mapping[str, Sequence[str]] | None = None,
+        audience: Audience = "citizen",
     ) -> Iterator[StreamEvent]:
-        from assistant.answering import stream_answer
-
-        yield from stream_answer(
-            self, self.check_question(question), self.check_history(history), self.check_filters(filters)
-        )
+        started = time.perf_counter()
+        for event in stream_answer(
+            self, self.check_question(question), self.check_history(history), self.check_filters(filters), audience
+        ):
+            if event.answer is not None:
+                event.answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+            yield event
 
     def find_services(
         self,
@@ -153,15 +182,28 @@ class Assistant:
         levels: Sequence[str] = (),
         roles: Sequence[str] = (),
         services: Sequence[str] = (),
-        limit: int = 25,
+        limit: int = 10,
     ) -> ServiceFinderResult:
-        from assistant.service_finder import find_services
-
+        """The services that fit a situation (at most `limit` services), or the filtered catalog."""
         situation = self.check_question(situation, "situation") if situation.strip() else ""
         self._check_values("level", levels, {lvl.value for lvl in PreventionLevel})
         self._check_values("role", roles, set(self.roles()))
         self._check_values("service", services, {m.service for m in self.index.catalog})
-        return find_services(self, situation, list(levels), list(roles), list(services), limit)
+        result = self.finder.find(situation, levels, roles, services, limit)
+        if situation:
+            result.safety_notice = self.safety_notice_for(situation, detect_language(situation))
+        return result
+
+    def warm_up(self) -> None:
+        """Build what the first request would otherwise wait for (the service finder)."""
+        _ = self.finder
+
+    @property
+    def finder(self) -> ServiceFinder:
+        """The service finder of this index, built on first use."""
+        if self._finder is None:
+            self._finder = ServiceFinder(self.index, self.settings.finder)
+        return self._finder
 
     def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary:
         from assistant.summaries import summarize_workshops

@@ -34,12 +34,18 @@ TEMPLATE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "summary.md": frozenset({"theme", "points"}),
     "refusal.md": frozenset(),
     "safety_notice.md": frozenset(),
+    "safety_notice.en.md": frozenset(),
+    "contact.md": frozenset(),
+    "contact.en.md": frozenset(),
 }
 LEADS_FILE = "templates.toml"
 # Lead lines of the extractive composer and the placeholders each MAY use (a lead without one is fine).
 LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "default": frozenset({"question"}),
     "services": frozenset({"situation"}),
+    "services_en": frozenset({"situation"}),
+    "finder_pointer": frozenset(),
+    "finder_pointer_en": frozenset(),
     "summary": frozenset({"theme"}),
 }
 
@@ -80,6 +86,9 @@ class PromptSet(BaseModel):
     summary: str = Field(description="Workshop summary prompt ({theme}, {points}).")
     refusal: str = Field(description="The fixed refusal shown when the sources do not cover a question.")
     safety_notice: str = Field(description="The fixed notice shown first when a question signals acute danger.")
+    safety_notice_en: str = Field(description="The same notice in English, for English questions.")
+    contact: str = Field(description="Vetted pointer to where the services are reached (no invented numbers).")
+    contact_en: str = Field(description="The contact pointer in English.")
     no_source_marker: str = Field(default=NO_SOURCE_MARKER, description="The LLM's 'not in the sources' sentinel.")
     leads: dict[str, str] = Field(description="Lead lines of the extractive composer by key; 'default' is required.")
 
@@ -173,7 +182,7 @@ def load_prompts(prompts_dir: Path | None = None) -> PromptSet:
         path = folder / name
         text = _read(path)
         _check_placeholders(str(path), text, required)
-        texts[name.removesuffix(".md")] = text
+        texts[name.removesuffix(".md").replace(".", "_")] = text
     prompts = PromptSet(**texts, leads=_load_leads(folder / LEADS_FILE))
     if NO_SOURCE_MARKER in prompts.refusal:
         raise PromptError(f"{folder / 'refusal.md'}: the refusal shown to users must not contain {NO_SOURCE_MARKER}.")

@@ -59,10 +59,105 @@ _ALWAYS = re.compile(
     r")\b",
     re.I,
 )
+# Acute phrasings beyond the Norwegian core above, by kind (bokmål, nynorsk, English, simple Norwegian).
+_ACUTE = re.compile(
+    r"\b(?:"
+    # suicidal intent, indirect and slang
+    r"(?:kill|killing|hurt|hurting|harm|harming) myself|want to die|wanna die|end (?:my|it all)|"
+    r"(?:don'?t|do not) want to (?:live|be alive|exist)|suicidal|kms|"
+    r"ingen vil ha meg|ingen bryr seg om meg|alle (?:hadde|ville) hatt det bedre uten meg|"
+    r"better off without me|vil (?:bare )?forsvinne|vil berre forsvinne|"
+    r"ikke våkne (?:igjen|opp)|ikkje vakne (?:att|igjen)|never wake up|"
+    r"eg vil (?:ikkje leve|døy)|vil ikkje leve|tenkjer på å (?:døy|ta livet)|"
+    r"ta livet mitt|tek livet mitt|"
+    # medical emergencies and poisoning
+    r"(?:svelget|svelgt|svelgde|svelga|svelgd|swallowed)\b.{0,40}?"
+    r"(?:tablett\w*|pille\w*|batteri\w*|battery|medisin\w*|gift\w*|rengjøring\w*|kjemikal\w*|vaskemid\w*|"
+    r"something|noe|noko|bleach|pills?)|"
+    r"puster (?:veldig )?(?:rart|dårlig|tungt)|pustar (?:rart|ikkje)|"
+    r"(?:trouble|difficulty|can'?t|cannot|not) breath\w*|"
+    r"blir blå|blå rundt munnen|turning blue|"
+    r"(?:våkner|vaknar|vakner) ikke|våkner ikkje|vaknar ikkje|won'?t wake|doesn'?t wake|not waking|passed out|"
+    r"unconscious|(?:ligger|ligg) på gulvet|svarer ikke|svarar ikkje|(?:has|have) taken something|"
+    r"har tatt (?:noe|noko)|overdosed|seizure|krampe\w*|"
+    # sexual abuse and grooming
+    r"tar på meg|tek på meg|touch(?:es|ed|ing)? me|gjør ting med meg|gjer ting med meg|"
+    r"(?:misbruker|forgriper seg på|voldtar) (?:meg|henne|ham|han|lillesøst\w*|lillebro\w*|barnet|dattera|datteren)|"
+    r"(?:vil|skal|wants? to) (?:møte|treffe|hente|meet|pick up) (?:meg|henne|ham|dattera|datteren|sønnen|me|her|him)\b"
+    r".{0,60}?(?:alene|åleine|aleine|alone|hemmelig\w*|secret)|"
+    r"(?:hemmelighet|hemmelegheit|secret)\b.{0,40}?(?:ikke|ikkje|not|never) (?:si|fortelle|tell)|"
+    r"(?:ikke|ikkje) (?:må|skal|får) (?:si|fortelle) (?:det )?til (?:mamma|pappa|oss|noen|nokon)|"
+    r"(?:nakenbilde\w*|nakenbilete\w*|nudes?|naked (?:pics|pictures|photos)|pics|bilder av meg)\b.{0,60}?"
+    r"(?:deler|dele|legger ut|post|share|send|spreads?|viser)|"
+    r"(?:asks?|asking|vil ha|ber om|mas(?:er)? om)\b.{0,20}?(?:nakenbilde\w*|nakenbilete\w*|nudes|pics)|"
+    # forced marriage and honour-related control
+    r"gift(?:e)? (?:meg|henne|ham|oss) bort|bli gift bort|tvangsgift\w*|"
+    r"(?:forcing|force|forced|tvinge\w*|tvinger) (?:me|her|him|meg|henne|ham)?\s*(?:to )?(?:marry|gifte)|"
+    r"(?:vil|skal) at (?:jeg|eg) skal gifte meg|"
+    # a carer who cannot care, children alone
+    r"(?:så full|for full|dritings|drunk|high|ruset|rusa|påvirket)\b.{0,60}?"
+    r"(?:våkner|vaknar|kjøre|drive|alene|åleine|aleine|alone|passed out|står ikke)|"
+    r"(?:alene|åleine|aleine|alone) (?:med|with) (?:lillesøst\w*|lillebro\w*|veslebror|veslesyster|"
+    r"my little (?:sister|brother)|babyen|småsøsken)|"
+    r"har ikke spist på|ikke fått mat|no food|"
+    # violence and threats
+    r"kvelertak|juling|får bank|(?:hit|hits|beat|beats|beaten|choked|chokes|kicks?) (?:me|her|him|us|my)|"
+    r"(?:skal|vil|will|gonna|going to) (?:skade|drepe|slå|hurt|kill|beat) (?:meg|deg|oss|me|us|henne|her)|"
+    r"(?:har|has|med|with a|a) (?:kniv|knife|gun|pistol|våpen)|"
+    r"(?:redd|scared|afraid|terrified) (?:for å gå hjem|to go home|of (?:my|him|her))"
+    r")",
+    re.I,
+)
+# Broad danger vocabulary by kind: fires with a personal frame (one's own life, family, friend, pupil,
+# neighbour) outside a policy frame. Stems, so that inflections, nynorsk and typos still match.
+_HARM_WORDS = re.compile(
+    r"\b(?:"
+    r"kutt\w*|kutta|skjær\w* meg|skore meg|skar meg|riss\w* meg|risp\w* meg|cutting|cut myself|"
+    r"avskjed\w*|goodbye letter|ingen vits|no point|orker ikke mer|orkar ikkje|"
+    r"can'?t (?:take|do) (?:it|this) any ?more|"
+    r"(?:ikke|ikkje) (?:være|vere) her (?:lenger|meir|mer)|(?:be|stay) here any ?more|aldri våkne|aldri vakne|"
+    r"sove for alltid|"
+    r"blødning\w*|blør|bleeding|kaster opp|kastar opp|vomit\w*|helt borte|"
+    r"(?:drukket|drakk|drukke|spist|spiste|et|åt|drank|ate|svelget|svelgt|swallowed)\b.{0,40}?"
+    r"(?:farlig|gift\w*|olje\w*|lampeolje|plante\w*|paracet\w*|pakke|medisin\w*|tablett\w*|piller|"
+    r"vaskemiddel|klor|bleach|poison\w*|dangerous|pills|medicine)|"
+    r"(?:tatt|took|taken) (?:en hel pakke|a whole (?:pack|box)|mange piller|lots of pills)|"
+    r"(?:alene|åleine|aleine|alone)\b.{0,30}?(?:i flere dager|i (?:to|tre|fire|\d+) dager|for days|hjemme|at home)|"
+    r"(?:ikke|ikkje) (?:vært|vore|fått) mat|ingen mat|no food|"
+    r"ruser seg|rusar seg|tar dop|on drugs|drikker hver dag|drikk kvar dag|drinks every day|"
+    r"slag hjemme|får slag|får bank|dytt\w* meg|dytta meg|pushed me|shoved me|"
+    r"skriking|skrik\w*|screaming|roper om hjelp|crying for help|screams? for help|"
+    r"(?:skal|vil|will|gonna|going to) (?:banke|juge|beat up|jump)|"
+    r"legger ut (?:bildene|bilder)|(?:post|share|leak)s? my (?:pics|pictures|photos|nudes)|"
+    r"(?:hvis|viss|if) (?:jeg|eg|i) (?:ikke|ikkje|don'?t) (?:betaler|sender|pay|send)|"
+    r"(?:threatened|threatens|truet|trua|truer)\b|"
+    r"(?:brought|bringing) shame|skam over familien|æra til familien|"
+    r"(?:send|sende|ta|tek|tar) (?:meg|me) (?:med )?(?:til|abroad|to) (?:utlandet|hjemlandet|heimlandet|abroad)|"
+    r"(?:bli|bli værende|vere) (?:der|i hjemlandet).{0,30}gifte|gifte meg|get married|arranged marriage"
+    r")",
+    re.I,
+)
+_PERSONAL_FRAME = re.compile(
+    r"\b(?:jeg|eg|meg|min|mitt|mine|vi|oss|vår|vårt|våre|i|i'm|im|me|my|we|us|our|"
+    r"mamma|pappa|mor|far|mum|mom|dad|stefar|stemor|foreldrene|barnet|barna|babyen|baby|jenta|gutten|"
+    r"toåringen|treåringen|ettåringen|venninna|venninnen|vennen|kompisen|naboen|naboungen|neighbou?r|"
+    r"eleven|pupil|friend|sister|brother|søster|bror|kid|child)\b",
+    re.I,
+)
+# Figures of speech with danger words: «fristen tar livet av meg», «drept av kjedsomhet», «dør av latter».
+_FIGURATIVE = re.compile(
+    r"\b(?:(?:fristen|frist|den|det|jobben|skolen|lekser\w*|køen|ventetid\w*|this|that|it|work|homework)\s+"
+    r"(?:tar livet av meg|dreper meg|is killing me|kills me)|(?:drept|død|dør|dead|dying)\s+(?:av|of)\s+"
+    r"(?:kjedsomhet|latter|boredom|laughter|embarrassment)|killing time|kill time)\b",
+    re.I,
+)
+# A past experience asked about now («som barn for mange år siden») is not a danger now.
+_LONG_AGO = re.compile(r"\b(?:for (?:mange|\d+) år siden|years ago|som barn for|as a child)\b", re.I)
 _DANGER = re.compile(
     r"\b(?:"
     r"vold(?!som)\w*|mishandl\w*|"
-    r"(?:slår|slo|slått|banker|banket)(?! (?:sammen|opp|av|på|fast|til|ut|inn|over|ned)\b| (?:meg|oss|deg) at\b)|"
+    r"(?:slår|slo|slått|banker|banket)(?! (?:sammen|opp|av|på|fast|til|ut|inn|over|ned)\b| (?:meg|oss|deg) at\b|"
+    r" (?:eg|jeg|du|vi) opp\b)|"
     r"overgrep\w*|seksuel\w* misbruk\w*|misbrukt\w*|voldt\w*|"
     r"selvmord\w*|selvskad\w*|suicid\w*|(?:ta|tar|tok) livet (?:av seg|sitt)|trua|truet|truer|trusl\w*|drep\w*|drept|"
     r"akutt|i fare|kastet ut|rømt hjemmefra|forsvunnet|overdose\w*|omsorgssvikt\w*|"
@@ -82,6 +177,7 @@ _STRONG_CUE = re.compile(
     r")\b",
     re.I,
 )
+_STRONG_NOW = re.compile(r"\b(?:nå|no|now|i dag|i kveld|i natt|tonight|today)\b", re.I)
 # Frames of a question about a topic rather than a situation (compounds such as
 # "selvmordsforebygging" count, hence no leading word boundary on forebygg/strategi).
 _POLICY = re.compile(
@@ -89,7 +185,10 @@ _POLICY = re.compile(
     r"\barbeid(?:et)? mot\b|\bkunnskapsgrunnlag\w*|\w*strategi\w*|\b(?:handlings)?plan(?:en|er|ene)?\b|"
     r"\bverksted\w*|\bpolitikk\w*|\bpolitisk\w*|\brutine\w*|\bveileder\w*|\bhva sier\b|\bhva er\b|"
     r"\bhva betyr\b|\bdefinisjon\w*|\bnære relasjoner\b|\bmeldeplikt\w*|\bopplysningsplikt\w*|"
-    r"\bavvergeplikt\w*|\bsom (?:lærer|helsesykepleier|ansatt|saksbehandler|barnehagelærer|fagperson)\b)",
+    r"\bavvergeplikt\w*|\bsom (?:lærer|helsesykepleier|ansatt|saksbehandler|barnehagelærer|fagperson)\b|"
+    r"\bhvordan jobber\b|\bhvilke tall\b|\bsammendrag\w*|\boppsummer\w*|\brapport\w*|\bhva gjør kommunen\b|"
+    r"\bkommunen\w* (?:mot|med)\b|\butfordring\w*|\bwhat does\b|\bknowledge base\b|\bprevention\b|\bstatistic\w*|"
+    r"\bhow many\b|\bpolicy\b|\bmeasures?\b|\bkva seier\b|\bkor mange\b|\bførebygg\w*)",
     re.I,
 )
 
@@ -97,7 +196,13 @@ _POLICY = re.compile(
 def detect_acute_danger(question: str) -> bool:
     """True when the question signals that someone may be in danger now (see the module docstring)."""
     text = " ".join(question.split())
-    if _ALWAYS.search(text):
+    if _LONG_AGO.search(text) and not _STRONG_NOW.search(text):
+        return False
+    if _FIGURATIVE.search(text):
+        return False
+    if _ALWAYS.search(text) or _ACUTE.search(text):
+        return True
+    if _HARM_WORDS.search(text) and _PERSONAL_FRAME.search(text) and not _POLICY.search(text):
         return True
     if not _DANGER.search(text):
         return False

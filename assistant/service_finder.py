@@ -1,36 +1,43 @@
-"""Staff's service finder: a situation → the catalog's measures that fit, grouped by service, cited.
+"""The service finder: a situation → the services that fit, ranked as services, each with why, cited.
 
-With a situation, the appendix rows (Vedlegg 2) are searched with the same hybrid retrieval as
-questions, restricted to table rows; without one, the catalog is listed with the filters applied.
+Every measure row of Vedlegg 2 is scored against the situation by meaning (the row's stored vector
+against the situation's embedding) and by words (BM25 over the row's measure, partners and acronym
+expansions, with the situation's lay words mapped to the appendix's own words through the reviewed
+lexicon, and its numbers read as ages or school years). Each service is then scored from its best rows
+and its profile (the mean vector of its rows and of the knowledge base's prose that names it), so a
+service with several fitting measures beats one lucky short row. Without a situation the catalog is
+listed with the filters applied.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from assistant.safety import detect_acute_danger
+import numpy as np
+
+from assistant.lexicon import (
+    Acronyms,
+    LexiconLink,
+    ServiceNames,
+    SituationLexicon,
+    acronyms,
+    age_terms,
+    service_names,
+    situation_lexicon,
+    without_numbers,
+)
+from assistant.settings import FinderConfig
 from assistant.types import Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
-from ingest.records import ServiceMeasure
-
-if TYPE_CHECKING:
-    from assistant.facade import Assistant
+from index.reader import KnowledgeIndex
+from ingest.records import Node, NodeKind, ServiceMeasure
 
 APPENDIX = "Vedlegg 2"
-CANDIDATES = 60
-
-
-def _citation(assistant: Assistant, measure: ServiceMeasure, n: int) -> Citation:
-    node = assistant.index.node(measure.node_id)
-    return Citation(
-        n=n,
-        node_id=measure.node_id,
-        document=measure.doc_id,
-        title=assistant.index.title(measure.doc_id),
-        section=node.section if node else f"{APPENDIX} › {measure.service}",
-        text=node.text if node else measure.measure,
-    )
+Analyze = Callable[[str], list[str]]
 
 
 def matches_filters(
@@ -44,61 +51,350 @@ def matches_filters(
     return not (services and measure.service not in services)
 
 
-def group_matches(matches: Sequence[ServiceMatch]) -> list[ServiceGroup]:
-    """Group by service, services ordered by their best match, measures by score within a group."""
-    groups: dict[str, list[ServiceMatch]] = {}
-    for match in matches:
-        groups.setdefault(match.service, []).append(match)
-    ordered = sorted(groups.items(), key=lambda item: -max(m.score for m in item[1]))
-    return [ServiceGroup(service=s, measures=sorted(ms, key=lambda m: -m.score)) for s, ms in ordered]
+def row_text(measure: ServiceMeasure, expand: Acronyms) -> str:
+    """What a row is matched on: the measure and the long forms of its acronyms (partners apart)."""
+    return " ".join([measure.measure, *expand.expansions(measure.measure)])
 
 
-def find_services(
-    assistant: Assistant,
-    situation: str,
-    levels: list[str],
-    roles: list[str],
-    services: list[str],
-    limit: int,
-) -> ServiceFinderResult:
-    started = time.perf_counter()
-    by_node: dict[str, list[ServiceMeasure]] = {}
-    for measure in assistant.index.catalog:
-        if measure.appendix == APPENDIX:
-            by_node.setdefault(measure.node_id, []).append(measure)
-
-    scored: list[tuple[ServiceMeasure, float]] = []
-    if situation:
-        filters: dict[str, list[str]] = {"node_kind": ["table_row"], "appendix": [APPENDIX]}
-        if services:
-            filters["service"] = services
-        result = assistant.retriever.search(situation, top_k=CANDIDATES, filters=filters)
-        for passage in result.passages:
-            for measure in by_node.get(passage.node_id, []):
-                scored.append((measure, passage.score))
-    else:
-        scored = [(m, 0.0) for ms in by_node.values() for m in ms]
-
-    kept = [(m, s) for m, s in scored if matches_filters(m, levels, roles, services)][:limit]
-    matches = [
-        ServiceMatch(
-            service=m.service,
-            level=m.level.value if m.level else None,
-            measure=m.measure,
-            roles=[r.value for r in m.roles],
-            partners=m.partners,
-            appendix=m.appendix,
-            municipality=m.municipality,
-            score=round(s, 6),
-            citation=_citation(assistant, m, n),
-        )
-        for n, (m, s) in enumerate(kept, start=1)
+# English function words: BM25 must not match «of», «and», «to» in programme names (the embedder
+# carries English meaning; Norwegian stop words are the analyzer's).
+_ENGLISH_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "get",
+        "got",
+        "has",
+        "have",
+        "he",
+        "her",
+        "him",
+        "his",
+        "how",
+        "i",
+        "i'm",
+        "im",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "too",
+        "up",
+        "us",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
     ]
-    return ServiceFinderResult(
-        situation=situation,
-        filters={k: v for k, v in {"level": levels, "role": roles, "service": services}.items() if v},
-        groups=group_matches(matches),
-        total=len(matches),
-        safety_notice=assistant.prompts.safety_notice if situation and detect_acute_danger(situation) else None,
-        latency_ms=round((time.perf_counter() - started) * 1000, 2),
-    )
+)
+
+
+_REFERS_ELSEWHERE = re.compile(r"^\s*(samme som|se over|som over|se ovenfor)\b", re.I)
+
+
+def informative(measure: str) -> bool:
+    """A row that only points at another row («Samme som ved selekterte tiltak») is not a measure to show."""
+    return bool(measure.strip()) and not _REFERS_ELSEWHERE.match(measure)
+
+
+def minmax(values: np.ndarray) -> np.ndarray:
+    """Scale to 0..1 (all equal → zeros)."""
+    low, high = float(values.min()), float(values.max())
+    return (values - low) / (high - low) if high > low else np.zeros_like(values)
+
+
+@dataclass(frozen=True)
+class SituationQuery:
+    """A situation prepared for matching: lexical terms (weighted) and what linked them."""
+
+    text: str
+    terms: dict[str, float]
+    links: list[LexiconLink]
+    ages: list[str]
+    named: list[str]
+
+
+class BM25Rows:
+    """Okapi BM25 over a few hundred rows, scoring all of them at once (numpy)."""
+
+    def __init__(self, docs: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.lengths = np.array([len(d) for d in docs], dtype=np.float32)
+        self.avg = float(self.lengths.mean()) if len(docs) else 1.0
+        self.counts = [Counter(d) for d in docs]
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(set(d))
+        n = len(docs)
+        self.idf = {t: math.log(1.0 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def scores(self, terms: dict[str, float]) -> np.ndarray:
+        out = np.zeros(len(self.counts), dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * self.lengths / self.avg)
+        for term, weight in terms.items():
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            tf = np.array([c.get(term, 0) for c in self.counts], dtype=np.float32)
+            out += weight * idf * tf * (self.k1 + 1) / (tf + norm)
+        return out
+
+
+class ServiceFinder:
+    """Ranks services for a situation over one opened index (built once per index)."""
+
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        config: FinderConfig,
+        lexicon: SituationLexicon | None = None,
+        expand: Acronyms | None = None,
+        names: ServiceNames | None = None,
+    ) -> None:
+        self.index = index
+        self.config = config
+        self.lexicon = lexicon or situation_lexicon()
+        self.expand = expand or acronyms()
+        self.names = names or service_names()
+        self.analyze: Analyze = index.lexical.analyzer.terms
+        self.rows = [
+            m for m in index.catalog if m.appendix == APPENDIX and m.node_id in index.nodes and informative(m.measure)
+        ]
+        self.services = list(dict.fromkeys(m.service for m in self.rows))
+        self.mentions = self._prose_mentions()
+        self.row_terms = [self.analyze(row_text(m, self.expand)) for m in self.rows]
+        self.bm25 = BM25Rows(self.row_terms)
+        self.partner_bm25 = BM25Rows([self.analyze(m.partners) for m in self.rows])
+        self.service_bm25 = BM25Rows([self._service_terms(s) for s in self.services])
+        self.measure_words = np.array([len(m.measure.split()) for m in self.rows], dtype=np.float32)
+        vectors = index.vectors([m.node_id for m in self.rows])
+        self.has_vectors = len(vectors) == len(self.rows) and len(self.rows) > 0
+        self.row_vectors = self._unit(np.array([vectors[m.node_id] for m in self.rows])) if self.has_vectors else None
+        self.profiles = self._profiles() if self.has_vectors else None
+
+    def _prose_mentions(self) -> dict[str, list[Node]]:
+        """Per service, the first prose nodes that name it (its profile's prose)."""
+        mentions: dict[str, list[Node]] = {s: [] for s in self.services}
+        for node in self.index.nodes.values():
+            if node.kind != NodeKind.PROSE:
+                continue
+            for service in self.names.mentioned(node.text):
+                if service in mentions and len(mentions[service]) < self.config.profile_prose_nodes:
+                    mentions[service].append(node)
+        return mentions
+
+    def _service_terms(self, service: str) -> list[str]:
+        """A service's words: its name and aliases, its rows, and the knowledge-base prose that names it."""
+        text = [*self.names.forms(service), *(row_text(m, self.expand) for m in self.rows if m.service == service)]
+        text += [n.text for n in self.mentions[service]]
+        return self.analyze(" ".join(text))
+
+    @staticmethod
+    def _unit(matrix: np.ndarray) -> np.ndarray:
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.where(norms == 0, 1, norms)
+
+    def _profiles(self) -> np.ndarray:
+        """Per service: the mean of its row vectors and of the knowledge-base prose that names it."""
+        assert self.row_vectors is not None
+        prose_vectors = self.index.vectors([n.node_id for nodes in self.mentions.values() for n in nodes])
+        rows = []
+        for service in self.services:
+            members = [self.row_vectors[i] for i, m in enumerate(self.rows) if m.service == service]
+            members += [
+                np.array(prose_vectors[n.node_id]) for n in self.mentions[service] if n.node_id in prose_vectors
+            ]
+            rows.append(np.mean(members, axis=0))
+        return self._unit(np.array(rows))
+
+    # -- the situation ---------------------------------------------------------------------
+    def prepare(self, situation: str) -> SituationQuery:
+        """Lexical terms of a situation: its own words without numbers, lay words mapped, ages as words."""
+        links = self.lexicon.links(situation)
+        ages = age_terms(situation)
+        terms: dict[str, float] = {}
+        words = " ".join(w for w in without_numbers(situation).split() if w.casefold() not in _ENGLISH_STOP)
+        for term in self.analyze(words):
+            terms[term] = max(terms.get(term, 0.0), 1.0)
+        for link in links:
+            for term in self.analyze(" ".join(link.terms)):
+                terms[term] = max(terms.get(term, 0.0), self.config.lexicon_weight)
+        for term in self.analyze(" ".join(ages)):
+            terms[term] = max(terms.get(term, 0.0), self.config.age_weight)
+        return SituationQuery(situation, terms, links, ages, self.names.mentioned(situation))
+
+    def row_scores(self, query: SituationQuery) -> tuple[np.ndarray, np.ndarray]:
+        """(combined row scores 0..1, dense cosines) for every row."""
+        cfg = self.config
+        lexical = minmax(self.bm25.scores(query.terms) + cfg.partner_weight * self.partner_bm25.scores(query.terms))
+        if self.row_vectors is not None:
+            q = np.array(self.index.query_embedding(query.text), dtype=np.float32)
+            q = q / (np.linalg.norm(q) or 1.0)
+            dense_raw = self.row_vectors @ q
+            dense = minmax(dense_raw)
+        else:
+            dense_raw = dense = np.zeros(len(self.rows), dtype=np.float32)
+        combined = cfg.dense_weight * dense + (1 - cfg.dense_weight) * lexical
+        # A row of one or two words («KAT», «FIT») says little: it may not win on its own.
+        short = np.clip((self.measure_words + cfg.short_row_words) / (2 * cfg.short_row_words + 1), 0, 1)
+        return combined * short, dense_raw
+
+    def service_scores(self, query: SituationQuery, rows: np.ndarray, allowed: np.ndarray) -> dict[str, float]:
+        cfg = self.config
+        profile = np.zeros(len(self.services), dtype=np.float32)
+        if self.profiles is not None:
+            q = np.array(self.index.query_embedding(query.text), dtype=np.float32)
+            profile = minmax(self.profiles @ (q / (np.linalg.norm(q) or 1.0)))
+        words = minmax(self.service_bm25.scores(query.terms))
+        scores: dict[str, float] = {}
+        for s_index, service in enumerate(self.services):
+            member = [rows[i] for i, m in enumerate(self.rows) if m.service == service and allowed[i]]
+            if not member:
+                continue
+            top = sorted(member, reverse=True)[: cfg.top_rows]
+            score = cfg.best_row_weight * top[0] + cfg.top_rows_weight * float(np.mean(top))
+            score += cfg.profile_weight * float(profile[s_index]) + cfg.service_words_weight * float(words[s_index])
+            if service in query.named:
+                score += cfg.named_bonus
+            scores[service] = score
+        return scores
+
+    def find(
+        self,
+        situation: str,
+        levels: Sequence[str] = (),
+        roles: Sequence[str] = (),
+        services: Sequence[str] = (),
+        limit: int = 10,
+        measures_per_service: int | None = None,
+    ) -> ServiceFinderResult:
+        """Services (at most `limit`) with their best measures; a listing when there is no situation."""
+        started = time.perf_counter()
+        allowed = np.array([matches_filters(m, levels, roles, services) for m in self.rows], dtype=bool)
+        if not situation:
+            groups = self._listing(allowed, limit)
+        else:
+            query = self.prepare(situation)
+            rows, _ = self.row_scores(query)
+            ranked = sorted(self.service_scores(query, rows, allowed).items(), key=lambda kv: -kv[1])[:limit]
+            if ranked:  # only the services that fit: far below the best is noise, not an answer
+                floor = ranked[0][1] * self.config.min_relative_score
+                keep = self.config.min_services
+                ranked = [(s, v) for i, (s, v) in enumerate(ranked) if v >= floor or i < keep]
+            per = measures_per_service or self.config.measures_per_service
+            groups = [self._group(service, score, rows, allowed, query, per) for service, score in ranked]
+        numbered = self._number(groups)
+        return ServiceFinderResult(
+            situation=situation,
+            filters={k: list(v) for k, v in {"level": levels, "role": roles, "service": services}.items() if v},
+            groups=numbered,
+            total=sum(len(g.measures) for g in numbered),
+            latency_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    # -- building the result ---------------------------------------------------------------
+    def _listing(self, allowed: np.ndarray, limit: int) -> list[ServiceGroup]:
+        groups: dict[str, list[ServiceMatch]] = {}
+        for i, measure in enumerate(self.rows):
+            if allowed[i]:
+                groups.setdefault(measure.service, []).append(self._match(measure, 0.0, []))
+        return [ServiceGroup(service=s, measures=ms) for s, ms in list(groups.items())[:limit]]
+
+    def _group(
+        self,
+        service: str,
+        score: float,
+        rows: np.ndarray,
+        allowed: np.ndarray,
+        query: SituationQuery,
+        per: int,
+    ) -> ServiceGroup:
+        members = sorted(
+            (i for i, m in enumerate(self.rows) if m.service == service and allowed[i]), key=lambda i: -rows[i]
+        )[:per]
+        wanted = set(query.terms)
+        matches = []
+        for i in members:
+            shared = [t for t in dict.fromkeys(self.row_terms[i]) if t in wanted]
+            matches.append(self._match(self.rows[i], float(rows[i]), shared))
+        row_terms = {t for i in members for t in self.row_terms[i]}
+        why = [link.explain() for link in query.links if set(self.analyze(" ".join(link.terms))) & row_terms]
+        if service in query.named:
+            why.insert(0, f"nevnt i situasjonen: {service}")
+        shared_words = list(dict.fromkeys(w for m in matches for w in m.matched_terms))
+        if shared_words:
+            why.append("felles ord: " + ", ".join(shared_words[:6]))
+        return ServiceGroup(service=service, measures=matches, score=round(score, 4), why=why)
+
+    def _match(self, measure: ServiceMeasure, score: float, shared: list[str]) -> ServiceMatch:
+        node = self.index.node(measure.node_id)
+        return ServiceMatch(
+            service=measure.service,
+            level=measure.level.value if measure.level else None,
+            measure=measure.measure,
+            roles=[r.value for r in measure.roles],
+            partners=measure.partners,
+            appendix=measure.appendix,
+            municipality=measure.municipality,
+            score=round(score, 6),
+            matched_terms=shared,
+            citation=self._citation(measure, node, 0),
+        )
+
+    def _citation(self, measure: ServiceMeasure, node: Node | None, n: int) -> Citation:
+        return Citation(
+            n=max(n, 1),
+            node_id=measure.node_id,
+            document=measure.doc_id,
+            title=self.index.title(measure.doc_id),
+            section=node.section if node else f"{APPENDIX} › {measure.service}",
+            text=node.text if node else measure.measure,
+        )
+
+    @staticmethod
+    def _number(groups: list[ServiceGroup]) -> list[ServiceGroup]:
+        """Citation numbers in the order shown (groups in order, measures within each group)."""
+        n = 0
+        out = []
+        for group in groups:
+            measures = []
+            for match in group.measures:
+                n += 1
+                measures.append(match.model_copy(update={"citation": match.citation.model_copy(update={"n": n})}))
+            out.append(group.model_copy(update={"measures": measures}))
+        return out

@@ -28,6 +28,36 @@ class RetrievalConfig(BaseModel):
     query_expansion: bool = Field(default=True, description="Norwegian compound/abbreviation expansion of the query.")
 
 
+class FinderConfig(BaseModel):
+    """The service finder's ranking (tuned on the dev split of the situation slice)."""
+
+    dense_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="Meaning vs words in a row's score.")
+    lexicon_weight: float = Field(default=0.7, ge=0.0, le=5.0, description="Weight of words the lexicon adds.")
+    age_weight: float = Field(default=0.3, ge=0.0, le=5.0, description="Weight of age-group words.")
+    short_row_words: float = Field(default=0.0, ge=0.0, le=20.0, description="Rows this short are damped.")
+    top_rows: int = Field(default=3, ge=1, le=20)
+    best_row_weight: float = Field(default=1.0, ge=0.0, le=5.0)
+    top_rows_weight: float = Field(default=0.5, ge=0.0, le=5.0)
+    profile_weight: float = Field(default=0.5, ge=0.0, le=5.0)
+    named_bonus: float = Field(default=0.5, ge=0.0, le=5.0, description="A service the situation names.")
+    partner_weight: float = Field(default=1.0, ge=0.0, le=5.0, description="Weight of the partners column.")
+    service_words_weight: float = Field(default=1.0, ge=0.0, le=5.0, description="BM25 on the service's words.")
+    min_services: int = Field(default=3, ge=1, le=50, description="Always show at least this many services.")
+    min_relative_score: float = Field(
+        default=0.8, ge=0.0, le=1.0, description="Drop services below this share of the best."
+    )
+    profile_prose_nodes: int = Field(default=8, ge=0, le=100)
+    measures_per_service: int = Field(default=3, ge=1, le=50)
+
+
+class SafetyConfig(BaseModel):
+    """The semantic safety check beside the patterns (tuned on the dev split of eval/datasets/safety.jsonl)."""
+
+    semantic: bool = Field(default=True, description="Also compare with vetted danger prototypes (needs the embedder).")
+    min_similarity: float = Field(default=0.80, ge=-1.0, le=1.0, description="Nearest danger prototype at least this.")
+    min_margin: float = Field(default=0.0, ge=-1.0, le=1.0, description="Nearer danger than calm by at least this.")
+
+
 class AnswerConfig(BaseModel):
     """The extractive composer and the refusal rule."""
 
@@ -87,6 +117,8 @@ class Settings(BaseSettings):
     index: IndexConfig = Field(default_factory=IndexConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     answer: AnswerConfig = Field(default_factory=AnswerConfig)
+    finder: FinderConfig = Field(default_factory=FinderConfig)
+    safety: SafetyConfig = Field(default_factory=SafetyConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     api: APIConfig = Field(default_factory=APIConfig)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from assistant import llm as llm_backend
 from assistant.citations import validate_citations
@@ -30,7 +30,19 @@ from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, DocumentMeta, Node, NodeKind
 
 if TYPE_CHECKING:
-    from assistant.facade import Assistant
+    from llama_index.core.llms import LLM
+
+    from assistant.prompts import PromptSet
+    from index.reader import KnowledgeIndex
+
+
+class SummaryContext(Protocol):
+    """What summaries need (the facade satisfies it)."""
+
+    index: KnowledgeIndex
+    prompts: PromptSet
+    llm: LLM | None
+
 
 # Words that belong to common planning themes, so that "tidlig innsats" also finds "forebygging".
 THEME_TERMS: dict[str, tuple[str, ...]] = {
@@ -176,7 +188,7 @@ def to_markdown(summary: WorkshopSummary) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def summarize_workshops(assistant: Assistant, theme: str, workshops: list[str]) -> WorkshopSummary:
+def summarize_workshops(assistant: SummaryContext, theme: str, workshops: list[str]) -> WorkshopSummary:
     started = time.perf_counter()
     analyze: Analyze = assistant.index.lexical.analyzer.terms
     wanted = theme_terms(theme, analyze)
@@ -228,7 +240,7 @@ def summarize_workshops(assistant: Assistant, theme: str, workshops: list[str]) 
     return summary
 
 
-def _llm_write_up(assistant: Assistant, summary: WorkshopSummary) -> WorkshopSummary:
+def _llm_write_up(assistant: SummaryContext, summary: WorkshopSummary) -> WorkshopSummary:
     """Prose from the LLM over the numbered points; citations validated against the same list."""
     lines: list[str] = []
     for section in summary.workshops:

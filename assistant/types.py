@@ -62,6 +62,12 @@ class Answer(BaseModel):
     backend_error: str | None = Field(default=None, description="Why the LLM was not used, when it failed.")
     removed_citations: int = Field(default=0, description="Citations dropped because they named no given passage.")
     latency_ms: float = 0.0
+    intent: str = Field(default="", description="What the question asks for (question analysis).")
+    language: str = Field(default="nb", description="The question's language: nb, nn, en or other.")
+    audience: Literal["citizen", "staff"] = "citizen"
+    services: list[ServiceGroup] = Field(
+        default_factory=list, description="For a situation: the services that fit, as the finder ranks them."
+    )
 
 
 class ServiceMatch(BaseModel):
@@ -75,12 +81,17 @@ class ServiceMatch(BaseModel):
     appendix: str
     municipality: str = "Drammen"
     score: float = 0.0
+    matched_terms: list[str] = Field(default_factory=list, description="Words the situation and the row share.")
     citation: Citation
 
 
 class ServiceGroup(BaseModel):
+    """A service with its best-fitting measures, and why it fits."""
+
     service: str
     measures: list[ServiceMatch]
+    score: float = Field(default=0.0, description="The service's aggregated score for the situation.")
+    why: list[str] = Field(default_factory=list, description="Lay words linked to the rows, and shared words.")
 
 
 class ServiceFinderResult(BaseModel):
@@ -137,3 +148,6 @@ class StreamEvent(BaseModel):
     text: str = ""
     answer: Answer | None = None
     safety_notice: str | None = None
+
+
+Answer.model_rebuild()

@@ -7,6 +7,7 @@ through these functions, so nothing imports `app.py`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from assistant.settings import Settings
 from ingest.errors import IndexNotBuiltError
 
 if TYPE_CHECKING:
+    from assistant.safety_semantic import SemanticSafety
     from index.builder import IngestReport
     from index.reader import KnowledgeIndex
 
@@ -125,7 +127,37 @@ def build_assistant(settings: Settings, ensure_index: bool = True) -> Assistant:
 
     embedder = load_embedder(settings)
     index = open_index(settings, embedder, ensure=ensure_index)
-    return Assistant(index, settings, load_prompts(), build_llm(settings.llm))
+    assistant = Assistant(
+        index, settings, load_prompts(), build_llm(settings.llm), build_semantic_safety(settings, index)
+    )
+    assistant.warm_up()
+    return assistant
+
+
+def build_semantic_safety(settings: Settings, index: KnowledgeIndex) -> SemanticSafety | None:
+    """The semantic safety check over the index's embedder (prototype vectors cached on disk)."""
+    from assistant.safety_semantic import SemanticSafety, load_prototypes
+    from index.embedding import EmbeddingCache
+
+    config = settings.safety
+    if not config.semantic:
+        return None
+    cache = EmbeddingCache(settings.index.data_dir / "embedding-cache.sqlite", f"query:{index.manifest.collection}")
+
+    def embed_many(texts: Sequence[str]) -> list[list[float]]:
+        found = cache.get_many(texts)
+        missing = [t for t, v in zip(texts, found, strict=True) if v is None]
+        if missing:
+            cache.put_many(missing, [index.query_embedding(t) for t in missing])
+            found = cache.get_many(texts)
+        return [v for v in found if v is not None]
+
+    try:
+        return SemanticSafety(
+            load_prototypes(), embed_many, index.query_embedding, config.min_similarity, config.min_margin
+        )
+    finally:
+        cache.close()
 
 
 def reingest(assistant: Assistant) -> Assistant:
@@ -136,4 +168,6 @@ def reingest(assistant: Assistant) -> Assistant:
     embedder = Embedder(model=assistant.index.embed_model, identity=dict(assistant.index.manifest.embedder))
     run_ingest(settings, embedder, show_progress=False)
     index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
-    return Assistant(index, settings, assistant.prompts, assistant.llm)
+    fresh = Assistant(index, settings, assistant.prompts, assistant.llm, assistant.semantic_safety)
+    fresh.warm_up()
+    return fresh

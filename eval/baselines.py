@@ -17,13 +17,16 @@ from typing import Any, Protocol
 from assistant.answering import HITS_REPORTED, extractive_answer, judge, standalone_question
 from assistant.citations import validate_citations
 from assistant.facade import Assistant
+from assistant.service_answer import Audience
 from assistant.types import Answer, ChatTurn, Passage
 
 
 class System(Protocol):
     name: str
 
-    def ask(self, question: str, history: list[ChatTurn]) -> Answer: ...  # pragma: no cover
+    def ask(
+        self, question: str, history: list[ChatTurn], audience: Audience = "citizen"
+    ) -> Answer: ...  # pragma: no cover
 
 
 class VeiviserSystem:
@@ -32,8 +35,8 @@ class VeiviserSystem:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
 
-    def ask(self, question: str, history: list[ChatTurn]) -> Answer:
-        return self.assistant.ask(question, history)
+    def ask(self, question: str, history: list[ChatTurn], *, audience: Audience = "citizen") -> Answer:
+        return self.assistant.ask(question, history, audience=audience)
 
 
 class RetrievalModeSystem:
@@ -44,7 +47,7 @@ class RetrievalModeSystem:
         self.mode = mode
         self.name = "bm25" if mode == "lexical" else mode
 
-    def ask(self, question: str, history: list[ChatTurn]) -> Answer:
+    def ask(self, question: str, history: list[ChatTurn], *, audience: Audience = "citizen") -> Answer:
         started = time.perf_counter()
         standalone, _ = standalone_question(self.assistant, question, history)
         top_k = self.assistant.settings.retrieval.top_k
@@ -77,7 +80,7 @@ class NaiveLlamaIndexSystem:
         self.retriever = self.index.as_retriever(similarity_top_k=2)
         self.chunks = len(nodes)
 
-    def ask(self, question: str, history: list[ChatTurn]) -> Answer:
+    def ask(self, question: str, history: list[ChatTurn], *, audience: Audience = "citizen") -> Answer:
         started = time.perf_counter()
         results = self.retriever.retrieve(question)
         passages = [

@@ -11,18 +11,34 @@ One process runs the whole file, so models load once. A bad line gets an output 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from assistant.types import Answer, ChatTurn
+from assistant.service_answer import Audience
+from assistant.types import Answer, ChatTurn, ServiceFinderResult
 from ingest.errors import VeiviserError
 
 
 class Asker(Protocol):
-    def ask(self, question: str, history: list[ChatTurn]) -> Answer: ...  # pragma: no cover
+    def ask(self, question: str, history: list[ChatTurn], *, audience: Audience = "citizen") -> Answer: ...
+
+
+class ServiceLookup(Protocol):
+    def find_services(
+        self,
+        situation: str = "",
+        levels: Sequence[str] = (),
+        roles: Sequence[str] = (),
+        services: Sequence[str] = (),
+        limit: int = 10,
+    ) -> ServiceFinderResult: ...
+
+
+AUDIENCES = ("citizen", "staff")
 
 
 def answer_to_record(answer: Answer) -> dict[str, Any]:
@@ -69,21 +85,43 @@ def parse_line(line: str, number: int) -> tuple[dict[str, Any], str | None]:
         record["history"] = [ChatTurn.model_validate(turn).model_dump() for turn in history]
     except ValidationError as exc:
         return record, f"line {number}: bad 'history' entry ({exc.errors()[0]['msg']})"
+    if record.setdefault("audience", "citizen") not in AUDIENCES:
+        return record, f"line {number}: 'audience' must be one of {', '.join(AUDIENCES)}"
     return record, None
 
 
-def run_batch(
-    lines: Iterable[str], assistant: Asker, on_item: Callable[[int], None] | None = None
+def parse_situation_line(line: str, number: int) -> tuple[dict[str, Any], str | None]:
+    """(record, error) for a finder line `{"id", "situation", "levels"?, "roles"?, "services"?}`."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None}, f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})"
+    if not isinstance(record, dict):
+        return {"id": None}, f"line {number}: expected a JSON object"
+    if not isinstance(record.get("situation"), str):
+        return record, f"line {number}: 'situation' must be a string"
+    for key in ("levels", "roles", "services"):
+        value = record.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return record, f"line {number}: '{key}' must be a list of strings"
+    return record, None
+
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+Parser = Callable[[str, int], tuple[dict[str, Any], str | None]]
+
+
+def run_lines(
+    lines: Iterable[str], parse: Parser, handle: Handler, on_item: Callable[[int], None] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Answer each input line; yields output records in input order."""
+    """Each non-empty line parsed and handled; a bad line gets an `error`, the others are still handled."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        record, error = parse_line(line, number)
+        record, error = parse(line, number)
         if error is None:
             try:
-                history = [ChatTurn.model_validate(t) for t in record.get("history", [])]
-                record.update(answer_to_record(assistant.ask(record["question"], history)))
+                record.update(handle(record))
             except VeiviserError as exc:
                 error = f"line {number}: {exc}"
         if error is not None:
@@ -93,16 +131,60 @@ def run_batch(
         yield record
 
 
+def run_batch(
+    lines: Iterable[str], assistant: Asker, on_item: Callable[[int], None] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Answer each input line; yields output records in input order."""
+
+    def handle(record: dict[str, Any]) -> dict[str, Any]:
+        history = [ChatTurn.model_validate(t) for t in record.get("history", [])]
+        return answer_to_record(assistant.ask(record["question"], history, audience=record["audience"]))
+
+    return run_lines(lines, parse_line, handle, on_item)
+
+
+def run_services_batch(
+    lines: Iterable[str], finder: ServiceLookup, limit: int = 10, on_item: Callable[[int], None] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Each situation line plus the finder's ordered `groups` (as `services --json` prints them) and `latency_ms`."""
+
+    def handle(record: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        result = finder.find_services(
+            record["situation"], record.get("levels", []), record.get("roles", []), record.get("services", []), limit
+        )
+        return {
+            "groups": [g.model_dump() for g in result.groups],
+            "safety_notice": result.safety_notice,
+            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+
+    return run_lines(lines, parse_situation_line, handle, on_item)
+
+
 def run_batch_file(input_path: Path, output_path: Path, assistant: Asker, progress: bool = True) -> tuple[int, int]:
-    """Answer a JSONL file into another; returns (lines answered, lines with errors)."""
+    """Answer a JSONL file of questions into another; returns (lines answered, lines with errors)."""
+    lines = input_path.read_text(encoding="utf-8").splitlines()
+    return write_records(run_batch(lines, assistant), output_path, len(lines), progress)
+
+
+def run_services_file(
+    input_path: Path, output_path: Path, finder: ServiceLookup, limit: int = 10, progress: bool = True
+) -> tuple[int, int]:
+    """Run the finder over a JSONL file of situations; returns (lines answered, lines with errors)."""
+    lines = input_path.read_text(encoding="utf-8").splitlines()
+    return write_records(run_services_batch(lines, finder, limit), output_path, len(lines), progress)
+
+
+def write_records(records: Iterator[dict[str, Any]], output_path: Path, total: int, progress: bool) -> tuple[int, int]:
     from tqdm import tqdm
 
-    lines = input_path.read_text(encoding="utf-8").splitlines()
     output_path.parent.mkdir(parents=True, exist_ok=True)
     answered = errors = 0
-    bar = tqdm(total=len(lines), desc="Besvarer", unit="spørsmål", disable=not progress)
+    bar = tqdm(total=total, desc="Besvarer", unit="linjer", disable=not progress)
     with open(output_path, "w", encoding="utf-8") as out:
-        for record in run_batch(lines, assistant, on_item=lambda _: bar.update(1)):
+        for record in records:
+            bar.update(1)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             if "error" in record:
                 errors += 1

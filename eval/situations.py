@@ -210,7 +210,7 @@ def breakdown(scores: Sequence[SituationScore]) -> dict[str, Any]:
 def situation_table(metrics: Mapping[str, Any]) -> str:
     """A Markdown table of the overall and per-language situation metrics."""
     keys = ("n", "must_at_3", "precision_at_5", "best_at_10", "chat_names_must", "chat_refusal_rate")
-    rows = [("alle", metrics["overall"])] + sorted(metrics.get("per_language", {}).items())
+    rows = [("alle", metrics["overall"]), *sorted(metrics.get("per_language", {}).items())]
     lines = ["| del | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for name, block in rows:
         cells = [f"{block[k]:.3f}" if isinstance(block[k], float) else str(block[k]) for k in keys]

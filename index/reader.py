@@ -122,6 +122,10 @@ class KnowledgeIndex:
                 self._query_cache.popitem(last=False)
         return vector
 
+    def vectors(self, node_ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored vectors of committed nodes (for derived rankings such as the service finder)."""
+        return self.store.vectors([nid for nid in node_ids if nid in self.nodes])
+
     def clear_query_cache(self) -> None:
         with self._lock:
             self._query_cache.clear()

@@ -142,5 +142,15 @@ class ChromaStore:
         sims = [1.0 - (-math.log(s)) if s > 0 else -1.0 for s in (result.similarities or [])]
         return list(zip(ids, sims, strict=True))[: max(1, k)]
 
+    def vectors(self, node_ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of these nodes (those the collection has)."""
+        ids = list(dict.fromkeys(node_ids))
+        out: dict[str, list[float]] = {}
+        for start in range(0, len(ids), _UPSERT_BATCH):
+            got = self.collection.get(ids=ids[start : start + _UPSERT_BATCH], include=["embeddings"])
+            for nid, vec in zip(got["ids"], got["embeddings"], strict=True):
+                out[nid] = [float(x) for x in vec]
+        return out
+
     def drop(self) -> None:
         self._client.delete_collection(self.name)

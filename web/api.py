@@ -62,7 +62,7 @@ def to_response(answer: Answer) -> AskResponse:
 def ask(body: AskRequest, assistant: AssistantDep) -> AskResponse:
     """Answer a question with numbered, cited sources (extractive, or the configured LLM)."""
     logger.info("ask: %s", for_log(body.question))
-    return to_response(assistant.ask(body.question, body.history, assistant_filters(body.filters)))
+    return to_response(assistant.ask(body.question, body.history, assistant_filters(body.filters), body.audience))
 
 
 def sse(event: str, data: dict[str, Any]) -> str:
@@ -94,7 +94,7 @@ def chat_stream(body: AskRequest, assistant: AssistantDep) -> StreamingResponse:
 def stream_events(assistant: Assistant, body: AskRequest, filters: dict[str, list[str]] | None) -> Iterator[str]:
     """The assistant's stream as SSE text; a failure mid-stream ends it with an `error` event."""
     try:
-        for event in assistant.ask_stream(body.question, body.history, filters):
+        for event in assistant.ask_stream(body.question, body.history, filters, body.audience):
             if event.type == "meta":
                 yield sse("meta", {"safety_notice": event.safety_notice})
             elif event.type == "delta":

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from assistant.types import ChatTurn, Citation
+from assistant.types import ChatTurn, Citation, ServiceGroup
 
 MAX_HISTORY = 20
 MAX_TURN_CHARS = 8000
@@ -67,6 +67,9 @@ class AskRequest(BaseModel):
         description=f"Earlier turns, oldest first (at most {MAX_HISTORY}); follow-ups are made stand-alone.",
     )
     filters: Filters | None = Field(default=None, description="Restrict the sources.")
+    audience: Literal["citizen", "staff"] = Field(
+        default="citizen", description="citizen: plain service answers; staff: with level, role and partners."
+    )
 
     @field_validator("history")
     @classmethod
@@ -88,6 +91,12 @@ class AskResponse(BaseModel):
     backend_error: str | None = Field(description="Why the LLM was not used, when it failed (fallback answer).")
     standalone_question: str = Field(description="The question after follow-up condensing.")
     latency_ms: float = Field(description="Time spent answering, in milliseconds.")
+    intent: str = Field(default="", description="What the question asks for: situation, definition, quantity, …")
+    language: str = Field(default="nb", description="The question's language: nb, nn, en or other.")
+    audience: str = Field(default="citizen", description="The audience the answer was written for.")
+    services: list[ServiceGroup] = Field(
+        default_factory=list, description="For a situation: the services that fit (as the Tiltaksfinner shows them)."
+    )
 
 
 class SearchRequest(BaseModel):
@@ -115,7 +124,7 @@ class ServicesRequest(BaseModel):
     levels: list[Level] = Field(default_factory=list, max_length=3, description="Prevention levels.")
     roles: list[RoleName] = Field(default_factory=list, max_length=3, description="What the measure does.")
     services: list[Name] = Field(default_factory=list, max_length=50, description="Service names from the catalog.")
-    limit: int = Field(default=25, ge=1, le=400, description="At most this many measures.")
+    limit: int = Field(default=10, ge=1, le=100, description="At most this many services.")
 
 
 class SummaryRequest(BaseModel):

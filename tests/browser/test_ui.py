@@ -51,7 +51,12 @@ def base_url(fake_assistant: Any) -> Iterator[str]:
     from web.api import create_app
 
     port = free_port()
-    config = uvicorn.Config(create_app(assistant=fake_assistant, evaluator=evaluate_for_ui), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(assistant=fake_assistant, evaluator=evaluate_for_ui),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

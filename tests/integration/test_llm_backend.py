@@ -23,13 +23,9 @@ from assistant.settings import LLMConfig, Settings
 from assistant.types import ChatTurn, Passage
 from index.config import EmbeddingConfig, IndexConfig
 from ingest.errors import BackendUnavailable
-from tests.support import fixtures
 from tests.support.fake_openai_server import MODEL_ID, FakeOpenAI
 
 pytestmark = pytest.mark.integration
-
-# The fixture lives in tests/support/fixtures.py; bound here too so this module runs on its own.
-fake_openai = fixtures.fake_openai
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSAGES = [

@@ -22,11 +22,7 @@ from assistant.llm import (
 from assistant.prompts import NO_SOURCE_MARKER, PromptSet, load_prompts
 from assistant.settings import LLMConfig
 from assistant.types import ChatTurn, Passage
-from tests.support import fixtures
 from tests.support.fake_llm import FakeLLM
-
-# The fixture lives in tests/support/fixtures.py; bound here too so this module runs on its own.
-fake_llm = fixtures.fake_llm
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSAGES = [Passage(node_id="n1", document="d.txt", title="Dok", section="S", text="HFU er for unge 13-25 år.")]

@@ -37,7 +37,7 @@ def prompts_copy(tmp_path: Path) -> Path:
 def test_every_template_loads_with_exactly_its_placeholders() -> None:
     prompts = load_prompts()
     for name, required in TEMPLATE_PLACEHOLDERS.items():
-        assert placeholders(getattr(prompts, name.removesuffix(".md"))) == required, name
+        assert placeholders(getattr(prompts, name.removesuffix(".md").replace(".", "_"))) == required, name
     assert set(prompts.leads) <= set(LEAD_PLACEHOLDERS) and "default" in prompts.leads
 
 
@@ -57,6 +57,7 @@ def test_fixed_texts_say_what_they_must() -> None:
     assert not any(ch.isdigit() for ch in prompts.refusal)  # no invented phone numbers
     for number in ("113", "112", "116 111", "116 123"):
         assert number in prompts.safety_notice
+        assert number in prompts.safety_notice_en
     assert "bokmål" in prompts.system and "[1]" in prompts.system
 
 

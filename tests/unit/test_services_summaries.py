@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.service_finder import group_matches, matches_filters
+from assistant.service_finder import matches_filters
 from assistant.summaries import cross_workshop, select_points, theme_terms
-from assistant.types import Citation, ServiceMatch, SummaryPoint
+from assistant.types import SummaryPoint
 from index.lexical import NorwegianAnalyzer
 from ingest.records import Node, NodeKind, PreventionLevel, Role, ServiceMeasure
 
@@ -25,26 +25,6 @@ def test_filters_need_one_of_each_asked_value() -> None:
     assert not matches_filters(m, [], ["forebygge"], [])
     assert not matches_filters(m, [], [], ["NAV"])
     assert not matches_filters(measure("X", None, ()), ["selektert"], [], [])
-
-
-def match(service: str, score: float) -> ServiceMatch:
-    cite = Citation(n=1, node_id="n", document="d", text="t")
-    return ServiceMatch(
-        service=service,
-        level=None,
-        measure=f"{service}-{score}",
-        roles=[],
-        partners="",
-        appendix="Vedlegg 2",
-        score=score,
-        citation=cite,
-    )
-
-
-def test_groups_ordered_by_best_match() -> None:
-    groups = group_matches([match("NAV", 0.2), match("Uteteam", 0.9), match("NAV", 0.5)])
-    assert [g.service for g in groups] == ["Uteteam", "NAV"]
-    assert [m.score for m in groups[1].measures] == [0.5, 0.2]
 
 
 def node(text: str, heading: str, position: int) -> Node:

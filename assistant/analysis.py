@@ -1,0 +1,340 @@
+"""Question analysis (pure functions): language, intent, expected answer type and the services named.
+
+The answer pipeline routes on it: a situation or a where-to-get-help question goes to the service
+finder; the rest to retrieval and sentence selection. Rules are cue words in bokmål, nynorsk and
+English; the lexicon's lay words count as evidence of a situation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.lexicon import service_names, situation_lexicon
+
+Language = Literal["nb", "nn", "en", "other"]
+Intent = Literal[
+    "definition",
+    "quantity",
+    "time",
+    "who_where",
+    "fact",
+    "measures",
+    "situation",
+    "planner",
+    "document",
+    "out_of_scope",
+]
+AnswerType = Literal["number", "percent", "date", "age_range", "name", "list", "text"]
+
+_WORD = re.compile(r"[a-zæøåäöüßąćęłńóśźżé']+", re.I)
+_ENGLISH = frozenset(
+    [
+        "the",
+        "is",
+        "are",
+        "what",
+        "how",
+        "where",
+        "who",
+        "when",
+        "which",
+        "can",
+        "my",
+        "i'm",
+        "im",
+        "we",
+        "our",
+        "you",
+        "your",
+        "does",
+        "do",
+        "of",
+        "and",
+        "to",
+        "with",
+        "get",
+        "help",
+        "want",
+        "need",
+        "son",
+        "daughter",
+        "child",
+        "kids",
+        "mother",
+        "father",
+        "about",
+        "there",
+        "this",
+        "that",
+        "have",
+        "has",
+    ]
+)
+_NYNORSK = frozenset(
+    [
+        "kva",
+        "korleis",
+        "kvifor",
+        "kven",
+        "kor",
+        "ikkje",
+        "eg",
+        "dei",
+        "ho",
+        "berre",
+        "noko",
+        "nokon",
+        "mykje",
+        "heime",
+        "frå",
+        "kjem",
+        "vere",
+        "vore",
+        "skulen",
+        "treng",
+        "veit",
+        "eit",
+        "ein",
+        "ifølgje",
+        "tilrår",
+        "verkstaden",
+        "tenester",
+        "tenesta",
+        "tenestene",
+        "sjukeheim",
+        "kommuna",
+        "mange",
+        "mykje",
+        "hjelpe",
+        "sonen",
+        "dottera",
+        "ungane",
+        "borna",
+        "kvar",
+        "vert",
+        "korleis",
+    ]
+)
+_BOKMAL_ONLY = frozenset(
+    [
+        "hva",
+        "hvordan",
+        "hvorfor",
+        "hvem",
+        "hvor",
+        "ikke",
+        "jeg",
+        "de",
+        "hun",
+        "bare",
+        "noe",
+        "noen",
+        "mye",
+        "hjemme",
+        "fra",
+    ]
+)
+_OTHER = frozenset(
+    [
+        "ich",
+        "und",
+        "ist",
+        "nicht",
+        "wie",
+        "mein",
+        "meine",
+        "kann",
+        "das",
+        "was",
+        "wann",
+        "jag",
+        "och",
+        "inte",
+        "hur",
+        "vad",
+        "jest",
+        "nie",
+        "jak",
+        "moje",
+        "gdzie",
+        "waa",
+        "iyo",
+        "maxaa",
+        "sidee",
+        "caawimaad",
+        "wie",
+        "wo",
+        "bekommen",
+        "hilfe",
+    ]
+)
+
+_CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    (
+        "planner",
+        re.compile(
+            r"\b(verksted\w*|verkstad\w*|workshops?|politiker\w*|politikarane|politicians?|"
+            r"arbeidsverksted\w*|temaer gikk igjen|gikk igjen|prioriter\w*|strategi\w*|strategy)\b",
+            re.I,
+        ),
+    ),
+    (
+        "document",
+        re.compile(
+            r"\b(hvem deltok|kven deltok|who took part|hva inneholder|kva inneheld|what does the \w+ contain|"
+            r"når ble \w+ holdt|when was the \w+ held|hvilke kapitler|kapittel|rapporten|dokumentet|dokumenta?)\b",
+            re.I,
+        ),
+    ),
+    ("measures", re.compile(r"\b(hvilke|kva for|which|what)\s+(\w+\s+)?(tiltak|measures|metoder)\b", re.I)),
+    (
+        "quantity",
+        re.compile(
+            r"\b(hvor mange|kor mange|hvor stor|kor stor|hvor mye|kor mykje|andel\w*|prosent\w*|how many|how much|"
+            r"what share|what percent\w*|percentage|antall|tal på)\b",
+            re.I,
+        ),
+    ),
+    ("time", re.compile(r"\b(når|hvilket år|kva år|kva tid|when|what year|which year|dato)\b", re.I)),
+    ("who_where", re.compile(r"\b(hvem|kven|hvor|kvar|who|where)\b", re.I)),
+    (
+        "definition",
+        re.compile(
+            r"^\s*(hva|kva|what)\s+(er|is|betyr|tyder|means?|gjør|gjer|does)\b|\bhva står \w+ for\b",
+            re.I,
+        ),
+    ),
+)
+# A person's own situation or a plea for help (bokmål, nynorsk, English, simple Norwegian).
+_HELP = re.compile(
+    r"\b(hvor kan (jeg|vi|han|hun|de) (få|gå|finne)|kor kan (eg|vi) få|kvar kan (eg|vi)|hvem kan hjelpe|"
+    r"kven kan hjelpe|hvem kan (jeg|vi) (snakke|spørre|kontakte)|who can (i|we) (talk|turn|ask)|"
+    r"hva (kan|skal|bør) (jeg|vi) gjøre|kva (kan|skal|bør) (eg|vi) gjere|hvor jeg|"
+    r"where can (i|we|my|he|she)|who can help|what (can|should) (i|we) do|hjelp\w* (meg|oss)|help (me|us)|"
+    r"(få|finne) hjelp|get help|i need|jeg trenger|eg treng|vi trenger|bekymr\w*|worried|redd|scared|"
+    r"hvilke (tjenester|tilbud)|hvilken tjeneste|kva tilbod|which services?|what services?)\b",
+    re.I,
+)
+_PERSONAL = re.compile(
+    r"\b(jeg|eg|vi|meg|min|mitt|mine|vår|vårt|våre|sønnen|dattera|datteren|dotter|sonen|gutten|jenta|"
+    r"ungen|ungene|barnet|barna|borna|mannen|kona|samboeren|eleven|elev|pasient|familien|mamma|pappa|"
+    r"i|i'm|im|my|me|we|our|son|daughter|kid|kids|child|husband|wife|student|pupil)\b",
+    re.I,
+)
+_STAFF_CASE = re.compile(
+    r"\b(elev|eleven|barn|ungdom|jente|gutt|familie|mor|far|pupil|student)\b.{0,60}\b(med|på|som|with|who)\b", re.I
+)
+_CHILD_AGE = re.compile(r"\(\d{1,2}\)|\b\d{1,2}\s*(år|åring\w*|years?|yo)\b|\b(på|er|i'm|is)\s+\d{1,2}\b", re.I)
+_OUT_OF_SCOPE = re.compile(
+    r"\b(været|vêret|weather|fotball\w*|football|oppskrift|recipe|ordfører\w*|mayor|kjendis|celebrity|"
+    r"aksjekurs|bitcoin|parkering\w*|parking|byggesøknad\w*)\b",
+    re.I,
+)
+_AGE_RANGE = re.compile(r"\b(aldersgruppe\w*|hvor gamle|kor gamle|alder|age group|how old|ages?)\b", re.I)
+_PERCENT = re.compile(r"\b(andel\w*|prosent\w*|share|percent\w*|percentage)\b", re.I)
+_LIST = re.compile(
+    r"\b(hvilke|kva for|which|what)\s+(\w+\s+)?(tiltak|tjenester|tenester|tilbud|services|points|punkter)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What a question is: its language, what it asks for, and the services it names."""
+
+    language: Language
+    intent: Intent
+    answer_type: AnswerType
+    services: list[str] = field(default_factory=list)
+    lay_concepts: list[str] = field(default_factory=list)
+
+    @property
+    def wants_services(self) -> bool:
+        return self.intent == "situation"
+
+
+def detect_language(text: str) -> Language:
+    """nb, nn, en or other, from function words (ties go to bokmål, the corpus' language)."""
+    if re.search(r"[\u0600-\u06ff\u0400-\u04ff\u0590-\u05ff\u4e00-\u9fffäöüßąęłńśźż]", text, re.I):
+        return "other"
+    words = [w.casefold() for w in _WORD.findall(text)]
+    if not words:
+        return "nb"
+    english = sum(w in _ENGLISH for w in words)
+    nynorsk = sum(w in _NYNORSK for w in words)
+    bokmal = sum(w in _BOKMAL_ONLY for w in words)
+    other = sum(w in _OTHER for w in words)
+    if other >= 2 and other > english and other >= bokmal:
+        return "other"
+    if english >= 2 and english > nynorsk + bokmal:
+        return "en"
+    if nynorsk >= 1 and nynorsk > bokmal:
+        return "nn"
+    return "nb"
+
+
+_CASE_OPENING = re.compile(
+    r"^\s*(en|ei|et|a|an|foreldre til en|parents of an?)\s+(\d{1,2}-åring\w*|\d{1,2}-year-old|elev|eleven|ungdom|"
+    r"forelder|gravid|jente|gutt|familie|mor|far|pupil|teenager|girl|boy|pregnant)\b",
+    re.I,
+)
+_ASKING_ABOUT = re.compile(r"\b(lurer (jeg|vi|eg) på|jeg jobber|eg jobbar|i work)\b", re.I)
+
+
+def is_situation(text: str, lay_concepts: list[str]) -> bool:
+    """A person's situation or a where-to-get-help question rather than a question about the sources."""
+    if _HELP.search(text) or _CASE_OPENING.search(text):
+        return True
+    if _ASKING_ABOUT.search(text):
+        return False
+    personal = bool(_PERSONAL.search(text)) or bool(_CHILD_AGE.search(text))
+    if lay_concepts and personal:
+        return True
+    return bool(lay_concepts and _STAFF_CASE.search(text))
+
+
+def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
+    if _OUT_OF_SCOPE.search(text):
+        return "out_of_scope"
+    for intent, pattern in _CUES[:2]:  # planner and document questions name their subject
+        if pattern.search(text):
+            return intent
+    if _HELP.search(text) or _CASE_OPENING.search(text):
+        return "situation"
+    for intent, pattern in _CUES[2:5]:  # measures, quantity, time: a question about the sources
+        if pattern.search(text):
+            return intent
+    if is_situation(text, lay_concepts):
+        return "situation"
+    for intent, pattern in _CUES[5:]:
+        if pattern.search(text):
+            return intent
+    return "fact"
+
+
+def expected_answer(text: str, intent: Intent) -> AnswerType:
+    if _AGE_RANGE.search(text):
+        return "age_range"
+    if intent == "quantity":
+        return "percent" if _PERCENT.search(text) else "number"
+    if intent == "time":
+        return "date"
+    if intent in ("measures", "planner") or _LIST.search(text):
+        return "list"
+    if intent == "who_where":
+        return "name"
+    return "text"
+
+
+def analyze_question(text: str) -> QuestionAnalysis:
+    """Language, intent, expected answer type, services named and lay concepts of a question."""
+    concepts = [link.concept for link in situation_lexicon().links(text)]
+    intent = classify_intent(text, concepts)
+    return QuestionAnalysis(
+        language=detect_language(text),
+        intent=intent,
+        answer_type=expected_answer(text, intent),
+        services=service_names().mentioned(text),
+        lay_concepts=concepts,
+    )

@@ -1,0 +1,248 @@
+"""Reviewed domain knowledge kept as data (assistant/data/*.toml), loaded once and matched here.
+
+- the situation lexicon: how people say it (lay words, slang, nynorsk, English) → the words the
+  appendix rows use;
+- acronyms and short names of the measure rows with their expansions;
+- the services' names, inflections and aliases, and how to name each in a plain sentence.
+
+Matching is on whole words and phrases, longest first, case-insensitive (except short forms that are
+ordinary words in lower case, such as «NoK» / «nok», which match only as written).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import PromptError
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_EDGE_L, _EDGE_R = r"(?<![\wæøåÆØÅ-])", r"(?![\wæøåÆØÅ])"
+
+
+def _phrase_pattern(phrases: list[str], flags: int = re.I) -> re.Pattern[str] | None:
+    """One alternation of whole-word phrases, longest first (so «røyker hasj» wins over «røyker»)."""
+    ordered = sorted({p.strip() for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
+    if not ordered:
+        return None
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(f"{_EDGE_L}(?:{body}){_EDGE_R}", flags)
+
+
+def _read_toml(name: str) -> dict[str, Any]:
+    path = DATA_DIR / name
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise PromptError(f"{path}: data file is missing.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PromptError(f"{path}: not valid TOML ({exc}).") from exc
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    lay: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LexiconLink:
+    """A lay phrase found in a text and the appendix words it stands for."""
+
+    phrase: str
+    concept: str
+    terms: tuple[str, ...]
+
+    def explain(self) -> str:
+        return f"{self.phrase} → {', '.join(self.terms[:3])}"
+
+
+@dataclass
+class SituationLexicon:
+    concepts: list[Concept]
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _by_phrase: dict[str, list[Concept]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for concept in self.concepts:
+            for phrase in concept.lay:
+                self._by_phrase.setdefault(_fold(phrase), []).append(concept)
+        self._pattern = _phrase_pattern([p for c in self.concepts for p in c.lay])
+
+    def links(self, text: str) -> list[LexiconLink]:
+        """The lay phrases of the text (longest match wins) with the concepts they stand for."""
+        if self._pattern is None:
+            return []
+        found: list[LexiconLink] = []
+        seen: set[str] = set()
+        for match in self._pattern.finditer(text):
+            phrase = _fold(match.group(0))
+            for concept in self._by_phrase.get(phrase, []):
+                if concept.name not in seen:
+                    seen.add(concept.name)
+                    found.append(LexiconLink(match.group(0), concept.name, concept.terms))
+        return found
+
+
+@dataclass(frozen=True)
+class Acronym:
+    short: str
+    long: str
+    variants: tuple[str, ...] = ()
+
+
+@dataclass
+class Acronyms:
+    entries: list[Acronym]
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _long: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            for form in (entry.short, *entry.variants):
+                self._long[form] = entry.long
+        # Case-sensitive: «NoK», «ASK», «BRO» are acronyms only as written.
+        self._pattern = _phrase_pattern(list(self._long), flags=0)
+
+    def expansions(self, text: str) -> list[str]:
+        """The long forms of the acronyms in the text, each once, in order of appearance."""
+        if self._pattern is None:
+            return []
+        found = [self._long[m.group(0)] for m in self._pattern.finditer(text) if m.group(0) in self._long]
+        return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class ServiceName:
+    name: str
+    aliases: tuple[str, ...]
+    plain_nb: str
+    plain_en: str
+
+
+@dataclass
+class ServiceNames:
+    services: list[ServiceName]
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _owner: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for service in self.services:
+            for form in (service.name, *service.aliases):
+                self._owner.setdefault(_fold(form), service.name)
+        self._pattern = _phrase_pattern(list(self._owner))
+
+    def mentioned(self, text: str) -> list[str]:
+        """Canonical names of the services a text names (by name, inflection or alias), in order."""
+        if self._pattern is None:
+            return []
+        found = [self._owner[_fold(m.group(0))] for m in self._pattern.finditer(text)]
+        return list(dict.fromkeys(f for f in found if f))
+
+    def forms(self, name: str) -> list[str]:
+        """The name and every alias of a service (for evaluation and highlighting)."""
+        for service in self.services:
+            if service.name == name:
+                return [service.name, *service.aliases]
+        return [name]
+
+    def plain(self, name: str, language: str = "nb") -> str:
+        """How to name the service in a plain sentence in the given language."""
+        for service in self.services:
+            if service.name == name:
+                return service.plain_en if language == "en" else service.plain_nb
+        return name
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.services]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+@cache
+def situation_lexicon() -> SituationLexicon:
+    data = _read_toml("situation_lexicon.toml")
+    concepts = [
+        Concept(str(c["name"]), _strings(c.get("lay")), _strings(c.get("terms"))) for c in data.get("concept", [])
+    ]
+    return SituationLexicon(concepts)
+
+
+@cache
+def acronyms() -> Acronyms:
+    data = _read_toml("acronyms.toml")
+    entries = [
+        Acronym(str(a["short"]), str(a["long"]), _strings(a.get("variants")))
+        for a in data.get("acronym", [])
+        if a.get("long")
+    ]
+    return Acronyms(entries)
+
+
+@cache
+def service_names() -> ServiceNames:
+    data = _read_toml("service_aliases.toml")
+    services = [
+        ServiceName(
+            str(s["name"]),
+            tuple(a for a in _strings(s.get("aliases")) if a.strip()),
+            str(s.get("plain_nb", s["name"])),
+            str(s.get("plain_en", s["name"])),
+        )
+        for s in data.get("service", [])
+    ]
+    return ServiceNames(services)
+
+
+# Ages and school years in a situation: a number is an age or a class, never a token to match
+# («14 konsultasjoner», «§ 14»). Each span of ages maps to the words the rows use for that group.
+_AGE = re.compile(
+    r"(?<![\d§.,])(\d{1,2})\s*(?:-\s*)?(?:år(?:ing\w*|s)?\b|yo\b|years?\b|y/o)|\((\d{1,2})\)|"
+    r"\b(?:på|er|is|am|i'm|im|aged|age)\s+(\d{1,2})\b(?!\s*(?:uker|veker|mnd|måneder|månader|weeks|months|dager))",
+    re.I,
+)
+_CLASS = re.compile(r"\b(\d{1,2})\s*\.?\s*(?:klasse|klasse[n]?|trinn|trinnet|grade|class|kl\.)", re.I)
+_NUMBER = re.compile(r"(?<!\w)§?\s*\d+(?:[.,]\d+)*\.?")
+_AGE_WORDS: tuple[tuple[range, tuple[str, ...]], ...] = (
+    (range(0, 1), ("spedbarn", "baby")),
+    (range(1, 6), ("småbarn", "barnehage")),
+    (range(6, 13), ("barn", "barneskole")),
+    (range(13, 16), ("ungdom", "ungdomsskole")),
+    (range(16, 20), ("ungdom", "videregående")),
+    (range(20, 26), ("unge voksne",)),
+)
+_CLASS_WORDS: tuple[tuple[range, tuple[str, ...]], ...] = (
+    (range(1, 8), ("barneskole", "barn")),
+    (range(8, 11), ("ungdomsskole", "ungdom")),
+    (range(11, 14), ("videregående", "ungdom")),
+)
+
+
+def age_terms(text: str) -> list[str]:
+    """Words for the age group of the ages and school years a situation mentions."""
+    words: list[str] = []
+    for match in _AGE.finditer(text):
+        age = int(next(g for g in match.groups() if g))
+        words.extend(w for span, ws in _AGE_WORDS if age in span for w in ws)
+    for match in _CLASS.finditer(text):
+        year = int(match.group(1))
+        words.extend(w for span, ws in _CLASS_WORDS if year in span for w in ws)
+    return list(dict.fromkeys(words))
+
+
+def without_numbers(text: str) -> str:
+    """The text with its numbers removed (for lexical matching of situations)."""
+    return _NUMBER.sub(" ", text)

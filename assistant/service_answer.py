@@ -1,0 +1,79 @@
+"""A situation answered with services: a plain lead, the services that fit, each with its best measure
+cited to its appendix row, a pointer to the Tiltaksfinner and the vetted contact pointer.
+
+Pure composition over a finder result: nothing here is stated that the cited row does not say. Staff
+see level, role and partners; citizens see the service and the measure in the row's own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from assistant.lexicon import ServiceNames
+from assistant.prompts import PromptSet
+from assistant.types import Passage, ServiceFinderResult, ServiceGroup, ServiceMatch
+
+Audience = Literal["citizen", "staff"]
+# A chat answer names 3–5 services; the Tiltaksfinner shows the rest.
+MAX_SERVICES = 4
+
+
+def chosen_groups(result: ServiceFinderResult, limit: int = MAX_SERVICES) -> list[ServiceGroup]:
+    return result.groups[:limit]
+
+
+def measure_passage(match: ServiceMatch) -> Passage:
+    """The appendix row a service line cites, as a passage the citation validator accepts."""
+    c = match.citation
+    return Passage(
+        node_id=c.node_id, document=c.document, title=c.title, section=c.section, text=c.text, kind="table_row"
+    )
+
+
+def staff_details(match: ServiceMatch) -> str:
+    parts = [match.level or "uten nivå", ", ".join(match.roles) or "–"]
+    if match.partners:
+        partners = match.partners if len(match.partners) <= 120 else match.partners[:119].rstrip() + "…"
+        parts.append(f"samarbeid: {partners}")
+    return "; ".join(parts)
+
+
+def service_lines(
+    groups: Sequence[ServiceGroup], names: ServiceNames, audience: Audience, language: str
+) -> tuple[list[str], list[Passage]]:
+    """One line per service (staff: up to two measures with details), numbered in order of the passages."""
+    lines: list[str] = []
+    passages: list[Passage] = []
+    per_service = 2 if audience == "staff" else 1
+    for group in groups:
+        name = group.service if audience == "staff" else names.plain(group.service, language)
+        name = name[:1].upper() + name[1:]
+        parts: list[str] = []
+        for match in group.measures[:per_service]:
+            passages.append(measure_passage(match))
+            text = match.measure.rstrip(" .")
+            if audience == "staff":
+                text = f"{text} ({staff_details(match)})"
+            parts.append(f"{text} [{len(passages)}]")
+        lines.append(f"- **{name}**: " + "; ".join(parts))
+    return lines, passages
+
+
+def compose_service_answer(
+    result: ServiceFinderResult,
+    prompts: PromptSet,
+    names: ServiceNames,
+    audience: Audience = "citizen",
+    language: str = "nb",
+) -> tuple[str, list[Passage]]:
+    """(answer text, the passages it cites) for a situation; empty text when no service fits."""
+    groups = chosen_groups(result)
+    if not groups:
+        return "", []
+    english = language == "en"
+    lines, passages = service_lines(groups, names, audience, language)
+    lead = prompts.lead("services_en" if english else "services", situation=result.situation)
+    pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")
+    contact = (prompts.contact_en if english else prompts.contact).strip()
+    return "\n".join([lead, *lines, "", pointer, contact]), passages
