@@ -145,7 +145,7 @@ def cmd_batch(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from eval.report import compare, headline_table, load_result
+    from eval.report import compare, headline_table, load_result, slice_tables
 
     if args.eval_command == "compare":
         print(compare(load_result(Path(args.a)), load_result(Path(args.b)), args.system))
@@ -163,6 +163,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     )
     path = write_result(result, Path(args.results) if args.results else ROOT / "results")
     print(headline_table(result))
+    print(slice_tables(result))
     print(f"\nResultat: {path}  (rapport: {path.parent / 'report.html'})")
     if args.gate:
         failures = check_gate(result, Path(args.gate))

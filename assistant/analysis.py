@@ -188,7 +188,10 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("measures", re.compile(r"\b(hvilke|kva for|which|what)\s+(\w+\s+)?(tiltak|measures|metoder)\b", re.I)),
+    (
+        "measures",
+        re.compile(r"\b(hvilke|kva for|which|what)\s+(\w+\s+){0,3}(tiltak|measures|metoder|tilbud)\b", re.I),
+    ),
     (
         "quantity",
         re.compile(
@@ -197,7 +200,7 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("time", re.compile(r"\b(når|hvilket år|kva år|kva tid|when|what year|which year|dato)\b", re.I)),
+    ("time", re.compile(r"(?:^|[.?!:]\s*)(når|hvilket år|kva år|kva tid|when|what year|which year)\b", re.I)),
     ("who_where", re.compile(r"\b(hvem|kven|hvor|kvar|who|where)\b", re.I)),
     (
         "definition",
@@ -209,7 +212,10 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
 )
 # A person's own situation or a plea for help (bokmål, nynorsk, English, simple Norwegian).
 _HELP = re.compile(
-    r"\b(hvor kan (jeg|vi|han|hun|de) (få|gå|finne)|kor kan (eg|vi) få|kvar kan (eg|vi)|hvem kan hjelpe|"
+    r"\b(hvor kan (jeg|vi|han|hun|de) (få|gå|finne|treffe|møte)|"
+    r"finnes det (\w+\s+)?(tilbud|gruppetilbud|hjelp|noe for)|"
+    r"hvordan (skal|kan) (jeg|vi) (snakke|hjelpe|få)|er det noe galt|"
+    r"kor kan (eg|vi) få|kvar kan (eg|vi)|hvem kan hjelpe|"
     r"kven kan hjelpe|hvem kan (jeg|vi) (snakke|spørre|kontakte)|who can (i|we) (talk|turn|ask)|"
     r"hva (kan|skal|bør) (jeg|vi) gjøre|kva (kan|skal|bør) (eg|vi) gjere|hvor jeg|"
     r"where can (i|we|my|he|she)|who can help|what (can|should) (i|we) do|hjelp\w* (meg|oss)|help (me|us)|"
@@ -220,7 +226,7 @@ _HELP = re.compile(
 _PERSONAL = re.compile(
     r"\b(jeg|eg|vi|meg|min|mitt|mine|vår|vårt|våre|sønnen|dattera|datteren|dotter|sonen|gutten|jenta|"
     r"ungen|ungene|barnet|barna|borna|mannen|kona|samboeren|eleven|elev|pasient|familien|mamma|pappa|"
-    r"i|i'm|im|my|me|we|our|son|daughter|kid|kids|child|husband|wife|student|pupil)\b",
+    r"i'm|im|my|we|our|son|daughter|kid|kids|child|husband|wife|student|pupil)\b|(?<![\wæøå])I(?![\wæøå])",
     re.I,
 )
 _STAFF_CASE = re.compile(
@@ -228,7 +234,7 @@ _STAFF_CASE = re.compile(
 )
 _CHILD_AGE = re.compile(r"\(\d{1,2}\)|\b\d{1,2}\s*(år|åring\w*|years?|yo)\b|\b(på|er|i'm|is)\s+\d{1,2}\b", re.I)
 _OUT_OF_SCOPE = re.compile(
-    r"\b(været|vêret|weather|fotball\w*|football|oppskrift|recipe|ordfører\w*|mayor|kjendis|celebrity|"
+    r"\b(været|vêret|weather|eliteserien|premier league|oppskrift|recipe|ordfører\w*|mayor|kjendis|celebrity|"
     r"aksjekurs|bitcoin|parkering\w*|parking|byggesøknad\w*)\b",
     re.I,
 )
@@ -275,8 +281,19 @@ def detect_language(text: str) -> Language:
 
 
 _CASE_OPENING = re.compile(
-    r"^\s*(en|ei|et|a|an|foreldre til en|parents of an?)\s+(\d{1,2}-åring\w*|\d{1,2}-year-old|elev|eleven|ungdom|"
+    r"^\s*(?:[\w\s-]{2,40}:\s*)?(en|ei|et|a|an|foreldre til en|parents of an?)\s+"
+    r"(\d{1,2}-åring\w*|\d{1,2}-year-old|elev|eleven|ungdom|"
     r"forelder|gravid|jente|gutt|familie|mor|far|pupil|teenager|girl|boy|pregnant)\b",
+    re.I,
+)
+# A staff member's case opens with the role: «Helsesykepleier: …», «School nurse: …».
+_ROLE_PREFIX = re.compile(r"^\s*[\w\s-]{2,40}:\s+\S")
+_OWN_PERSON = re.compile(
+    r"\b(?:(?:min|mi|mitt|mine|vår|vårt|våre|my|our)\s+(?:sønn|datter|dotter|son|daughter|gutt|jente|barn|"
+    r"baby|kid|child|children|kids|mann|kone|samboer|husband|wife|partner|mor|far|mamma|pappa|bror|søster)\w*|"
+    r"(?:sønnen|dattera|datteren|dottera|sonen|gutten|jenta|ungen|ungene|babyen|mannen|kona|samboeren|"
+    r"kjæresten|eksen|exen)\s+(?:min|mi|mitt|mine|vår|vårt|våre)|"
+    r"(?:gutten|jenta|sønnen|datteren|dattera|barnet|ungen)\s+(?:på|er)\s+\d{1,2}|\w+\s+\(\d{1,2}\))",
     re.I,
 )
 _ASKING_ABOUT = re.compile(r"\b(lurer (jeg|vi|eg) på|jeg jobber|eg jobbar|i work)\b", re.I)
@@ -289,7 +306,11 @@ def is_situation(text: str, lay_concepts: list[str]) -> bool:
     if _ASKING_ABOUT.search(text):
         return False
     personal = bool(_PERSONAL.search(text)) or bool(_CHILD_AGE.search(text))
-    if lay_concepts and personal:
+    if lay_concepts and (personal or _ROLE_PREFIX.search(text)):
+        return True
+    # Someone's own child or family member, or a case a staff member describes, even in words the
+    # lexicon does not know: a situation («Gutten vår på 13 har blitt helt stille …»).
+    if _OWN_PERSON.search(text) or (_ROLE_PREFIX.search(text) and _CHILD_AGE.search(text)):
         return True
     return bool(lay_concepts and _STAFF_CASE.search(text))
 
@@ -302,9 +323,11 @@ def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
             return intent
     if _HELP.search(text) or _CASE_OPENING.search(text):
         return "situation"
+    described_case = bool(lay_concepts) and (bool(_ROLE_PREFIX.search(text)) or bool(_PERSONAL.search(text)))
     for intent, pattern in _CUES[2:5]:  # measures, quantity, time: a question about the sources
         if pattern.search(text):
-            return intent
+            # «Helsesykepleier: 16-åring med … – hvilke tiltak finnes?» asks for services for a case.
+            return "situation" if intent == "measures" and described_case else intent
     if is_situation(text, lay_concepts):
         return "situation"
     for intent, pattern in _CUES[5:]:

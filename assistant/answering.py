@@ -15,7 +15,7 @@ from assistant.citations import validate_citations
 from assistant.extractive import compose, select_units
 from assistant.followup import rewrite_followup
 from assistant.lexicon import service_names
-from assistant.refusal import RefusalDecision, decide_refusal
+from assistant.refusal import RefusalDecision, decide_refusal, requested_details
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
 from assistant.types import Answer, ChatTurn, Passage, StreamEvent
 from ingest.errors import BackendUnavailable
@@ -182,7 +182,9 @@ def situation_answer(
 ) -> Answer | None:
     """The services that fit the situation, cited to their rows; None when no service fits."""
     result = assistant.finder.find(standalone, limit=MAX_SERVICES + 1)
-    text, passages = compose_service_answer(result, assistant.prompts, service_names(), audience, analysis.language)
+    text, passages = compose_service_answer(
+        result, assistant.prompts, service_names(), audience, analysis.language, analysis.services
+    )
     if not text:
         return None
     clean, citations, removed = validate_citations(text, passages)
@@ -221,7 +223,9 @@ def _prepare(
     analysis = analyze_question(standalone)
     notice = assistant.safety_notice_for(question, analysis.language)
     acute = notice is not None
-    if (analysis.wants_services or acute) and not filters:
+    # A situation (and every acute question) is answered with services; a question for a phone number,
+    # price, opening hours or address goes through the refusal rule, which says plainly what is missing.
+    if (analysis.wants_services or acute) and not filters and not requested_details(standalone):
         # A situation (and every acute one: what comes under the notice is help) is answered with services.
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:

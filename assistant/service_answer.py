@@ -40,13 +40,18 @@ def staff_details(match: ServiceMatch) -> str:
 
 
 def service_lines(
-    groups: Sequence[ServiceGroup], names: ServiceNames, audience: Audience, language: str
+    groups: Sequence[ServiceGroup],
+    names: ServiceNames,
+    audience: Audience,
+    language: str,
+    named: Sequence[str] = (),
 ) -> tuple[list[str], list[Passage]]:
-    """One line per service (staff: up to two measures with details), numbered in order of the passages."""
+    """One line per service, numbered in order of the passages: one measure (staff: two, with details);
+    a service the question names gets its three best measures."""
     lines: list[str] = []
     passages: list[Passage] = []
-    per_service = 2 if audience == "staff" else 1
     for group in groups:
+        per_service = 3 if group.service in named else (2 if audience == "staff" else 1)
         name = group.service if audience == "staff" else names.plain(group.service, language)
         name = name[:1].upper() + name[1:]
         parts: list[str] = []
@@ -66,13 +71,14 @@ def compose_service_answer(
     names: ServiceNames,
     audience: Audience = "citizen",
     language: str = "nb",
+    named: Sequence[str] = (),
 ) -> tuple[str, list[Passage]]:
     """(answer text, the passages it cites) for a situation; empty text when no service fits."""
     groups = chosen_groups(result)
     if not groups:
         return "", []
     english = language == "en"
-    lines, passages = service_lines(groups, names, audience, language)
+    lines, passages = service_lines(groups, names, audience, language, named)
     lead = prompts.lead("services_en" if english else "services", situation=result.situation)
     pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")
     contact = (prompts.contact_en if english else prompts.contact).strip()

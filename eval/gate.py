@@ -8,13 +8,26 @@ from typing import Any
 
 from eval.report import overall
 
-LOWER_IS_BETTER = {"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"}
+
+def slice_values(result: dict[str, Any]) -> dict[str, float]:
+    """Slice metrics as dotted names: situations.must_at_3, situations.en.must_at_3, safety.recall …"""
+    values: dict[str, float] = {}
+    for name in ("situations", "safety"):
+        block = result.get(name)
+        if not isinstance(block, dict):
+            continue
+        for key, value in overall(block.get("overall", {})).items():
+            values[f"{name}.{key}"] = value
+        for language, sub in block.get("per_language", {}).items():
+            for key, value in overall(sub).items():
+                values[f"{name}.{language}.{key}"] = value
+    return values
 
 
 def check_gate(result: dict[str, Any], thresholds_path: Path, system: str = "veiviser") -> list[str]:
     """Failures as readable lines; empty when every threshold holds."""
     thresholds = tomllib.loads(thresholds_path.read_text(encoding="utf-8"))
-    values = overall(result["systems"][system]["metrics"])
+    values = {**overall(result["systems"][system]["metrics"]), **slice_values(result)}
     failures: list[str] = []
     for name, limit in thresholds.get("min", {}).items():
         value = values.get(name)

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from eval.situations import situation_table
+
 # The headline metrics, in the order shown, with their Norwegian-English labels.
 HEADLINE: tuple[tuple[str, str], ...] = (
     ("hit@1", "hit@1"),
@@ -75,6 +77,35 @@ def persona_table(result: dict[str, Any], system: str = "veiviser") -> str:
     return "\n".join(lines)
 
 
+def slice_tables(result: dict[str, Any]) -> str:
+    """The situation slice and the safety list, when the run has them."""
+    parts: list[str] = []
+    situations = result.get("situations")
+    if situations:
+        parts += ["## Situations → services (finder and chat)", "", situation_table(situations), ""]
+        personas = situations.get("per_persona", {})
+        if personas:
+            parts += ["| persona | n | must@3 | precision@5 | best@10 | chat names must |", "|---|---|---|---|---|---|"]
+            for name, block in sorted(personas.items()):
+                parts.append(
+                    f"| {name} | {block['n']} | {_fmt('', block['must_at_3'])} | {_fmt('', block['precision_at_5'])} "
+                    f"| {_fmt('', block['best_at_10'])} | {_fmt('', block['chat_names_must'])} |"
+                )
+            parts.append("")
+    safety = result.get("safety")
+    if safety:
+        parts += ["## Safety notice (labelled triggers and near-misses)", ""]
+        parts += ["| language | triggers | recall | near-misses | false alarms |", "|---|---|---|---|---|"]
+        rows = [("alle", safety["overall"]), *sorted(safety.get("per_language", {}).items())]
+        for name, block in rows:
+            parts.append(
+                f"| {name} | {block['n_triggers']} | {_fmt('', block['recall'])} | {block['n_near_misses']} "
+                f"| {block['false_alarms']} |"
+            )
+        parts.append("")
+    return "\n".join(parts)
+
+
 def markdown_report(result: dict[str, Any]) -> str:
     settings = result.get("settings", {})
     embedder = result.get("index", {}).get("embedder", {})
@@ -94,6 +125,7 @@ def markdown_report(result: dict[str, Any]) -> str:
             "",
             persona_table(result),
             "",
+            slice_tables(result),
         ]
     )
 

@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from assistant.facade import Assistant
+from assistant.lexicon import service_names
 from assistant.types import ChatTurn
 from eval.baselines import build_systems
 from eval.batch import answer_to_record
 from eval.dataset import EvalItem, load_dataset
 from eval.metrics import aggregate, score_item
+from eval.safety_list import load_safety, safety_breakdown
+from eval.situations import breakdown, load_situations, run_situations
 
 DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "veiviser.jsonl"
 DEFAULT_SYSTEMS = ("veiviser", "bm25", "dense", "naive")
@@ -49,6 +52,7 @@ def run_eval(
     split: str | None = None,
     systems: Sequence[str] = DEFAULT_SYSTEMS,
     progress: bool = True,
+    slices: bool = True,
 ) -> dict[str, Any]:
     """Run the chosen systems over the dataset (optionally one split) and return the result."""
     items = load_dataset(dataset, split=split)
@@ -66,6 +70,9 @@ def run_eval(
         "index": assistant.index.manifest.model_dump(exclude={"documents"}),
         "systems": {},
     }
+    if slices:
+        result["situations"] = run_situation_slice(assistant, split)
+        result["safety"] = safety_breakdown(load_safety(split=split), assistant.is_acute)
     for system in build_systems(assistant, systems, corpus_dir):
         outputs, scores = run_system(system, items, progress)
         result["systems"][system.name] = {
@@ -79,6 +86,16 @@ def run_eval(
             ],
         }
     return result
+
+
+def run_situation_slice(assistant: Assistant, split: str | None) -> dict[str, Any]:
+    """The situation slice on the finder and the chat (Veiviser), overall and per split, persona, language."""
+    names = service_names()
+    aliases = {n: names.forms(n)[1:] for n in names.names}
+    scores = run_situations(assistant, assistant, load_situations(split=split), aliases)
+    out = breakdown(scores)
+    out["items"] = [s.model_dump() for s in scores]
+    return out
 
 
 def _score_dict(score: Any) -> dict[str, Any]:

@@ -73,11 +73,11 @@ class SituationMetrics(BaseModel):
 
 
 class Finder(Protocol):
-    def find_services(self, situation: str) -> ServiceFinderResult: ...  # pragma: no cover
+    def find_services(self, situation: str) -> ServiceFinderResult: ...
 
 
 class Chat(Protocol):
-    def ask(self, question: str) -> Answer: ...  # pragma: no cover
+    def ask(self, question: str, *, audience: Literal["citizen", "staff"] = "citizen") -> Answer: ...
 
 
 def load_situations(path: Path = DEFAULT_SITUATIONS, split: str | None = None) -> list[SituationItem]:
@@ -190,7 +190,7 @@ def run_situations(
         answer, ask_ms = None, None
         if chat is not None:
             started = time.perf_counter()
-            answer = chat.ask(item.situation)
+            answer = chat.ask(item.situation, audience=item.persona)
             ask_ms = (time.perf_counter() - started) * 1000
         scores.append(score_situation(item, result, answer, aliases, finder_ms, ask_ms))
     return scores
