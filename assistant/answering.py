@@ -47,6 +47,8 @@ class AnswerContext(Protocol):
 
 # How many of the top passages the refusal rule looks at: the evidence must be near the top.
 EVIDENCE_PASSAGES = 5
+# Prose passages a situation answer may take one supporting sentence from.
+SUPPORT_PASSAGES = 3
 # How many retrieved passages an answer reports as `hits` (the batch contract asks for 10).
 HITS_REPORTED = 10
 
@@ -180,15 +182,20 @@ def situation_answer(
     notice: str | None,
     condense_error: str | None,
 ) -> Answer | None:
-    """The services that fit the situation, cited to their rows; None when no service fits."""
+    """The services that fit the situation, cited to their rows, and the one sentence of the knowledge base
+    that speaks to it when there is one; None when no service fits."""
     result = assistant.finder.find(standalone, limit=MAX_SERVICES + 1)
+    retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED)
+    support = supporting_sentence(assistant, standalone, retrieved.passages)
     text, passages = compose_service_answer(
-        result, assistant.prompts, service_names(), audience, analysis.language, analysis.services
+        result, assistant.prompts, service_names(), audience, analysis.language, analysis.services, support
     )
     if not text:
         return None
     clean, citations, removed = validate_citations(text, passages)
-    hits = [measure_passage(m) for g in result.groups for m in g.measures][:HITS_REPORTED]
+    rows = [measure_passage(m) for g in chosen_groups(result) for m in g.measures]
+    ranked = [*passages, *rows, *retrieved.passages]  # what the answer cites first
+    hits = list({p.node_id: p for p in ranked}.values())[:HITS_REPORTED]
     return Answer(
         question=question,
         standalone_question=standalone,
@@ -204,6 +211,18 @@ def situation_answer(
         audience=audience,
         services=chosen_groups(result),
     )
+
+
+def supporting_sentence(
+    assistant: AnswerContext, question: str, passages: Sequence[Passage]
+) -> tuple[str, Passage] | None:
+    """The knowledge-base prose sentence that covers the question best, when it covers enough of it."""
+    analysis = _Analysis(assistant)
+    prose = [p for p in passages[:SUPPORT_PASSAGES] if p.kind == "prose"]
+    units = select_units(question, prose, analysis.analyze, analysis.idf, max_units=1)
+    if not units or units[0].score < assistant.settings.answer.min_support_score:
+        return None
+    return units[0].text, prose[units[0].passage - 1]
 
 
 class _Prepared:

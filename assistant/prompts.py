@@ -45,6 +45,8 @@ LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "services": frozenset({"situation"}),
     "services_en": frozenset({"situation"}),
     "finder_pointer": frozenset(),
+    "also": frozenset(),
+    "also_en": frozenset(),
     "finder_pointer_en": frozenset(),
     "summary": frozenset({"theme"}),
 }

@@ -72,13 +72,21 @@ def compose_service_answer(
     audience: Audience = "citizen",
     language: str = "nb",
     named: Sequence[str] = (),
+    support: tuple[str, Passage] | None = None,
 ) -> tuple[str, list[Passage]]:
-    """(answer text, the passages it cites) for a situation; empty text when no service fits."""
+    """(answer text, the passages it cites) for a situation; empty text when no service fits.
+
+    `support` is one sentence of the sources' prose that speaks to the situation, with its passage."""
     groups = chosen_groups(result)
     if not groups:
         return "", []
     english = language == "en"
     lines, passages = service_lines(groups, names, audience, language, named)
+    if support is not None:
+        sentence, passage = support
+        passages.append(passage)
+        also = prompts.lead("also_en" if english else "also")
+        lines.append(f"{also} {sentence.rstrip()} [{len(passages)}]")
     lead = prompts.lead("services_en" if english else "services", situation=result.situation)
     pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")
     contact = (prompts.contact_en if english else prompts.contact).strip()

@@ -61,6 +61,9 @@ class SafetyConfig(BaseModel):
 class AnswerConfig(BaseModel):
     """The extractive composer and the refusal rule."""
 
+    min_support_score: float = Field(
+        default=0.5, ge=0.0, le=1.1, description="A situation answer adds a prose sentence covering this much."
+    )
     max_sentences: int = Field(default=6, ge=1, le=30)
     min_term_coverage: float = Field(
         default=0.5,
