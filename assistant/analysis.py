@@ -214,7 +214,7 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
 _HELP = re.compile(
     r"\b(hvor kan (jeg|vi|han|hun|de) (få|gå|finne|treffe|møte)|"
     r"finnes det (\w+\s+)?(tilbud|gruppetilbud|hjelp|noe for)|"
-    r"hvordan (skal|kan) (jeg|vi) (snakke|hjelpe|få)|er det noe galt|"
+    r"hvordan (skal|kan) (jeg|vi) (snakke|hjelpe|få)|er det noe galt|er det noen som hjelper|"
     r"kor kan (eg|vi) få|kvar kan (eg|vi)|hvem kan hjelpe|"
     r"kven kan hjelpe|hvem kan (jeg|vi) (snakke|spørre|kontakte)|who can (i|we) (talk|turn|ask)|"
     r"hva (kan|skal|bør) (jeg|vi) gjøre|kva (kan|skal|bør) (eg|vi) gjere|hvor jeg|"
@@ -226,13 +226,13 @@ _HELP = re.compile(
 _PERSONAL = re.compile(
     r"\b(jeg|eg|vi|meg|min|mitt|mine|vår|vårt|våre|sønnen|dattera|datteren|dotter|sonen|gutten|jenta|"
     r"ungen|ungene|barnet|barna|borna|mannen|kona|samboeren|eleven|elev|pasient|familien|mamma|pappa|"
-    r"i'm|im|my|we|our|son|daughter|kid|kids|child|husband|wife|student|pupil)\b|(?<![\wæøå])I(?![\wæøå])",
+    r"i'm|im|my|we|our|son|daughter|kid|kids|child|husband|wife|student|pupil)\b|(?<![\wæøå])(?-i:I)(?![\wæøå])",
     re.I,
 )
 _STAFF_CASE = re.compile(
     r"\b(elev|eleven|barn|ungdom|jente|gutt|familie|mor|far|pupil|student)\b.{0,60}\b(med|på|som|with|who)\b", re.I
 )
-_CHILD_AGE = re.compile(r"\(\d{1,2}\)|\b\d{1,2}\s*(år|åring\w*|years?|yo)\b|\b(på|er|i'm|is)\s+\d{1,2}\b", re.I)
+_CHILD_AGE = re.compile(r"\(\d{1,2}\)|\b\d{1,2}\s*-?\s*(år\w*|åring\w*|years?|yo)\b|\b(på|er|i'm|is)\s+\d{1,2}\b", re.I)
 _OUT_OF_SCOPE = re.compile(
     r"\b(været|vêret|weather|eliteserien|premier league|oppskrift|recipe|ordfører\w*|mayor|kjendis|celebrity|"
     r"aksjekurs|bitcoin|parkering\w*|parking|byggesøknad\w*)\b",
@@ -296,12 +296,18 @@ _OWN_PERSON = re.compile(
     r"(?:gutten|jenta|sønnen|datteren|dattera|barnet|ungen)\s+(?:på|er)\s+\d{1,2}|\w+\s+\(\d{1,2}\))",
     re.I,
 )
+# A need stated, then a question about what is offered: «Foreldre til en fireåring trenger veiledning. Hva …?»
+_NEED_THEN_ASK = re.compile(
+    r"\b(trenger|treng|ønsker|ønskjer|sliter|strever|vil ha|needs?|wants?|struggl\w*)\b[^.?!]{3,}[.!]\s+"
+    r"(hva|hvilke|hvilket|hvilken|kva|finnes|har|which|what|is there|are there)\b[^.!]*\?",
+    re.I,
+)
 _ASKING_ABOUT = re.compile(r"\b(lurer (jeg|vi|eg) på|jeg jobber|eg jobbar|i work)\b", re.I)
 
 
 def is_situation(text: str, lay_concepts: list[str]) -> bool:
     """A person's situation or a where-to-get-help question rather than a question about the sources."""
-    if _HELP.search(text) or _CASE_OPENING.search(text):
+    if _HELP.search(text) or _CASE_OPENING.search(text) or _NEED_THEN_ASK.search(text):
         return True
     if _ASKING_ABOUT.search(text):
         return False
@@ -321,9 +327,12 @@ def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
     for intent, pattern in _CUES[:2]:  # planner and document questions name their subject
         if pattern.search(text):
             return intent
-    if _HELP.search(text) or _CASE_OPENING.search(text):
+    if _HELP.search(text) or _CASE_OPENING.search(text) or _NEED_THEN_ASK.search(text):
         return "situation"
-    described_case = bool(lay_concepts) and (bool(_ROLE_PREFIX.search(text)) or bool(_PERSONAL.search(text)))
+    role = bool(_ROLE_PREFIX.search(text))
+    described_case = (bool(lay_concepts) and (role or bool(_PERSONAL.search(text)))) or (
+        role and bool(_CHILD_AGE.search(text) or _CASE_OPENING.search(text))
+    )
     for intent, pattern in _CUES[2:5]:  # measures, quantity, time: a question about the sources
         if pattern.search(text):
             # «Helsesykepleier: 16-åring med … – hvilke tiltak finnes?» asks for services for a case.

@@ -19,6 +19,7 @@ from assistant.refusal import RefusalDecision, decide_refusal, requested_details
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
 from assistant.types import Answer, ChatTurn, Passage, StreamEvent
 from ingest.errors import BackendUnavailable
+from ingest.records import DocumentKind
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -186,7 +187,8 @@ def situation_answer(
     that speaks to it when there is one; None when no service fits."""
     result = assistant.finder.find(standalone, limit=MAX_SERVICES + 1)
     retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED)
-    support = supporting_sentence(assistant, standalone, retrieved.passages)
+    # Under a safety notice only help services follow; otherwise one sentence of the knowledge base may.
+    support = None if notice else supporting_sentence(assistant, standalone, retrieved.passages)
     text, passages = compose_service_answer(
         result, assistant.prompts, service_names(), audience, analysis.language, analysis.services, support
     )
@@ -218,7 +220,12 @@ def supporting_sentence(
 ) -> tuple[str, Passage] | None:
     """The knowledge-base prose sentence that covers the question best, when it covers enough of it."""
     analysis = _Analysis(assistant)
-    prose = [p for p in passages[:SUPPORT_PASSAGES] if p.kind == "prose"]
+    documents = assistant.index.documents
+    prose = [
+        p
+        for p in passages[:SUPPORT_PASSAGES]
+        if p.kind == "prose" and p.document in documents and documents[p.document].kind == DocumentKind.KNOWLEDGE_BASE
+    ]
     units = select_units(question, prose, analysis.analyze, analysis.idf, max_units=1)
     if not units or units[0].score < assistant.settings.answer.min_support_score:
         return None

@@ -54,8 +54,8 @@ class SafetyConfig(BaseModel):
     """The semantic safety check beside the patterns (tuned on the dev split of eval/datasets/safety.jsonl)."""
 
     semantic: bool = Field(default=True, description="Also compare with vetted danger prototypes (needs the embedder).")
-    min_similarity: float = Field(default=0.85, ge=-1.0, le=1.0, description="Nearest danger prototype at least this.")
-    min_margin: float = Field(default=0.02, ge=-1.0, le=1.0, description="Nearer danger than calm by at least this.")
+    min_similarity: float = Field(default=0.88, ge=-1.0, le=1.0, description="Nearest danger prototype at least this.")
+    min_margin: float = Field(default=0.01, ge=-1.0, le=1.0, description="Nearer danger than calm by at least this.")
 
 
 class AnswerConfig(BaseModel):

@@ -1,0 +1,78 @@
+"""The service finder: row scoring, service aggregation, filters, limit, why, citations (fake embedder index)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.lexicon import acronyms
+from assistant.service_finder import BM25Rows, informative, minmax, row_text
+from ingest.records import PreventionLevel, ServiceMeasure
+
+
+def test_bm25_rows_score_every_row_and_prefer_the_rarer_term() -> None:
+    bm25 = BM25Rows([["rus", "ungdom"], ["ungdom", "skol"], ["barnehag"]])
+    scores = bm25.scores({"rus": 1.0, "ungdom": 1.0})
+    assert scores.shape == (3,) and scores[0] > scores[1] > scores[2] == 0.0
+    assert bm25.scores({"ukjent": 1.0}).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_minmax_and_informative_rows() -> None:
+    assert minmax(np.array([1.0, 3.0, 2.0])).tolist() == [0.0, 1.0, 0.5]
+    assert minmax(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
+    assert not informative("Samme som ved selekterte tiltak")
+    assert informative("Hjelp til å slutte med rus")
+
+
+def test_row_text_expands_acronyms_but_keeps_partners_apart() -> None:
+    row = ServiceMeasure(
+        service="Barnevernet",
+        level=PreventionLevel.SELEKTERT,
+        measure="TIBIR",
+        partners="Familieteam",
+        appendix="Vedlegg 2",
+        node_id="n",
+        doc_id="d",
+    )
+    text = row_text(row, acronyms())
+    assert "Tidlig innsats for barn i risiko" in text and "Familieteam" not in text
+
+
+@pytest.fixture(scope="module")
+def finder_assistant(fake_assistant):  # type: ignore[no-untyped-def]
+    return fake_assistant
+
+
+def test_limit_counts_services_and_citations_follow_the_order_shown(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    result = finder_assistant.find_services("ungdom som røyker hasj og skulker skolen", limit=3)
+    assert 1 <= len(result.groups) <= 3
+    numbers = [m.citation.n for g in result.groups for m in g.measures]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert result.total == len(numbers)
+    assert len({g.service for g in result.groups}) == len(result.groups)
+    scores = [g.score for g in result.groups]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_why_names_the_lay_words_that_linked(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    result = finder_assistant.find_services("sønnen min røyker hasj")
+    assert any("hasj →" in why for g in result.groups for why in g.why)
+
+
+def test_filters_apply_to_every_measure(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    result = finder_assistant.find_services("rus", levels=["indikert"], roles=["følge opp"])
+    assert result.groups
+    for group in result.groups:
+        for m in group.measures:
+            assert m.level == "indikert" and "følge opp" in m.roles
+
+
+def test_a_named_service_is_ranked(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    result = finder_assistant.find_services("Hva kan Krisesenteret gjøre for oss?")
+    assert result.groups[0].service == "Krisesenteret"
+    assert any("nevnt i situasjonen" in why for why in result.groups[0].why)
+
+
+def test_listing_without_a_situation_respects_limit(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    result = finder_assistant.find_services("", services=["Uteteam", "NAV"], limit=5)
+    assert {g.service for g in result.groups} == {"Uteteam", "NAV"}
