@@ -350,16 +350,25 @@ class ServiceFinder:
         wanted = set(query.terms)
         matches = []
         for i in members:
-            shared = [t for t in dict.fromkeys(self.row_terms[i]) if t in wanted]
-            matches.append(self._match(self.rows[i], float(rows[i]), shared))
+            matches.append(self._match(self.rows[i], float(rows[i]), self._shared_words(i, wanted)))
         row_terms = {t for i in members for t in self.row_terms[i]}
-        why = [link.explain() for link in query.links if set(self.analyze(" ".join(link.terms))) & row_terms]
+        why = [link.explain() for link in query.links if self._whole_terms(link.terms) & row_terms]
         if service in query.named:
             why.insert(0, f"nevnt i situasjonen: {service}")
         shared_words = list(dict.fromkeys(w for m in matches for w in m.matched_terms))
         if shared_words:
             why.append("felles ord: " + ", ".join(shared_words[:6]))
         return ServiceGroup(service=service, measures=matches, score=round(score, 4), why=why)
+
+    def _whole_terms(self, terms: Sequence[str]) -> set[str]:
+        """The stems of whole words (not their compound parts), so «Nærværarbeid» does not link on «arbeid»."""
+        return {stems[0] for word in " ".join(terms).split() if (stems := self.analyze(word))}
+
+    def _shared_words(self, row: int, wanted: set[str]) -> list[str]:
+        """The row's own words (as written) whose terms the situation shares, for «why» and highlighting."""
+        words = re.findall(r"[\wæøåÆØÅ-]+", row_text(self.rows[row], self.expand))
+        shared = [w for w in words if len(w) > 2 and set(self.analyze(w)) & wanted]
+        return list(dict.fromkeys(w.casefold() for w in shared))
 
     def _match(self, measure: ServiceMeasure, score: float, shared: list[str]) -> ServiceMatch:
         node = self.index.node(measure.node_id)

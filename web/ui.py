@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import gradio as gr
 from fastapi import FastAPI
 
 from assistant.facade import Assistant
-from assistant.types import Answer, ChatTurn, Citation, ServiceFinderResult
+from assistant.types import Answer, ChatTurn, Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
 from ingest.errors import VeiviserError
 from web.feedback import FeedbackStore
 from web.ui_types import Evaluator
@@ -42,6 +42,11 @@ CSS = """
 #chat .message-wrap {padding-top: 2.2em}
 #measures table, #measures th, #measures td, #measures span {font-family: var(--font) !important}
 #measures td span, #measures th span {word-break: normal !important; overflow-wrap: break-word !important}
+.vv-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: .8em}
+.vv-card {border: 1px solid #8a8a8a; border-radius: 6px; padding: .6em .9em}
+.vv-card h3 {margin: .1em 0 .3em 0}
+.vv-card ul {padding-left: 1.1em; margin: .3em 0}
+.vv-meta, .vv-partners, .vv-source, .vv-why {font-size: .9em}
 @media (max-width: 480px) {
   .gradio-container {padding: 4px !important}
   #measures table {font-size: .85em}
@@ -104,6 +109,55 @@ def measure_rows(result: ServiceFinderResult) -> list[list[str]]:
     ]
 
 
+def measure_item_html(match: ServiceMatch, details: bool) -> str:
+    """One measure of a card, with its citation number; level, role and partners when details are asked."""
+    text = f'{html.escape(match.measure)} <span class="vv-cite">[{match.citation.n}]</span>'
+    if details:
+        roles = html.escape(", ".join(match.roles) or "–")
+        text += f' <span class="vv-meta">{html.escape(match.level or "uten nivå")} · {roles}</span>'
+        if match.partners:
+            text += f'<br><span class="vv-partners">Samarbeid: {html.escape(match.partners)}</span>'
+    return f"<li>{text}</li>"
+
+
+def card_html(group: ServiceGroup, number: int, details: bool) -> str:
+    """A service card: the service, why it fits, its measures and the source."""
+    heading = f"vv-svc-{number}"
+    parts = [
+        f'<article class="vv-card" aria-labelledby="{heading}"><h3 id="{heading}">{html.escape(group.service)}</h3>'
+    ]
+    if group.why:
+        parts.append(f'<p class="vv-why"><strong>Hvorfor:</strong> {html.escape("; ".join(group.why))}</p>')
+    parts.append("<ul>" + "".join(measure_item_html(m, details) for m in group.measures) + "</ul>")
+    if group.measures:
+        source = group.measures[0].citation
+        where = f"{source.title or source.document} › {source.section}"
+        parts.append(f'<p class="vv-source">Kilde: {html.escape(where)}</p>')
+    return "".join(parts) + "</article>"
+
+
+def service_cards_html(groups: Sequence[ServiceGroup], details: bool = True) -> str:
+    """The services as cards: service, why it fits, measures (with level and role for staff), partners, source."""
+    if not groups:
+        return ""
+    return '<div class="vv-cards">' + "".join(card_html(g, n, details) for n, g in enumerate(groups, 1)) + "</div>"
+
+
+def answer_cards_html(answer: Answer) -> str:
+    """The services of a situation answer as cards, with the measures the answer cites and its numbers."""
+    cited = {c.node_id: c for c in answer.citations}
+    groups = []
+    for group in answer.services:
+        measures = [
+            m.model_copy(update={"citation": cited[m.citation.node_id]})
+            for m in group.measures
+            if m.citation.node_id in cited
+        ]
+        if measures:
+            groups.append(group.model_copy(update={"measures": measures}))
+    return service_cards_html(groups, details=answer.audience == "staff")
+
+
 def write_csv(rows: list[list[str]], name: str = "tiltak.csv") -> str:
     path = Path(tempfile.mkdtemp(prefix="veiviser-")) / name
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel reads æøå right
@@ -122,27 +176,39 @@ def write_text(content: str, name: str) -> str:
 # --------------------------------------------------------------------------------------------
 # The Blocks
 # --------------------------------------------------------------------------------------------
-def build_blocks(
-    get: Callable[[], Assistant], feedback: Callable[[], FeedbackStore], evaluator: Evaluator | None = None
-) -> gr.Blocks:
-    """All four tabs. `get` returns the current assistant (swapped after a re-ingest)."""
+Get = Callable[[], Assistant]
+AUDIENCES = [("Innbygger", "citizen"), ("Ansatt", "staff")]
+EXAMPLE_SITUATIONS = [
+    "Sønnen min på 14 har begynt å røyke hasj. Hvor kan vi få hjelp?",
+    "Treåringen vår biter og slår i barnehagen, vi trenger veiledning som foreldre",
+    "Elev på 9. trinn med høyt fravær og tegn på angst",
+    "Vi har nettopp kommet til Norge med tre barn og vet ikke hvor vi skal begynne",
+]
+
+
+def chat_tab(get: Get, feedback: Callable[[], FeedbackStore]) -> None:
+    """The chat: question, answer with a safety notice first when it applies, service cards, sources."""
 
     def respond(
-        message: str, chat: list[dict[str, Any]], history: list[dict[str, str]], rated: list[dict[str, Any]]
+        message: str,
+        chat: list[dict[str, Any]],
+        history: list[dict[str, str]],
+        rated: list[dict[str, Any]],
+        audience: str,
     ) -> Iterator[tuple[Any, ...]]:
         chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
         notice = notice_update(None)
         try:
             turns = [ChatTurn.model_validate(t) for t in history]
             text = ""
-            for event in get().ask_stream(message, turns):
+            for event in get().ask_stream(message, turns, audience="staff" if audience == "staff" else "citizen"):
                 if event.type == "meta":
                     notice = notice_update(event.safety_notice)
-                    yield chat, notice, gr.update(), history, "", rated, ""
+                    yield chat, notice, gr.update(), gr.update(), history, "", rated, ""
                 elif event.type == "delta":
                     text += event.text
                     chat[-1]["content"] = text
-                    yield chat, notice, gr.update(), history, "", rated, ""
+                    yield chat, notice, gr.update(), gr.update(), history, "", rated, ""
                 elif event.type == "done" and event.answer is not None:
                     answer = event.answer
                     chat[-1]["content"] = answer_markdown(answer)
@@ -160,10 +226,11 @@ def build_blocks(
                             "citations": [c.node_id for c in answer.citations],
                         },
                     ]
-                    yield chat, notice, citations_markdown(answer.citations), history, "", rated, ""
+                    cards = answer_cards_html(answer)
+                    yield chat, notice, cards, citations_markdown(answer.citations), history, "", rated, ""
         except VeiviserError as exc:
             chat[-1]["content"] = f"⚠️ {exc}"
-            yield chat, notice, gr.update(), history, message, rated, ""
+            yield chat, notice, gr.update(), gr.update(), history, message, rated, ""
 
     def on_like(data: gr.LikeData, rated: list[dict[str, Any]]) -> str:
         index = data.index if isinstance(data.index, int) else data.index[0]
@@ -176,16 +243,92 @@ def build_blocks(
             "Takk for tilbakemeldingen!" if rating == "up" else "Takk! Tilbakemeldingen hjelper oss å forbedre svarene."
         )
 
+    notice = gr.HTML("", visible=False, elem_id="safety-notice")
+    audience = gr.Radio(AUDIENCES, value="citizen", label="Jeg er", elem_id="audience")
+    chatbot = gr.Chatbot(
+        label="Samtale",
+        height=440,
+        feedback_options=("Like", "Dislike"),
+        buttons=["copy"],
+        elem_id="chat",
+        placeholder="Still et spørsmål, eller beskriv situasjonen du trenger hjelp med.",
+    )
+    history = gr.State([])
+    rated = gr.State([])
+    with gr.Row(equal_height=True):
+        question = gr.Textbox(
+            label="Spørsmålet ditt",
+            placeholder="Skriv et spørsmål og trykk Enter …",
+            scale=5,
+            min_width=300,
+            elem_id="question",
+        )
+        send = gr.Button("Spør", variant="primary", scale=1, min_width=90, elem_id="ask")
+    thanks = gr.Markdown("", elem_id="feedback-status")
+    cards = gr.HTML("", elem_id="answer-services")
+    gr.Examples(EXAMPLES_STAFF, inputs=question, label="Eksempler for ansatte")
+    gr.Examples(EXAMPLES_CITIZEN, inputs=question, label="Eksempler for innbyggere")
+    sources = gr.Markdown(NO_SOURCES, elem_id="sources")
+    clear = gr.Button("Ny samtale", size="sm")
+    outputs = [chatbot, notice, cards, sources, history, question, rated, thanks]
+    inputs = [question, chatbot, history, rated, audience]
+    send.click(respond, inputs, outputs)
+    question.submit(respond, inputs, outputs)
+    clear.click(lambda: ([], notice_update(None), "", NO_SOURCES, [], "", [], ""), None, outputs)
+    chatbot.like(on_like, [rated], [thanks])
+
+
+def finder_tab(get: Get) -> Any:
+    """The Tiltaksfinner: services as cards (why, measures, level, role, partners, source), a table and CSV."""
+
     def find(situation: str, services: list[str], levels: list[str], roles: list[str]) -> tuple[Any, ...]:
         try:
             result = get().find_services(situation or "", levels or [], roles or [], services or [], limit=100)
         except VeiviserError as exc:
-            return [], None, f"⚠️ {exc}"
+            return "", [], None, f"⚠️ {exc}"
         rows = measure_rows(result)
         status = f"{result.total} tiltak fra {len(result.groups)} tjenester."
         if result.safety_notice:
             status = f"**{result.safety_notice}**\n\n{status}"
-        return rows, write_csv(rows), status
+        return service_cards_html(result.groups), rows, write_csv(rows), status
+
+    gr.Markdown("Beskriv en situasjon, eller velg bare filtre for å bla i tiltakskatalogen (Vedlegg 2).")
+    situation = gr.Textbox(
+        label="Beskriv situasjonen",
+        placeholder="F.eks. 14-åring med høyt skolefravær og rusbruk",
+        elem_id="situation",
+    )
+    with gr.Row():
+        service = gr.Dropdown(label="Tjeneste", choices=[], multiselect=True, min_width=200)
+        level = gr.Dropdown(
+            label="Nivå", choices=["universell", "selektert", "indikert"], multiselect=True, min_width=200
+        )
+        role = gr.Dropdown(
+            label="Rolle", choices=["forebygge", "fange opp", "følge opp"], multiselect=True, min_width=200
+        )
+    go = gr.Button("Finn tiltak", variant="primary", elem_id="find")
+    gr.Examples(EXAMPLE_SITUATIONS, inputs=situation, label="Eksempler på situasjoner")
+    status = gr.Markdown(elem_id="finder-status")
+    cards = gr.HTML("", elem_id="finder-cards")
+    with gr.Accordion("Tabellvisning og nedlasting", open=False):
+        table = gr.Dataframe(
+            headers=MEASURE_HEADERS,
+            wrap=True,
+            label="Tiltak",
+            interactive=False,
+            column_widths=["15%", "10%", "22%", "12%", "18%", "23%"],
+            max_height=600,
+            elem_id="measures",
+        )
+        download = gr.File(label="Last ned CSV", elem_id="measures-csv")
+    outputs = [cards, table, download, status]
+    go.click(find, [situation, service, level, role], outputs)
+    situation.submit(find, [situation, service, level, role], outputs)
+    return service
+
+
+def summary_tab(get: Get) -> Any:
+    """What the 2018 workshops said on a theme, per workshop, cited; Markdown download."""
 
     def summarize(theme: str, workshops: list[str]) -> tuple[str, str | None]:
         try:
@@ -194,106 +337,54 @@ def build_blocks(
             return f"⚠️ {exc}", None
         return summary.markdown, write_text(summary.markdown, "verkstedoppsummering.md")
 
-    def evaluate(split: str, upload: str | None) -> tuple[str, str]:
-        if evaluator is None:
-            return "Evalueringen er ikke tilgjengelig i denne installasjonen.", ""
-        return evaluator(get(), split, upload)
+    gr.Markdown("Hva sa de tre politiske arbeidsverkstedene (2018) om et tema? Hvert punkt har kilde.")
+    theme = gr.Textbox(label="Tema", placeholder="F.eks. frivillighet, tidlig innsats, kompetanse", elem_id="theme")
+    workshops = gr.CheckboxGroup(label="Verksteder (ingen valgt = alle tre)", choices=[], elem_id="workshops")
+    run = gr.Button("Oppsummer", variant="primary", elem_id="summarize")
+    summary = gr.Markdown(elem_id="summary")
+    summary_file = gr.File(label="Last ned Markdown", elem_id="summary-md")
+    run.click(summarize, [theme, workshops], [summary, summary_file])
+    theme.submit(summarize, [theme, workshops], [summary, summary_file])
+    return workshops
 
+
+def evaluation_tab(get: Get, evaluator: Evaluator | None) -> None:
+    """Run the evaluation set (or an uploaded one) and compare with the previous run."""
+    if evaluator is None:
+        gr.Markdown("Evalueringen er ikke tilgjengelig i denne installasjonen.")
+        return
+    gr.Markdown(
+        "Kjør evalueringssettet (eller et eget sett i samme JSONL-format) mot Veiviser. "
+        "Resultatet lagres under `results/` og sammenlignes med forrige kjøring."
+    )
+    split = gr.Radio(["dev", "test", "alle"], value="dev", label="Del av evalueringssettet")
+    upload = gr.File(
+        label="Eller last opp et eget sett (JSONL; hele filen kjøres)",
+        file_types=[".jsonl"],
+        type="filepath",
+        elem_id="eval-upload",
+    )
+    evaluate_button = gr.Button("Kjør evaluering", variant="primary", elem_id="evaluate")
+    metrics = gr.Markdown(elem_id="eval-metrics")
+    plots = gr.HTML(elem_id="eval-plots")
+    evaluate_button.click(lambda chosen, file: evaluator(get(), chosen, file), [split, upload], [metrics, plots])
+
+
+def build_blocks(get: Get, feedback: Callable[[], FeedbackStore], evaluator: Evaluator | None = None) -> gr.Blocks:
+    """All four tabs. `get` returns the current assistant (swapped after a re-ingest)."""
     with gr.Blocks(title="Veiviser – Drammen kommune", analytics_enabled=False) as blocks:
         gr.Markdown(
             "# Veiviser\nSpør Drammen kommunes dokumenter om oppvekst, barnevern, helse og sosiale tjenester. "
             "Alle svar viser hvilke dokumenter de bygger på."
         )
         with gr.Tab("Chat", id="chat-tab"):
-            notice = gr.HTML("", visible=False, elem_id="safety-notice")
-            chatbot = gr.Chatbot(
-                label="Samtale",
-                height=440,
-                feedback_options=("Like", "Dislike"),
-                buttons=["copy"],
-                elem_id="chat",
-                placeholder="Still et spørsmål om tjenester, tiltak eller planer i Drammen kommune.",
-            )
-            history = gr.State([])
-            rated = gr.State([])
-            with gr.Row(equal_height=True):
-                question = gr.Textbox(
-                    label="Spørsmålet ditt",
-                    placeholder="Skriv et spørsmål og trykk Enter …",
-                    scale=5,
-                    min_width=300,
-                    elem_id="question",
-                )
-                send = gr.Button("Spør", variant="primary", scale=1, min_width=90, elem_id="ask")
-            thanks = gr.Markdown("", elem_id="feedback-status")
-            gr.Examples(EXAMPLES_STAFF, inputs=question, label="Eksempler for ansatte")
-            gr.Examples(EXAMPLES_CITIZEN, inputs=question, label="Eksempler for innbyggere")
-            sources = gr.Markdown(NO_SOURCES, elem_id="sources")
-            clear = gr.Button("Ny samtale", size="sm")
-            outputs = [chatbot, notice, sources, history, question, rated, thanks]
-            send.click(respond, [question, chatbot, history, rated], outputs)
-            question.submit(respond, [question, chatbot, history, rated], outputs)
-            clear.click(lambda: ([], notice_update(None), NO_SOURCES, [], "", [], ""), None, outputs)
-            chatbot.like(on_like, [rated], [thanks])
+            chat_tab(get, feedback)
         with gr.Tab("Tiltaksfinner", id="finder-tab"):
-            gr.Markdown("Beskriv en situasjon, eller velg bare filtre for å bla i tiltakskatalogen (Vedlegg 2).")
-            situation = gr.Textbox(
-                label="Beskriv situasjonen",
-                placeholder="F.eks. 14-åring med høyt skolefravær og rusbruk",
-                elem_id="situation",
-            )
-            with gr.Row():
-                service = gr.Dropdown(label="Tjeneste", choices=[], multiselect=True, min_width=200)
-                level = gr.Dropdown(
-                    label="Nivå", choices=["universell", "selektert", "indikert"], multiselect=True, min_width=200
-                )
-                role = gr.Dropdown(
-                    label="Rolle", choices=["forebygge", "fange opp", "følge opp"], multiselect=True, min_width=200
-                )
-            go = gr.Button("Finn tiltak", variant="primary", elem_id="find")
-            status = gr.Markdown(elem_id="finder-status")
-            table = gr.Dataframe(
-                headers=MEASURE_HEADERS,
-                wrap=True,
-                label="Tiltak",
-                interactive=False,
-                column_widths=["15%", "10%", "22%", "12%", "18%", "23%"],
-                max_height=600,
-                elem_id="measures",
-            )
-            download = gr.File(label="Last ned CSV", elem_id="measures-csv")
-            go.click(find, [situation, service, level, role], [table, download, status])
-            situation.submit(find, [situation, service, level, role], [table, download, status])
+            service = finder_tab(get)
         with gr.Tab("Verkstedoppsummering", id="summary-tab"):
-            gr.Markdown("Hva sa de tre politiske arbeidsverkstedene (2018) om et tema? Hvert punkt har kilde.")
-            theme = gr.Textbox(
-                label="Tema", placeholder="F.eks. frivillighet, tidlig innsats, kompetanse", elem_id="theme"
-            )
-            workshops = gr.CheckboxGroup(label="Verksteder (ingen valgt = alle tre)", choices=[], elem_id="workshops")
-            run = gr.Button("Oppsummer", variant="primary", elem_id="summarize")
-            summary = gr.Markdown(elem_id="summary")
-            summary_file = gr.File(label="Last ned Markdown", elem_id="summary-md")
-            run.click(summarize, [theme, workshops], [summary, summary_file])
-            theme.submit(summarize, [theme, workshops], [summary, summary_file])
+            workshops = summary_tab(get)
         with gr.Tab("Evaluering", id="eval-tab"):
-            if evaluator is None:
-                gr.Markdown("Evalueringen er ikke tilgjengelig i denne installasjonen.")
-            else:
-                gr.Markdown(
-                    "Kjør evalueringssettet (eller et eget sett i samme JSONL-format) mot Veiviser. "
-                    "Resultatet lagres under `results/` og sammenlignes med forrige kjøring."
-                )
-                split = gr.Radio(["dev", "test", "alle"], value="dev", label="Del av evalueringssettet")
-                upload = gr.File(
-                    label="Eller last opp et eget sett (JSONL; hele filen kjøres)",
-                    file_types=[".jsonl"],
-                    type="filepath",
-                    elem_id="eval-upload",
-                )
-                evaluate_button = gr.Button("Kjør evaluering", variant="primary", elem_id="evaluate")
-                metrics = gr.Markdown(elem_id="eval-metrics")
-                plots = gr.HTML(elem_id="eval-plots")
-                evaluate_button.click(evaluate, [split, upload], [metrics, plots])
+            evaluation_tab(get, evaluator)
 
         def fill_choices() -> tuple[Any, Any]:
             assistant = get()

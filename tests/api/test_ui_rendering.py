@@ -8,7 +8,14 @@ from fastapi.testclient import TestClient
 
 from assistant.types import Answer, Citation
 from web.api import create_app
-from web.ui import answer_markdown, citations_markdown, measure_rows, notice_html
+from web.ui import (
+    answer_cards_html,
+    answer_markdown,
+    citations_markdown,
+    measure_rows,
+    notice_html,
+    service_cards_html,
+)
 
 
 def citation(n: int = 1, text: str = "- første\n- andre <b>fet</b>") -> Citation:
@@ -53,3 +60,23 @@ def test_ui_is_mounted_at_ui_and_root_redirects(api_assistant: Any) -> None:
         assert page.status_code == 200 and "Veiviser – Drammen kommune" in page.text
         assert client.get("/api/v1/healthz").status_code == 200
         assert "/ui" not in str(client.get("/openapi.json").json()["paths"])
+
+
+def test_service_cards_show_why_measures_and_source_escaped(api_assistant: Any) -> None:
+    result = api_assistant.find_services("ungdom som ruser seg", limit=2)
+    html_text = service_cards_html(result.groups)
+    assert html_text.count('<article class="vv-card"') == len(result.groups)
+    assert "Kilde:" in html_text and "[1]" in html_text and 'class="vv-meta"' in html_text
+    assert 'class="vv-meta"' not in service_cards_html(result.groups, details=False)
+    hostile = result.groups[0].model_copy(update={"service": "<script>x</script>"})
+    assert "<script>" not in service_cards_html([hostile])
+    assert service_cards_html([]) == ""
+
+
+def test_answer_cards_use_the_answers_citation_numbers(api_assistant: Any) -> None:
+    answer = api_assistant.ask("Sønnen min på 14 har begynt å røyke hasj. Hvor kan vi få hjelp?")
+    assert answer.intent == "situation" and answer.services
+    html_text = answer_cards_html(answer)
+    cited = {f"[{c.n}]" for c in answer.citations}
+    shown = {part.split("]")[0] + "]" for part in html_text.split('class="vv-cite">')[1:]}
+    assert shown and shown <= cited

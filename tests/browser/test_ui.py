@@ -150,6 +150,19 @@ def test_safety_notice_is_shown_first(page: Any) -> None:
     page.screenshot(path=str(ARTIFACTS / "chat-sikkerhet.png"), full_page=False)
 
 
+def test_situation_is_answered_with_service_cards(page: Any) -> None:
+    new_conversation(page)
+    page.get_by_label("Ansatt", exact=True).check()
+    ask(page, "Sønnen min på 14 har begynt å røyke hasj. Hvor kan vi få hjelp?")
+    cards = page.locator("#answer-services article.vv-card")
+    cards.first.wait_for(timeout=WAIT_MS)
+    assert cards.count() >= 3
+    assert "Tiltaksfinneren" in page.locator("#chat").inner_text()
+    assert any(level in cards.first.inner_text() for level in ("universell", "selektert", "indikert", "uten nivå"))
+    page.get_by_label("Innbygger", exact=True).check()
+    page.screenshot(path=str(ARTIFACTS / "chat-tjenester.png"), full_page=True)
+
+
 def test_refusal_is_shown_plainly(page: Any) -> None:
     new_conversation(page)
     ask(page, "Hva er telefonnummeret til helsestasjonen?")
@@ -158,12 +171,18 @@ def test_refusal_is_shown_plainly(page: Any) -> None:
     assert not page.locator("#safety-notice .vv-notice").is_visible()
 
 
-def test_service_finder_table(page: Any) -> None:
+def test_service_finder_cards_and_table(page: Any) -> None:
     open_tab(page, "Tiltaksfinner")
     situation = page.get_by_label("Beskriv situasjonen", exact=True)
     situation.fill("ungdom som ruser seg og skulker")
     page.get_by_role("button", name="Finn tiltak").click()
     page.locator("#finder-status").get_by_text("tiltak fra", exact=False).wait_for(timeout=WAIT_MS)
+    cards = page.locator("#finder-cards article.vv-card")
+    cards.first.wait_for(timeout=WAIT_MS)
+    first = cards.first.inner_text()
+    assert "Hvorfor:" in first and "Kilde:" in first and "[1]" in first
+    assert any(level in first for level in ("universell", "selektert", "indikert", "uten nivå"))
+    page.get_by_text("Tabellvisning og nedlasting").click()
     table_text = page.locator("#measures").inner_text()
     for header in ("Tjeneste", "Nivå", "Tiltak", "Roller", "Samarbeid", "Kilde"):
         assert header in table_text
@@ -180,6 +199,7 @@ def test_service_finder_filters(page: Any) -> None:
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Finn tiltak").click()
     page.locator("#finder-status").get_by_text("fra 1 tjenester", exact=False).wait_for(timeout=WAIT_MS)
+    assert page.locator("#finder-cards article.vv-card").count() == 1
     grid = page.locator("#measures [role=grid]")
     assert int(grid.get_attribute("aria-rowcount") or 0) - 1 >= 3  # header row + at least three measures
     text = grid.inner_text()
