@@ -219,7 +219,8 @@ _HELP = re.compile(
     r"kven kan hjelpe|hvem kan (jeg|vi) (snakke|spørre|kontakte)|who can (i|we) (talk|turn|ask)|"
     r"hva (kan|skal|bør) (jeg|vi) gjøre|kva (kan|skal|bør) (eg|vi) gjere|hvor jeg|"
     r"where can (i|we|my|he|she)|who can help|what (can|should) (i|we) do|hjelp\w* (meg|oss)|help (me|us)|"
-    r"(få|finne) hjelp|get help|i need|jeg trenger|eg treng|vi trenger|bekymr\w*|worried|redd|scared|"
+    r"(få|finne) hjelp|get help|i need|jeg trenger|eg treng|vi trenger|"
+    r"bekymr(?:et|a|ede)\b|bekymring for|worried|redd|scared|"
     r"hvilke (tjenester|tilbud)|hvilken tjeneste|kva tilbod|which services?|what services?)\b",
     re.I,
 )

@@ -7,6 +7,7 @@ from the passages' own sentences, and the response says why the LLM was not used
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Protocol
 
 from assistant import llm as llm_backend
@@ -195,9 +196,10 @@ def situation_answer(
     if not text:
         return None
     clean, citations, removed = validate_citations(text, passages)
+    # Two retrievers answered: the passages' ranking and the finder's rows; report them interleaved, so
+    # the passages keep their ranks and what the answer cites is among the hits.
     rows = [measure_passage(m) for g in chosen_groups(result) for m in g.measures]
-    ranked = [*passages, *rows, *retrieved.passages]  # what the answer cites first
-    hits = list({p.node_id: p for p in ranked}.values())[:HITS_REPORTED]
+    hits = merge_hits(retrieved.passages, [*passages, *rows], {p.node_id for p in passages}, HITS_REPORTED)
     return Answer(
         question=question,
         standalone_question=standalone,
@@ -213,6 +215,22 @@ def situation_answer(
         audience=audience,
         services=chosen_groups(result),
     )
+
+
+def merge_hits(retrieved: Sequence[Passage], found: Sequence[Passage], cited: set[str], n: int) -> list[Passage]:
+    """Two rankings interleaved (retrieved first, so its ranks hold), deduplicated, cut at n, keeping every
+    cited passage among the n (the answer's evidence is always among its hits)."""
+    ranked = [p for pair in zip_longest(retrieved, found) for p in pair if p is not None]
+    unique = list({p.node_id: p for p in ranked}.values())
+    room = max(0, n - sum(p.node_id in cited for p in unique))
+    kept, others = [], 0
+    for passage in unique:
+        if passage.node_id in cited:
+            kept.append(passage)
+        elif others < room:
+            kept.append(passage)
+            others += 1
+    return kept[:n]
 
 
 def supporting_sentence(
