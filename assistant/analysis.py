@@ -255,10 +255,17 @@ class QuestionAnalysis:
     answer_type: AnswerType
     services: list[str] = field(default_factory=list)
     lay_concepts: list[str] = field(default_factory=list)
+    personal: bool = False
 
     @property
     def wants_services(self) -> bool:
         return self.intent == "situation"
+
+    @property
+    def may_be_situation(self) -> bool:
+        """Not recognised as a situation, but about someone's life in words the lexicon knows: when the
+        sources cannot answer it as a question, the services that fit are the better answer."""
+        return self.intent in ("fact", "who_where", "measures") and self.personal and bool(self.lay_concepts)
 
 
 def detect_language(text: str) -> Language:
@@ -370,4 +377,5 @@ def analyze_question(text: str) -> QuestionAnalysis:
         answer_type=expected_answer(text, intent),
         services=service_names().mentioned(text),
         lay_concepts=concepts,
+        personal=bool(_PERSONAL.search(text) or _OWN_PERSON.search(text) or _CHILD_AGE.search(text)),
     )

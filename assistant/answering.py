@@ -16,7 +16,7 @@ from assistant.citations import validate_citations
 from assistant.extractive import compose, select_units
 from assistant.followup import rewrite_followup
 from assistant.lexicon import service_names
-from assistant.refusal import RefusalDecision, decide_refusal, requested_details
+from assistant.refusal import RefusalDecision, decide_refusal, situation_details
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
 from assistant.types import Answer, ChatTurn, Passage, StreamEvent
 from ingest.errors import BackendUnavailable
@@ -269,7 +269,7 @@ def _prepare(
     acute = notice is not None
     # A situation (and every acute question) is answered with services; a question for a phone number,
     # price, opening hours or address goes through the refusal rule, which says plainly what is missing.
-    if (analysis.wants_services or acute) and not filters and not requested_details(standalone):
+    if (analysis.wants_services or acute) and not filters and not situation_details(standalone):
         # A situation (and every acute one: what comes under the notice is help) is answered with services.
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:
@@ -289,6 +289,10 @@ def _prepare(
         audience=audience,
     )
     decision = judge(assistant, standalone, base.passages, result.dense_top_score)
+    if decision.refuse and analysis.may_be_situation and not filters and not situation_details(standalone):
+        answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
+        if answered is not None:
+            return _Prepared(answered, answered)
     if decision.refuse:
         refused = base.model_copy(
             update={"answer": assistant.prompts.refusal, "refused": True, "refusal_reason": decision.reason}

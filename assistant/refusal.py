@@ -62,6 +62,16 @@ def requested_details(question: str) -> list[str]:
     return [kind for kind, (asks, _) in DETAIL_REQUESTS.items() if asks.search(question)]
 
 
+def situation_details(question: str) -> list[str]:
+    """The details a situation asks for; «gratis» there describes what is wanted («noe gratis å gjøre»),
+    it does not ask for a price."""
+    kinds = requested_details(question)
+    asks_price = DETAIL_REQUESTS["pris"][0]
+    if "pris" in kinds and {m.group(0).casefold() for m in asks_price.finditer(question)} == {"gratis"}:
+        kinds.remove("pris")
+    return kinds
+
+
 def proper_names(question: str) -> list[str]:
     """Capitalised words that do not start a sentence (names of places, services, people)."""
     names: list[str] = []

@@ -37,6 +37,8 @@ from index.reader import KnowledgeIndex
 from ingest.records import Node, NodeKind, ServiceMeasure
 
 APPENDIX = "Vedlegg 2"
+# A situation that names one or two services asks about them; one that lists more names the setting.
+MAX_NAMED = 2
 Analyze = Callable[[str], list[str]]
 
 
@@ -289,7 +291,7 @@ class ServiceFinder:
             top = sorted(member, reverse=True)[: cfg.top_rows]
             score = cfg.best_row_weight * top[0] + cfg.top_rows_weight * float(np.mean(top))
             score += cfg.profile_weight * float(profile[s_index]) + cfg.service_words_weight * float(words[s_index])
-            if service in query.named:
+            if service in query.named and len(query.named) <= MAX_NAMED:
                 score += cfg.named_bonus
             scores[service] = score
         return scores
@@ -353,7 +355,7 @@ class ServiceFinder:
             matches.append(self._match(self.rows[i], float(rows[i]), self._shared_words(i, wanted)))
         row_terms = {t for i in members for t in self.row_terms[i]}
         why = [link.explain() for link in query.links if self._whole_terms(link.terms) & row_terms]
-        if service in query.named:
+        if service in query.named and len(query.named) <= MAX_NAMED:
             why.insert(0, f"nevnt i situasjonen: {service}")
         shared_words = list(dict.fromkeys(w for m in matches for w in m.matched_terms))
         if shared_words:
