@@ -11,8 +11,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Passage
+from ingest.text import jaccard, split_sentences
 
-_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9«\"(–-])")
 _BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
 MIN_UNIT_CHARS = 25
 MAX_UNIT_CHARS = 600
@@ -43,7 +43,7 @@ def split_units(passage: Passage) -> list[str]:
         if _BULLET.match(line):
             units.append((_BULLET.sub("", line), True))
             continue
-        units.extend((s.strip(), False) for s in _SENTENCE_END.split(line) if s.strip())
+        units.extend((s.strip(), False) for s in split_sentences(line, at_colons=True))
     merged: list[str] = []
     previous_bullet = True
     for unit, bullet in units:
@@ -72,10 +72,6 @@ def score_unit(unit_terms: Collection[str], query_terms: Collection[str], idf: I
     return sum(idf(t) for t in wanted if t in have) / total if total else 0.0
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
 def select_units(
     question: str,
     passages: Sequence[Passage],
@@ -100,7 +96,7 @@ def select_units(
     for unit, terms in candidates:
         if unit.score < min_score or len(chosen) >= max_units:
             break
-        if any(_jaccard(terms, other) > 0.7 for _, other in chosen):
+        if any(jaccard(terms, other) > 0.7 for _, other in chosen):
             continue  # the same point said twice (e.g. in two workshop reports' summaries)
         chosen.append((unit, terms))
     if not chosen and candidates:

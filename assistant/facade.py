@@ -81,8 +81,14 @@ class Assistant:
         return text
 
     def check_history(self, history: Sequence[ChatTurn]) -> list[ChatTurn]:
+        """The earlier turns; InvalidQuestion when there are more than `api.max_history_turns` (nothing is
+        dropped silently) or a turn holds control characters."""
         limit = self.settings.api.max_history_turns
-        turns = list(history)[-limit:] if limit else []
+        turns = list(history)
+        if len(turns) > limit:
+            raise InvalidQuestion(
+                f"'history' har {len(turns)} tidligere meldinger. Maks {limit}; send bare de siste {limit}."
+            )
         for turn in turns:
             if _CONTROL.search(turn.content):
                 raise InvalidQuestion("Historikken inneholder kontrolltegn.")

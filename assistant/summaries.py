@@ -28,6 +28,7 @@ from assistant.types import (
 from index.lexical import stems
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, DocumentMeta, Node, NodeKind
+from ingest.text import jaccard
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -102,10 +103,6 @@ def theme_terms(theme: str, analyze: Analyze) -> set[str]:
     return {t for w in words for t in stems(w)}
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
 def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> list[_Point]:
     """A workshop's points about the theme: the term in the point, or in the question it answers."""
     points: list[_Point] = []
@@ -118,7 +115,7 @@ def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> 
             if not own and not heading_hit:
                 continue
             score = own + (0.5 if heading_hit else 0.0)
-            duplicate = next((p for p in points if _jaccard(p.terms, terms) > DUPLICATE_JACCARD), None)
+            duplicate = next((p for p in points if jaccard(p.terms, terms) > DUPLICATE_JACCARD), None)
             if duplicate:
                 if len(text) > len(duplicate.text):
                     duplicate.text, duplicate.terms = text, terms
@@ -144,7 +141,7 @@ def cross_workshop(
 
     for i in range(len(flat)):
         for j in range(i + 1, len(flat)):
-            if flat[i][0] != flat[j][0] and _jaccard(terms[id(flat[i][1])], terms[id(flat[j][1])]) >= RECURRING_JACCARD:
+            if flat[i][0] != flat[j][0] and jaccard(terms[id(flat[i][1])], terms[id(flat[j][1])]) >= RECURRING_JACCARD:
                 parent[find(i)] = find(j)
     clusters: dict[int, list[tuple[str, SummaryPoint]]] = {}
     for i, item in enumerate(flat):

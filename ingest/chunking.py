@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 
 from ingest.config import ChunkingConfig
 from ingest.structure import Block
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
+from ingest.text import split_sentences
 
 
 def block_units(blocks: Sequence[Block]) -> list[str]:
@@ -27,7 +25,7 @@ def split_long(unit: str, max_chars: int) -> list[str]:
         return [unit]
     pieces: list[str] = []
     current = ""
-    for sentence in _SENTENCE.split(unit):
+    for sentence in split_sentences(unit):
         while len(sentence) > max_chars:  # one enormous sentence: cut at a space
             cut = sentence.rfind(" ", 0, max_chars)
             cut = cut if cut > max_chars // 2 else max_chars
@@ -75,7 +73,7 @@ def chunk_units(units: Sequence[str], config: ChunkingConfig) -> list[str]:
     if config.overlap_sentences and len(texts) > 1:
         with_overlap = [texts[0]]
         for prev, text in itertools.pairwise(texts):
-            tail_sentences = _SENTENCE.split(prev.splitlines()[-1])[-config.overlap_sentences :]
+            tail_sentences = split_sentences(prev.splitlines()[-1])[-config.overlap_sentences :]
             with_overlap.append(" ".join(tail_sentences) + "\n" + text)
         texts = with_overlap
     return texts

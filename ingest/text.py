@@ -17,6 +17,16 @@ _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _PAGE_FOOTER = re.compile(r"^\s*(?:\d{1,3}\s*\|\s*\S.{0,60}|\S.{0,60}\|\s*\d{1,3})\s*$")
 _FOOTNOTE_LINE = re.compile(rf"^\s*(?P<num>\d{{1,3}}|[{SUPERSCRIPT_DIGITS}]{{1,3}})\s+(?P<body>\S.*)$")
 _SPACES = re.compile(r"[ \u00a0]{2,}")
+# The one sentence boundary: end punctuation, space, then what starts a sentence. With colons, a
+# «Tiltak: Tekst» or a dash-led list item also starts a new unit (the composer's answer lines).
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
+_SENTENCE_OR_COLON = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9«\"(–-])")
+
+
+def split_sentences(text: str, at_colons: bool = False) -> list[str]:
+    """The sentences of a line of text (empty pieces dropped)."""
+    pattern = _SENTENCE_OR_COLON if at_colons else _SENTENCE
+    return [piece for piece in pattern.split(text) if piece.strip()]
 
 
 def superscript_markers(text: str) -> set[int]:
@@ -69,3 +79,8 @@ def clean_inline(text: str) -> str:
     text = text.replace("**", "")
     text = clean_html(text)
     return _SPACES.sub(" ", text).strip()
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Overlap of two term sets (0 when either is empty)."""
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from assistant.types import ChatTurn, Citation, ServiceGroup
 
-MAX_HISTORY = 20
+MAX_HISTORY = 200  # hard cap of the request model; the assistant's limit is `api.max_history_turns`
 MAX_TURN_CHARS = 8000
 MAX_TEXT = 20000  # hard cap before the assistant's own (configurable, smaller) limit
 Level = Literal["universell", "selektert", "indikert"]
@@ -64,7 +64,8 @@ class AskRequest(BaseModel):
     history: list[ChatTurn] = Field(
         default_factory=list,
         max_length=MAX_HISTORY,
-        description=f"Earlier turns, oldest first (at most {MAX_HISTORY}); follow-ups are made stand-alone.",
+        description="Earlier turns, oldest first (at most `api.max_history_turns`, 20 by default); "
+        "follow-ups are made stand-alone.",
     )
     filters: Filters | None = Field(default=None, description="Restrict the sources.")
     audience: Literal["citizen", "staff"] = Field(

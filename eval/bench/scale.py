@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from eval.bench.common import ROOT, peak_rss_mb, percentile, table, write_json
+from ingest.text import split_sentences
 
 QUERIES = [
     "tiltak for ungdom som bruker rus",
@@ -39,7 +39,7 @@ def corpus_sentences() -> list[str]:
     sentences: set[str] = set()
     for parsed in parse_corpus(load_corpus(ROOT / "corpus")):
         for node in parsed.nodes:
-            for s in re.split(r"(?<=[.!?])\s+", node.text):
+            for s in split_sentences(node.text):
                 if 40 <= len(s) <= 300:
                     sentences.add(s.strip())
     return sorted(sentences)

@@ -105,7 +105,8 @@ def test_unreachable_llm_falls_back_to_extractive(api_assistant: Any) -> None:
         ({"question": "Hei", "ukjent": 1}, "ukjent: ukjent felt"),
         ({}, "question: mangler"),
         ({"question": "Hei", "history": [{"role": "system", "content": "x"}]}, "history.0.role"),
-        ({"question": "Hei", "history": [{"role": "user", "content": "x"}] * 21}, "for mange elementer"),
+        ({"question": "Hei", "history": [{"role": "user", "content": "x"}] * 21}, "Maks 20"),
+        ({"question": "Hei", "history": [{"role": "user", "content": "x"}] * 201}, "for mange elementer"),
         ({"question": "Hei", "history": "ingen"}, "history: må være en liste"),
     ],
 )
