@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install model ingest lint eval eval-gate bench browser-deps clean
+.PHONY: run test test-fast install model ingest lint eval eval-gate bench browser-deps clean
 
 # Create the virtualenv and install the project. torch comes first, from the CPU build on local
 # disk, so that no dependency pulls a multi-GB CUDA build.
@@ -30,6 +30,10 @@ run: model
 # Second command: the whole test suite (unit, integration, browser).
 test: model browser-deps
 	$(PY) -m pytest
+
+# The inner loop: unit and API tests on the fake embedder (no model, no browser), well under 30 s.
+test-fast: install
+	$(PY) -m pytest -q tests/unit tests/api
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \

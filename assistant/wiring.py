@@ -142,7 +142,7 @@ def build_semantic_safety(settings: Settings, index: KnowledgeIndex) -> Semantic
     config = settings.safety
     if not config.semantic:
         return None
-    cache = EmbeddingCache(settings.index.data_dir / "embedding-cache.sqlite", f"query:{index.manifest.collection}")
+    cache = EmbeddingCache(settings.index.embedding_cache_path, f"query:{index.manifest.collection}")
 
     def embed_many(texts: Sequence[str]) -> list[list[float]]:
         found = cache.get_many(texts)

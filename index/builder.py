@@ -109,7 +109,7 @@ def ingest(
             return _report(name, parsed, 0, 0, 0, [], [], True, time.perf_counter() - started)
 
         missing = [(p, n) for p in parsed for n in p.nodes if n.node_id not in existing]
-        cache = EmbeddingCache(config.data_dir / "embedding-cache.sqlite", _cache_key(identity))
+        cache = EmbeddingCache(config.embedding_cache_path, _cache_key(identity))
         try:
             vectors, computed = embed_with_cache(
                 embed_model,

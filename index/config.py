@@ -51,3 +51,12 @@ class IndexConfig(BaseModel):
     chroma: ChromaConfig = Field(default_factory=ChromaConfig)
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
     chunking: ChunkingConfig = Field(default_factory=ChunkingConfig)
+    embedding_cache: Path | None = Field(
+        default=None,
+        description="Content-hash cache of passage vectors; default <data_dir>/embedding-cache.sqlite. "
+        "Keyed by text and embedder, so it can be shared by several data folders.",
+    )
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.embedding_cache or self.data_dir / "embedding-cache.sqlite"

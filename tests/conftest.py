@@ -18,6 +18,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 pytest_plugins = ["tests.support.fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
+# Passage vectors of the real model, kept across test runs (keyed by text and embedder, so a changed
+# passage or model is embedded anew): the integration tests then re-embed nothing that is unchanged.
+EMBEDDING_CACHE = ROOT / ".cache" / "test-embeddings.sqlite"
 CORPUS = ROOT / "corpus"
 MODEL_DIR = ROOT / "models" / "multilingual-e5-small"
 
@@ -73,6 +76,7 @@ def e5_assistant(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory): 
             data_dir=tmp_path_factory.mktemp("e5-data"),
             corpus_dir=CORPUS,
             embedding=EmbeddingConfig(model=str(e5_model_dir)),
+            embedding_cache=EMBEDDING_CACHE,
         )
     )
     return wiring.build_assistant(settings)

@@ -104,3 +104,22 @@ def test_gate(tmp_path: Path) -> None:
     gate = tmp_path / "gate.toml"
     gate.write_text('[min]\n"hit@5" = 0.6\n[max]\nfalse_refusal_rate = 0.1\n', encoding="utf-8")
     assert check_gate(result, gate) == ["false_refusal_rate = 0.200 > 0.1"]
+
+
+def test_gate_reads_slice_metrics_by_dotted_name(tmp_path: Path) -> None:
+    result = {
+        "systems": {"veiviser": {"metrics": {"overall": {"hit@5": 0.9}}}},
+        "situations": {"overall": {"must_at_3": 0.7}, "per_language": {"en": {"must_at_3": 0.9}}},
+        "safety": {"overall": {"recall": 1.0, "false_alarms": 5}},
+    }
+    gate = tmp_path / "gate.toml"
+    gate.write_text(
+        '[min]\n"situations.must_at_3" = 0.8\n"situations.en.must_at_3" = 0.8\n"safety.recall" = 1.0\n'
+        '[max]\n"safety.false_alarms" = 3\n"situations.missing" = 1\n',
+        encoding="utf-8",
+    )
+    assert check_gate(result, gate) == [
+        "situations.must_at_3 = 0.700 < 0.8",
+        "safety.false_alarms = 5.000 > 3",
+        "situations.missing: missing from the result",
+    ]
