@@ -16,16 +16,17 @@ from assistant.settings import Settings, apply_process_environment
 
 apply_process_environment()
 
+from assistant.types import SearchFilters  # noqa: E402
 from assistant.wiring import (  # noqa: E402  (after the process environment is set)
     PROJECT_ROOT,
     build_assistant,
     format_report,
     load_embedder,
-    open_index,
     resolve_paths,
     run_ingest,
 )
 from ingest.errors import VeiviserError  # noqa: E402
+from ingest.records import PreventionLevel, Role  # noqa: E402
 
 ROOT = PROJECT_ROOT
 
@@ -41,12 +42,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
-    from assistant.retrieval import HybridRetriever
-
-    embedder = load_embedder(settings)
-    index = open_index(settings, embedder)
-    retriever = HybridRetriever(index, settings.retrieval)
-    result = retriever.search(args.question, top_k=args.top_k, filters=_filters(args), mode=args.mode)
+    assistant = build_assistant(settings)
+    result = assistant.search(args.question, top_k=args.top_k, filters=_filters(args), mode=args.mode)
     if args.json:
         print(result.model_dump_json(indent=2))
         return 0
@@ -193,13 +190,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key in ("doc_id", "doc_kind", "service", "level"):
-        values = getattr(args, key, None)
-        if values:
-            out[key] = list(values)
-    return out
+def _filters(args: argparse.Namespace) -> SearchFilters:
+    return SearchFilters(
+        documents=getattr(args, "doc_id", None) or [],
+        kinds=getattr(args, "doc_kind", None) or [],
+        services=getattr(args, "service", None) or [],
+        levels=getattr(args, "level", None) or [],
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,8 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("services", help="Service finder: measures that fit a situation (or a filtered listing).")
     p.add_argument("situation", nargs="?", default="")
-    p.add_argument("--level", action="append", choices=["universell", "selektert", "indikert"])
-    p.add_argument("--role", action="append", choices=["forebygge", "fange opp", "følge opp"])
+    p.add_argument("--level", action="append", choices=[lvl.value for lvl in PreventionLevel])
+    p.add_argument("--role", action="append", choices=[r.value for r in Role])
     p.add_argument("--service", action="append")
     p.add_argument("--limit", type=int, default=10, help="At most this many services.")
     p.add_argument("--input", help='JSONL of situations: {"id", "situation", "levels"?, "roles"?, "services"?}')

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.analysis import detect_language
@@ -23,6 +23,7 @@ from assistant.types import (
     Answer,
     ChatTurn,
     Passage,
+    SearchFilters,
     ServiceFinderResult,
     StreamEvent,
     WorkshopSummary,
@@ -31,7 +32,6 @@ from ingest.errors import InvalidQuestion, UnknownFilterValue
 from ingest.records import DocumentKind, DocumentMeta, PreventionLevel, Role
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FILTER_FIELDS = ("doc_id", "doc_kind", "service", "level")
 
 
 class Assistant:
@@ -94,30 +94,16 @@ class Assistant:
                 raise InvalidQuestion("Historikken inneholder kontrolltegn.")
         return turns
 
-    def check_filters(self, filters: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]]:
-        """Only known keys and values; UnknownFilterValue names the bad one and the valid ones."""
-        clean: dict[str, list[str]] = {}
-        for key, values in (filters or {}).items():
-            if key not in FILTER_FIELDS:
-                raise UnknownFilterValue(f"Ukjent filter '{key}'. Gyldige filtre: {', '.join(FILTER_FIELDS)}.")
-            allowed = self.filter_values()[key]
-            vals = [v for v in values if v]
-            for value in vals:
-                if value not in allowed:
-                    raise UnknownFilterValue(
-                        f"Ukjent verdi '{value}' for filteret '{key}'. Gyldige verdier: {', '.join(sorted(allowed))}."
-                    )
-            if vals:
-                clean[key] = vals
-        return clean
-
-    def filter_values(self) -> dict[str, set[str]]:
-        return {
-            "doc_id": set(self.index.documents),
-            "doc_kind": {k.value for k in DocumentKind},
-            "service": {m.service for m in self.index.catalog},
-            "level": {lvl.value for lvl in PreventionLevel},
-        }
+    def check_filters(self, filters: SearchFilters | None) -> dict[str, list[str]]:
+        """The index's filters; UnknownFilterValue names a document or service that does not exist."""
+        if filters is None:
+            return {}
+        for field, values, allowed in (
+            ("documents", filters.documents, set(self.index.documents)),
+            ("services", filters.services, {m.service for m in self.index.catalog}),
+        ):
+            self._check_values(field, values, allowed, kind="filteret ")
+        return filters.index_filters()
 
     # -- lookups ---------------------------------------------------------------------------
     def documents(self) -> list[DocumentMeta]:
@@ -147,7 +133,7 @@ class Assistant:
         self,
         query: str,
         top_k: int | None = None,
-        filters: Mapping[str, Sequence[str]] | None = None,
+        filters: SearchFilters | None = None,
         mode: str = "hybrid",
     ) -> SearchResult:
         query = self.check_question(query, "query")
@@ -157,7 +143,7 @@ class Assistant:
         self,
         question: str,
         history: Sequence[ChatTurn] = (),
-        filters: Mapping[str, Sequence[str]] | None = None,
+        filters: SearchFilters | None = None,
         audience: Audience = "citizen",
     ) -> Answer:
         started = time.perf_counter()
@@ -171,7 +157,7 @@ class Assistant:
         self,
         question: str,
         history: Sequence[ChatTurn] = (),
-        filters: Mapping[str, Sequence[str]] | None = None,
+        filters: SearchFilters | None = None,
         audience: Audience = "citizen",
     ) -> Iterator[StreamEvent]:
         started = time.perf_counter()
@@ -222,9 +208,9 @@ class Assistant:
         return summarize_workshops(self, theme, list(workshops))
 
     @staticmethod
-    def _check_values(field: str, values: Sequence[str], allowed: set[str]) -> None:
+    def _check_values(field: str, values: Sequence[str], allowed: set[str], kind: str = "") -> None:
         for value in values:
             if value not in allowed:
                 raise UnknownFilterValue(
-                    f"Ukjent verdi '{value}' for '{field}'. Gyldige verdier: {', '.join(sorted(allowed))}."
+                    f"Ukjent verdi '{value}' for {kind}'{field}'. Gyldige verdier: {', '.join(sorted(allowed))}."
                 )

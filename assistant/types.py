@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ingest.records import DocumentKind, PreventionLevel
+
+Name = Annotated[str, StringConstraints(max_length=200)]
+
+
+class SearchFilters(BaseModel):
+    """Restrict retrieval; every list is an OR of values, and the lists are combined with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[Name] = Field(
+        default_factory=list, max_length=20, description="Document ids (corpus file names), e.g. 'strategi.txt'."
+    )
+    kinds: list[DocumentKind] = Field(default_factory=list, max_length=3, description="Document kinds.")
+    services: list[Name] = Field(
+        default_factory=list, max_length=50, description="Service names from the catalog, e.g. 'Uteteam'."
+    )
+    levels: list[PreventionLevel] = Field(default_factory=list, max_length=3, description="Prevention levels.")
+
+    def index_filters(self) -> dict[str, list[str]]:
+        """The node fields the index filters on, without empty lists."""
+        fields = {
+            "doc_id": list(self.documents),
+            "doc_kind": [k.value for k in self.kinds],
+            "service": list(self.services),
+            "level": [lvl.value for lvl in self.levels],
+        }
+        return {key: values for key, values in fields.items() if values}
 
 
 class Passage(BaseModel):

@@ -14,18 +14,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from assistant.lexicon import service_names
+
 DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "veiviser.jsonl"
 ROOT = Path(__file__).resolve().parents[1]
 
 # The services of Vedlegg 2 in the knowledge base, as written there (`EvalItem.service` must be one).
-SERVICES = (
-    "Skole", "Barnehage", "SFO", "Voksenopplæringen", "Jordmortjenesten", "Helsestasjonstjenesten",
-    "Skolehelsetjenesten", "Helsestasjon for ungdom", "Migra helsestasjon", "Familieteam", "PPT", "Barnevernet",
-    "Fysio-og ergoterapi barn og unge (FEBU)", "Ungdomstorg", "Uteteam", "Pilot Knutepunkt Strømsø",
-    "Områdesatsningen - Strømsø 2030", "Friskliv", "Avlastning og aktivitet", "Boligtjenesten",
-    "Flyktningetjenesten", "Levekårsteam", "Krisesenteret", "NoK", "Psykisk helse og rus", "NAV", "Kulturskolen",
-    "Aktiv fritid", "UNG kultur", "Bibliotek", "Fastlegene",
-)  # fmt: skip
+# The 31 services of Vedlegg 2: one source, the reviewed service names (assistant/data/service_aliases.toml).
+SERVICES = tuple(service_names().names)
 ID_PREFIXES = ("fact-", "svc-", "cit-", "plan-", "fu-", "neg-")
 EVIDENCE_MIN, EVIDENCE_MAX = 20, 150
 # Markup that a retrieved (cleaned) passage may not keep: bold, superscript footnotes, Markdown links.

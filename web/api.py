@@ -21,7 +21,7 @@ from assistant.facade import Assistant
 from assistant.llm import check_backend
 from assistant.retrieval import SearchResult
 from assistant.settings import Settings
-from assistant.types import Answer, Passage, ServiceFinderResult, WorkshopSummary
+from assistant.types import Answer, Passage, SearchFilters, ServiceFinderResult, WorkshopSummary
 from assistant.wiring import build_assistant, reingest, resolve_paths
 from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn
 from web.errors import add_error_handlers, log_unexpected, logger
@@ -37,7 +37,6 @@ from web.schemas import (
     SearchRequest,
     ServicesRequest,
     SummaryRequest,
-    assistant_filters,
 )
 from web.ui_types import Evaluator
 
@@ -62,7 +61,7 @@ def to_response(answer: Answer) -> AskResponse:
 def ask(body: AskRequest, assistant: AssistantDep) -> AskResponse:
     """Answer a question with numbered, cited sources (extractive, or the configured LLM)."""
     logger.info("ask: %s", for_log(body.question))
-    return to_response(assistant.ask(body.question, body.history, assistant_filters(body.filters), body.audience))
+    return to_response(assistant.ask(body.question, body.history, body.filters, body.audience))
 
 
 def sse(event: str, data: dict[str, Any]) -> str:
@@ -78,7 +77,7 @@ def sse(event: str, data: dict[str, Any]) -> str:
 )
 def chat_stream(body: AskRequest, assistant: AssistantDep) -> StreamingResponse:
     """Stream the answer as Server-Sent Events: `meta`, `delta`…, then `done` with the citations."""
-    filters = assistant_filters(body.filters)
+    filters = body.filters
     # Validate before the stream starts, so bad input is a 4xx and not a broken stream.
     assistant.check_question(body.question)
     assistant.check_history(body.history)
@@ -91,7 +90,7 @@ def chat_stream(body: AskRequest, assistant: AssistantDep) -> StreamingResponse:
     )
 
 
-def stream_events(assistant: Assistant, body: AskRequest, filters: dict[str, list[str]] | None) -> Iterator[str]:
+def stream_events(assistant: Assistant, body: AskRequest, filters: SearchFilters | None) -> Iterator[str]:
     """The assistant's stream as SSE text; a failure mid-stream ends it with an `error` event."""
     try:
         for event in assistant.ask_stream(body.question, body.history, filters, body.audience):
@@ -110,7 +109,7 @@ def stream_events(assistant: Assistant, body: AskRequest, filters: dict[str, lis
 def search(body: SearchRequest, assistant: AssistantDep) -> SearchResult:
     """Hybrid (or dense/lexical) retrieval: the ranked passages."""
     logger.info("search: %s", for_log(body.query))
-    return assistant.search(body.query, body.top_k, assistant_filters(body.filters), body.mode)
+    return assistant.search(body.query, body.top_k, body.filters, body.mode)
 
 
 @router.get(

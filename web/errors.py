@@ -68,7 +68,7 @@ def describe_error(error: dict[str, Any]) -> str:
     kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
     if kind in _PLAIN:
         what = _PLAIN[kind]
-    elif kind == "literal_error":
+    elif kind in ("literal_error", "enum"):
         what = f"må være en av {ctx.get('expected', '')}"
     elif kind == "string_too_long":
         what = f"for langt (maks {ctx.get('max_length')} tegn)"

@@ -10,43 +10,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from assistant.types import ChatTurn, Citation, ServiceGroup
+from assistant.types import ChatTurn, Citation, SearchFilters, ServiceGroup
+from ingest.records import PreventionLevel, Role
 
 MAX_HISTORY = 200  # hard cap of the request model; the assistant's limit is `api.max_history_turns`
 MAX_TURN_CHARS = 8000
 MAX_TEXT = 20000  # hard cap before the assistant's own (configurable, smaller) limit
-Level = Literal["universell", "selektert", "indikert"]
-RoleName = Literal["forebygge", "fange opp", "følge opp"]
-Kind = Literal["workshop_report", "knowledge_base", "strategy"]
+Level = PreventionLevel
+RoleName = Role
 Name = Annotated[str, StringConstraints(max_length=200)]
 
 
-class Filters(BaseModel):
-    """Restrict retrieval; every list is an OR of values, and the lists are combined with AND."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    documents: list[Name] = Field(
-        default_factory=list, max_length=20, description="Document ids (corpus file names), e.g. 'strategi.txt'."
-    )
-    kinds: list[Kind] = Field(default_factory=list, max_length=3, description="Document kinds.")
-    services: list[Name] = Field(
-        default_factory=list, max_length=50, description="Service names from the catalog, e.g. 'Uteteam'."
-    )
-    levels: list[Level] = Field(default_factory=list, max_length=3, description="Prevention levels.")
-
-    def to_assistant(self) -> dict[str, list[str]]:
-        """The assistant's filter keys."""
-        return {
-            "doc_id": list(self.documents),
-            "doc_kind": list(self.kinds),
-            "service": list(self.services),
-            "level": list(self.levels),
-        }
-
-
-def assistant_filters(filters: Filters | None) -> dict[str, list[str]] | None:
-    return filters.to_assistant() if filters else None
+Filters = SearchFilters
 
 
 class AskRequest(BaseModel):

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from assistant.facade import Assistant
 from assistant.types import Answer, ChatTurn, Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
 from ingest.errors import VeiviserError
+from ingest.records import PreventionLevel, Role
 from web.feedback import FeedbackStore
 from web.ui_types import Evaluator
 
@@ -301,11 +302,9 @@ def finder_tab(get: Get) -> Any:
     with gr.Row():
         service = gr.Dropdown(label="Tjeneste", choices=[], multiselect=True, min_width=200)
         level = gr.Dropdown(
-            label="Nivå", choices=["universell", "selektert", "indikert"], multiselect=True, min_width=200
+            label="Nivå", choices=[lvl.value for lvl in PreventionLevel], multiselect=True, min_width=200
         )
-        role = gr.Dropdown(
-            label="Rolle", choices=["forebygge", "fange opp", "følge opp"], multiselect=True, min_width=200
-        )
+        role = gr.Dropdown(label="Rolle", choices=[r.value for r in Role], multiselect=True, min_width=200)
     go = gr.Button("Finn tiltak", variant="primary", elem_id="find")
     gr.Examples(EXAMPLE_SITUATIONS, inputs=situation, label="Eksempler på situasjoner")
     status = gr.Markdown(elem_id="finder-status")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.dataset import SERVICES as DATASET_SERVICES
 from ingest.corpus import load_corpus
 from ingest.errors import CorpusError
 from ingest.pipeline import parse_corpus
@@ -16,14 +17,7 @@ from ingest.records import NodeKind, ParsedDocument, PreventionLevel, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 KB = "kunnskapsgrunnlag-oppvekstreformen-2022.txt"
-SERVICES = {
-    "Skole", "Barnehage", "SFO", "Voksenopplæringen", "Jordmortjenesten", "Helsestasjonstjenesten",
-    "Skolehelsetjenesten", "Helsestasjon for ungdom", "Migra helsestasjon", "Familieteam", "PPT", "Barnevernet",
-    "Fysio-og ergoterapi barn og unge (FEBU)", "Ungdomstorg", "Uteteam", "Pilot Knutepunkt Strømsø",
-    "Områdesatsningen - Strømsø 2030", "Friskliv", "Avlastning og aktivitet", "Boligtjenesten",
-    "Flyktningetjenesten", "Levekårsteam", "Krisesenteret", "NoK", "Psykisk helse og rus", "NAV", "Kulturskolen",
-    "Aktiv fritid", "UNG kultur", "Bibliotek", "Fastlegene",
-}  # fmt: skip
+SERVICES = set(DATASET_SERVICES)
 
 
 @pytest.fixture(scope="module")
