@@ -159,11 +159,11 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         systems=systems or list(DEFAULT_SYSTEMS),
     )
     path = write_result(result, Path(args.results) if args.results else ROOT / "results")
-    print(headline_table(result))
-    print(slice_tables(result))
+    print(headline_table(result.to_dict()))
+    print(slice_tables(result.to_dict()))
     print(f"\nResultat: {path}  (rapport: {path.parent / 'report.html'})")
     if args.gate:
-        failures = check_gate(result, Path(args.gate))
+        failures = check_gate(result.to_dict(), Path(args.gate))
         for failure in failures:
             print(f"GATE FAILED: {failure}", file=sys.stderr)
         return 1 if failures else 0

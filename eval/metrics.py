@@ -39,7 +39,7 @@ class ItemScore(dict[str, Any]):
     """Per-item scores: a plain dict (serialises as it is) with a pydantic-like `model_dump()`.
 
     Keys: id, persona, split, answerable, followup, rank, "hit@1", "hit@3", "hit@5", "hit@10", "mrr@10",
-    "ndcg@10", key_fact_accuracy, all_facts, citation_valid (= citations_valid), citations_total,
+    "ndcg@10", key_fact_accuracy, all_facts, citation_valid, citations_total,
     cited_evidence, refused, refusal_correct, latency_ms, search_latency_ms (None when the output has none).
     Retrieval and fact keys are None for unanswerable items.
     """
@@ -184,7 +184,6 @@ def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
             "key_fact_accuracy": None,
             "all_facts": None,
             "citation_valid": valid,
-            "citations_valid": valid,
             "citations_total": total,
             "cited_evidence": None,
             "refused": refused,
@@ -231,11 +230,7 @@ def _block(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     for key in (*(f"hit@{k}" for k in KS), "mrr@10", "ndcg@10", "key_fact_accuracy"):
         block[key] = mean(s[key] for s in answerable) if answerable else None
     block["all_facts_rate"] = mean(float(s["all_facts"]) for s in answerable) if answerable else None
-    block["citation_validity"] = (
-        sum(s.get("citation_valid", s.get("citations_valid", 0)) for s in scores) / total_citations
-        if total_citations
-        else None
-    )
+    block["citation_validity"] = sum(s["citation_valid"] for s in scores) / total_citations if total_citations else None
     block["cited_evidence_rate"] = mean(float(s["cited_evidence"]) for s in answered) if answered else None
     block["refusal_accuracy"] = mean(float(s["refused"]) for s in unanswerable) if unanswerable else None
     block["false_refusal_rate"] = mean(float(s["refused"]) for s in answerable) if answerable else None
@@ -259,5 +254,5 @@ def aggregate(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "overall": _block(scores),
         "per_persona": {p: _block([s for s in scores if s["persona"] == p]) for p in groups("persona")},
         "per_split": {p: _block([s for s in scores if s["split"] == p]) for p in groups("split")},
-        "followups": _block([s for s in scores if s["followup"]]) if any(s["followup"] for s in scores) else {},
+        "followups": _block([s for s in scores if s["followup"]]) if any(s["followup"] for s in scores) else None,
     }

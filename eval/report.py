@@ -189,14 +189,19 @@ def _plots(result: dict[str, Any]) -> list[tuple[str, str]]:
     return images
 
 
-def html_report(result: dict[str, Any]) -> str:
-    md = markdown_report(result)
-    body = "\n".join(f"<pre>{html.escape(block)}</pre>" for block in md.split("\n\n") if block.startswith("|"))
-    plots = "\n".join(
+def plots_html(result: dict[str, Any]) -> str:
+    """The plots as HTML figures with their titles as alt text and captions."""
+    return "\n".join(
         f'<figure><img alt="{html.escape(t)}" src="data:image/png;base64,{b64}">'
         f"<figcaption>{html.escape(t)}</figcaption></figure>"
         for t, b64 in _plots(result)
     )
+
+
+def html_report(result: dict[str, Any]) -> str:
+    md = markdown_report(result)
+    body = "\n".join(f"<pre>{html.escape(block)}</pre>" for block in md.split("\n\n") if block.startswith("|"))
+    plots = plots_html(result)
     return (
         "<!doctype html><html lang='no'><head><meta charset='utf-8'><title>Veiviser evaluering</title>"
         "<style>body{font-family:sans-serif;max-width:960px;margin:auto;padding:1em}pre{background:#f5f5f5;padding:.5em;overflow:auto}"

@@ -21,6 +21,7 @@ from eval.baselines import build_systems
 from eval.batch import answer_to_record
 from eval.dataset import EvalItem, load_dataset
 from eval.metrics import aggregate, score_item
+from eval.results import EvalResult, SafetyReport, SituationReport, SystemMetrics, SystemResult
 from eval.safety_list import load_safety, safety_breakdown
 from eval.situations import breakdown, load_situations, run_situations
 
@@ -53,38 +54,32 @@ def run_eval(
     systems: Sequence[str] = DEFAULT_SYSTEMS,
     progress: bool = True,
     slices: bool = True,
-) -> dict[str, Any]:
+) -> EvalResult:
     """Run the chosen systems over the dataset (optionally one split) and return the result."""
     items = load_dataset(dataset, split=split)
     if not items:
         raise ValueError(f"No items in {dataset} for split {split!r}")
     corpus_dir = assistant.settings.index.corpus_dir
-    result: dict[str, Any] = {
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "dataset": str(dataset),
-        "split": split or "all",
-        "items": len(items),
-        "settings": json.loads(
-            assistant.settings.model_dump_json(exclude={"llm": {"api_key"}, "api": {"admin_api_key"}})
-        ),
-        "index": assistant.index.manifest.model_dump(exclude={"documents"}),
-        "systems": {},
-    }
+    result = EvalResult(
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        dataset=str(dataset),
+        split=split or "all",
+        items=len(items),
+        settings=json.loads(assistant.settings.model_dump_json(exclude={"llm": {"api_key"}, "api": {"admin_api_key"}})),
+        index=assistant.index.manifest.model_dump(exclude={"documents"}),
+    )
     if slices:
-        result["situations"] = run_situation_slice(assistant, split)
-        result["safety"] = safety_breakdown(load_safety(split=split), assistant.is_acute)
+        result.situations = SituationReport.model_validate(run_situation_slice(assistant, split))
+        result.safety = SafetyReport.model_validate(safety_breakdown(load_safety(split=split), assistant.is_acute))
     for system in build_systems(assistant, systems, corpus_dir):
         outputs, scores = run_system(system, items, progress)
-        result["systems"][system.name] = {
-            "metrics": aggregate(scores),
-            "items": [
-                {
-                    **_score_dict(s),
-                    "output": {k: o[k] for k in ("answer", "refused", "citations", "latency_ms")},
-                }
+        result.systems[system.name] = SystemResult(
+            metrics=SystemMetrics.model_validate(aggregate(scores)),
+            items=[
+                {**dict(s), "output": {k: o[k] for k in ("answer", "refused", "citations", "latency_ms")}}
                 for s, o in zip(scores, outputs, strict=True)
             ],
-        }
+        )
     return result
 
 
@@ -98,26 +93,16 @@ def run_situation_slice(assistant: Assistant, split: str | None) -> dict[str, An
     return out
 
 
-def _score_dict(score: Any) -> dict[str, Any]:
-    if hasattr(score, "model_dump"):
-        return dict(score.model_dump())
-    if hasattr(score, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(score)
-    return dict(score)
-
-
-def write_result(result: dict[str, Any], results_dir: Path) -> Path:
+def write_result(result: EvalResult, results_dir: Path) -> Path:
     """Write result.json + report.md + report.html into a new timestamped folder."""
     from eval.report import write_reports
 
-    stamp = result["created"].replace(":", "").replace("-", "")
-    folder = results_dir / f"{stamp}-{result['split']}"
+    stamp = result.created.replace(":", "").replace("-", "")
+    folder = results_dir / f"{stamp}-{result.split}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "result.json"
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    write_reports(result, folder)
+    result.save(path)
+    write_reports(result.to_dict(), folder)
     latest = results_dir / "latest.json"
     previous = json.loads(latest.read_text(encoding="utf-8")).get("path") if latest.is_file() else None
     latest.write_text(json.dumps({"path": str(path), "previous": previous}), encoding="utf-8")

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from assistant.facade import Assistant
-from eval.report import compare, headline_table, persona_table
+from eval.report import compare, headline_table, persona_table, plots_html, slice_tables
+from eval.results import EvalResult
 from eval.runner import DEFAULT_DATASET, run_eval, write_result
 
 
@@ -22,18 +23,16 @@ def evaluate_for_ui(assistant: Assistant, split: str, upload: str | None) -> tup
     results_dir = assistant.settings.index.data_dir.parent / "results"
     latest = results_dir / "latest.json"
     previous = json.loads(latest.read_text(encoding="utf-8")).get("path") if latest.is_file() else None
-    path = write_result(result, results_dir)
+    write_result(result, results_dir)
+    data = result.to_dict()
     text = (
-        f"### Resultat ({result['items']} spørsmål, {html.escape(dataset.name)}, del: {result['split']})\n\n"
-        f"{headline_table(result)}\n\n### Per persona\n\n{persona_table(result)}\n"
+        f"### Resultat ({result.items} spørsmål, {html.escape(dataset.name)}, del: {result.split})\n\n"
+        f"{headline_table(data)}\n\n### Per persona\n\n{persona_table(data)}\n\n{slice_tables(data)}\n"
     )
     if previous and Path(previous).is_file():
-        before = json.loads(Path(previous).read_text(encoding="utf-8"))
-        if "veiviser" in before.get("systems", {}):
-            text += f"\n### Sammenlignet med forrige kjøring\n\n```\n{compare(before, result)}\n```\n"
+        before = EvalResult.load(Path(previous))
+        if "veiviser" in before.systems:
+            text += f"\n### Sammenlignet med forrige kjøring\n\n```\n{compare(before.to_dict(), data)}\n```\n"
     else:
         text += "\n_Ingen tidligere kjøring å sammenligne med._\n"
-    report = (path.parent / "report.html").read_text(encoding="utf-8")
-    figures = report.split("<figure>", 1)
-    plots = "<figure>" + figures[1].split("</body>")[0] if len(figures) > 1 else ""
-    return text, plots
+    return text, plots_html(data)

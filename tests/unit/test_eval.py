@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def test_score_item_retrieval_facts_and_citations() -> None:
     score = score_item(ITEM, output)
     assert (score["hit@1"], score["hit@3"], score["mrr@10"]) == (0.0, 1.0, pytest.approx(1 / 3))
     assert score["key_fact_accuracy"] == 1.0 and score["all_facts"]
-    assert score["citations_valid"] == 1 and score["citations_total"] == 2
+    assert score["citation_valid"] == 1 and score["citations_total"] == 2 and "citations_valid" not in score
     assert score["cited_evidence"]
     half = score_item(ITEM, {**output, "answer": "1260 saker"})
     assert half["key_fact_accuracy"] == 0.5 and not half["all_facts"]
@@ -123,3 +124,20 @@ def test_gate_reads_slice_metrics_by_dotted_name(tmp_path: Path) -> None:
         "safety.false_alarms = 5.000 > 3",
         "situations.missing: missing from the result",
     ]
+
+
+def test_eval_result_is_typed_and_round_trips(tmp_path: Path) -> None:
+    from eval.metrics import aggregate, score_item
+    from eval.results import EvalResult, SystemMetrics, SystemResult
+
+    item = load_dataset(DEFAULT_DATASET)[0]
+    score = score_item(item, {"answer": "", "refused": True, "citations": [], "hits": []})
+    result = EvalResult(created="2026-12-02T00:00:00+00:00", dataset="d.jsonl", split="dev", items=1)
+    result.systems["veiviser"] = SystemResult(metrics=SystemMetrics.model_validate(aggregate([score])))
+    path = tmp_path / "result.json"
+    result.save(path)
+    loaded = EvalResult.load(path)
+    assert loaded.systems["veiviser"].metrics.overall.hit_at_5 == result.systems["veiviser"].metrics.overall.hit_at_5
+    data = loaded.to_dict()
+    assert "hit@5" in data["systems"]["veiviser"]["metrics"]["overall"]
+    assert "citations_valid" not in json.dumps(data)
