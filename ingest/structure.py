@@ -125,33 +125,36 @@ def _cover_end(lines: list[str]) -> int:
     return i
 
 
-def parse_structure(text: str) -> list[Block]:
-    """Blocks of a document in reading order, with their section paths."""
-    lines = text.splitlines()
-    markers = superscript_markers(text)
-    _toc_start, toc_end, entries = find_toc(lines)
-    toc = _TocIndex(entries)
-    body_start = toc_end if entries else _cover_end(lines)
+class _StructureParser:
+    """Reads a document's lines once, keeping the heading stack; each `_read_*` step consumes a line
+    (or a table) and returns the index of the next line, or None when the line is not its kind."""
 
-    stack: list[Heading] = []
-    blocks: list[Block] = []
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.markers = superscript_markers(text)
+        _toc_start, toc_end, entries = find_toc(self.lines)
+        self.toc = _TocIndex(entries)
+        self.body_start = toc_end if entries else _cover_end(self.lines)
+        self.stack: list[Heading] = []
+        self.blocks: list[Block] = []
+        self.numbering: list[int] = []  # the current numbered heading, e.g. [5, 1]
 
-    def path() -> tuple[str, ...]:
-        return tuple(h.title for h in stack)
+    # -- the heading stack -----------------------------------------------------------------
+    def path(self) -> tuple[str, ...]:
+        return tuple(h.title for h in self.stack)
 
-    def push(heading: Heading) -> None:
-        while stack and stack[-1].level >= heading.level:
-            stack.pop()
-        stack.append(heading)
+    def push(self, heading: Heading) -> None:
+        while self.stack and self.stack[-1].level >= heading.level:
+            self.stack.pop()
+        self.stack.append(heading)
 
-    def structural_depth() -> int:
-        return max((h.level for h in stack if h.structural), default=0)
+    def structural_depth(self) -> int:
+        return max((h.level for h in self.stack if h.structural), default=0)
 
-    numbering: list[int] = []  # the current numbered heading, e.g. [5, 1]
-
-    def accept_numbered(num: str, title: str) -> bool:
+    def accept_numbered(self, num: str, title: str) -> bool:
         """Numbered lines are headings only in document order (a numbered list is not a chapter)."""
         parts = [int(p) for p in num.split(".")]
+        toc, numbering = self.toc, self.numbering
         if toc.entries and len(parts) == 1 and _norm(title) not in toc.numbered:
             return False
         if len(parts) == 1:
@@ -160,59 +163,84 @@ def parse_structure(text: str) -> list[Block]:
             return bool(toc.entries) and _norm(title) in toc.numbered
         return parts[1:] > numbering[1:] or len(parts) > len(numbering)
 
-    i = body_start
-    while i < len(lines):
-        raw = lines[i]
-        text = raw.strip()
-        if not text or is_page_footer(text) or is_footnote_line(text, markers):
+    # -- one step per kind of line ---------------------------------------------------------
+    def _read_table(self, i: int) -> int:
+        table_raw: list[str] = []
+        start = i
+        while i < len(self.lines) and "\t" in self.lines[i]:
+            if not is_page_footer(self.lines[i].strip()):
+                table_raw.append(self.lines[i].rstrip("\n"))
             i += 1
-            continue
-        if "\t" in raw:
-            table_raw: list[str] = []
-            start = i
-            while i < len(lines) and "\t" in lines[i]:
-                if not is_page_footer(lines[i].strip()):
-                    table_raw.append(lines[i].rstrip("\n"))
-                i += 1
-            blocks.append(Block("table", [], path(), start, table_raw))
-            continue
+        self.blocks.append(Block("table", [], self.path(), start, table_raw))
+        return i
+
+    def _read_hashed(self, i: int, text: str) -> int | None:
         hashed = _HASH.match(text)
-        if hashed:
-            title = clean_inline(hashed.group("title"))
-            if title:
-                push(Heading(len(hashed.group("hashes")), title))
-            i += 1
-            continue
+        if not hashed:
+            return None
+        title = clean_inline(hashed.group("title"))
+        if title:
+            self.push(Heading(len(hashed.group("hashes")), title))
+        return i + 1
+
+    def _read_numbered(self, i: int, text: str) -> int | None:
         numbered = _NUMBERED.match(text)
-        if (
+        if not (
             numbered
             and not text.endswith((".", ",", ";"))
             and len(text) <= 120
-            and accept_numbered(numbered.group("num"), text)
+            and self.accept_numbered(numbered.group("num"), text)
         ):
-            numbering[:] = [int(p) for p in numbered.group("num").split(".")]
-            title = clean_inline(text)
-            # "9.2 Vedlegg 2" followed by "- Tiltak og metoder …": the bullet is the heading's subtitle.
-            nxt = next((j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].strip()), None)
-            if nxt is not None and re.search(r"Vedlegg \d+$", title) and _BULLET.match(lines[nxt]):
-                title = f"{title} – {clean_inline(_BULLET.sub('', lines[nxt]))}"
-                i = nxt
-            push(Heading(len(numbered.group("num").split(".")), title))
-            i += 1
-            continue
-        entry = toc.match(text) if not _BULLET.match(text) and len(text) < 250 else None
-        if entry is not None or _DEL.match(text):
-            level = entry.level if entry else 1
-            push(Heading(level, clean_inline(text.lstrip("#").strip())))
-            i += 1
-            continue
-        if _looks_like_bare_heading(lines, i):
-            push(Heading(structural_depth() + 1, clean_inline(text), structural=False))
-            i += 1
-            continue
+            return None
+        self.numbering[:] = [int(p) for p in numbered.group("num").split(".")]
+        title = clean_inline(text)
+        # "9.2 Vedlegg 2" followed by "- Tiltak og metoder …": the bullet is the heading's subtitle.
+        lines = self.lines
+        nxt = next((j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].strip()), None)
+        if nxt is not None and re.search(r"Vedlegg \d+$", title) and _BULLET.match(lines[nxt]):
+            title = f"{title} – {clean_inline(_BULLET.sub('', lines[nxt]))}"
+            i = nxt
+        self.push(Heading(len(numbered.group("num").split(".")), title))
+        return i + 1
+
+    def _read_listed_heading(self, i: int, text: str) -> int | None:
+        """A heading the table of contents lists, or a «Del n» part heading."""
+        entry = self.toc.match(text) if not _BULLET.match(text) and len(text) < 250 else None
+        if entry is None and not _DEL.match(text):
+            return None
+        self.push(Heading(entry.level if entry else 1, clean_inline(text.lstrip("#").strip())))
+        return i + 1
+
+    def _read_bare_heading(self, i: int, text: str) -> int | None:
+        if not _looks_like_bare_heading(self.lines, i):
+            return None
+        self.push(Heading(self.structural_depth() + 1, clean_inline(text), structural=False))
+        return i + 1
+
+    def _read_text(self, i: int, text: str) -> int:
         if _BULLET.match(text):
-            blocks.append(Block("bullet", [clean_inline(_BULLET.sub("", text))], path(), i))
+            self.blocks.append(Block("bullet", [clean_inline(_BULLET.sub("", text))], self.path(), i))
         else:
-            blocks.append(Block("paragraph", [clean_inline(text)], path(), i))
-        i += 1
-    return [b for b in blocks if b.kind == "table" or any(line for line in b.lines)]
+            self.blocks.append(Block("paragraph", [clean_inline(text)], self.path(), i))
+        return i + 1
+
+    def parse(self) -> list[Block]:
+        heading_steps = (self._read_hashed, self._read_numbered, self._read_listed_heading, self._read_bare_heading)
+        i = self.body_start
+        while i < len(self.lines):
+            raw = self.lines[i]
+            text = raw.strip()
+            if not text or is_page_footer(text) or is_footnote_line(text, self.markers):
+                i += 1
+                continue
+            if "\t" in raw:
+                i = self._read_table(i)
+                continue
+            after_heading = next((nxt for step in heading_steps if (nxt := step(i, text)) is not None), None)
+            i = after_heading if after_heading is not None else self._read_text(i, text)
+        return [b for b in self.blocks if b.kind == "table" or any(line for line in b.lines)]
+
+
+def parse_structure(text: str) -> list[Block]:
+    """Blocks of a document in reading order, with their section paths."""
+    return _StructureParser(text).parse()
