@@ -68,16 +68,24 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
     }
 
 
-def parse_line(line: str, number: int) -> tuple[dict[str, Any], str | None]:
-    """(record, error): the record keeps whatever could be read, the error says what to fix."""
+def json_object(line: str, number: int, text_field: str) -> tuple[dict[str, Any], str | None]:
+    """(record, error) for a line that must be a JSON object with a string `text_field`."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None}, f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})"
     if not isinstance(record, dict):
         return {"id": None}, f"line {number}: expected a JSON object"
-    if not isinstance(record.get("question"), str):
-        return record, f"line {number}: 'question' must be a string"
+    if not isinstance(record.get(text_field), str):
+        return record, f"line {number}: '{text_field}' must be a string"
+    return record, None
+
+
+def parse_line(line: str, number: int) -> tuple[dict[str, Any], str | None]:
+    """(record, error): the record keeps whatever could be read, the error says what to fix."""
+    record, error = json_object(line, number, "question")
+    if error is not None:
+        return record, error
     history = record.get("history", [])
     if not isinstance(history, list):
         return record, f"line {number}: 'history' must be a list of {{role, content}} objects"
@@ -92,14 +100,9 @@ def parse_line(line: str, number: int) -> tuple[dict[str, Any], str | None]:
 
 def parse_situation_line(line: str, number: int) -> tuple[dict[str, Any], str | None]:
     """(record, error) for a finder line `{"id", "situation", "levels"?, "roles"?, "services"?}`."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None}, f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})"
-    if not isinstance(record, dict):
-        return {"id": None}, f"line {number}: expected a JSON object"
-    if not isinstance(record.get("situation"), str):
-        return record, f"line {number}: 'situation' must be a string"
+    record, error = json_object(line, number, "situation")
+    if error is not None:
+        return record, error
     for key in ("levels", "roles", "services"):
         value = record.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
