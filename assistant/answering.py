@@ -47,6 +47,8 @@ class AnswerContext(Protocol):
     def safety_notice_for(self, text: str, language: str) -> str | None: ...
 
 
+# Languages the sources' words can be matched in (nynorsk reaches BM25 through shared stems).
+NORWEGIAN = ("nb", "nn")
 # How many of the top passages the refusal rule looks at: the evidence must be near the top.
 EVIDENCE_PASSAGES = 5
 # Prose passages a situation answer may take one supporting sentence from.
@@ -84,7 +86,11 @@ def standalone_question(assistant: AnswerContext, question: str, history: Sequen
 
 
 def judge(
-    assistant: AnswerContext, question: str, passages: Sequence[Passage], dense_score: float = 0.0
+    assistant: AnswerContext,
+    question: str,
+    passages: Sequence[Passage],
+    dense_score: float = 0.0,
+    language: str = "nb",
 ) -> RefusalDecision:
     analysis = _Analysis(assistant)
     given = passages[:EVIDENCE_PASSAGES]
@@ -101,18 +107,22 @@ def judge(
         analysis.known,
         config.min_term_coverage,
         dense_score=dense_score,
-        min_dense=config.min_dense_score,
+        min_dense=config.min_dense_score if language in NORWEGIAN else config.min_dense_score_foreign,
         context=context,
+        lexical=language in NORWEGIAN,
     )
 
 
-def extractive_answer(assistant: AnswerContext, question: str, passages: Sequence[Passage]) -> str:
-    """Lead line + the passages' best sentences/rows, each with its citation number."""
+def extractive_answer(
+    assistant: AnswerContext, question: str, passages: Sequence[Passage], language: str = "nb"
+) -> str:
+    """Lead line (in English for an English question) + the passages' best sentences/rows, each cited."""
     analysis = _Analysis(assistant)
     units = select_units(
         question, passages, analysis.analyze, analysis.idf, max_units=assistant.settings.answer.max_sentences
     )
-    return compose(assistant.prompts.lead("default", question=question), units)
+    lead = "default_en" if language == "en" else "default"
+    return compose(assistant.prompts.lead(lead, question=question), units)
 
 
 def answer_question(
@@ -137,7 +147,7 @@ def answer_question(
     return _finish(
         assistant,
         answer,
-        extractive_answer(assistant, answer.standalone_question, answer.passages),
+        extractive_answer(assistant, answer.standalone_question, answer.passages, answer.language),
         "extractive",
     )
 
@@ -169,7 +179,7 @@ def stream_answer(
             return
         except BackendUnavailable as exc:
             base.backend_error = _backend_message(exc)
-    text = extractive_answer(assistant, base.standalone_question, base.passages)
+    text = extractive_answer(assistant, base.standalone_question, base.passages, base.language)
     for line in text.splitlines(keepends=True):
         yield StreamEvent(type="delta", text=line)
     yield StreamEvent(type="done", answer=_finish(assistant, base, text, "extractive"))
@@ -288,7 +298,7 @@ def _prepare(
         language=analysis.language,
         audience=audience,
     )
-    decision = judge(assistant, standalone, base.passages, result.dense_top_score)
+    decision = judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)
     if decision.refuse and analysis.may_be_situation and not filters and not situation_details(standalone):
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:
@@ -307,7 +317,7 @@ def _finish(assistant: AnswerContext, answer: Answer, text: str, mode: str) -> A
     clean, citations, removed = validate_citations(text, answer.passages)
     if mode == "llm" and not citations:
         # An uncited LLM answer is not grounded: fall back to the extractive one.
-        fallback = extractive_answer(assistant, answer.standalone_question, answer.passages)
+        fallback = extractive_answer(assistant, answer.standalone_question, answer.passages, answer.language)
         clean, citations, removed = validate_citations(fallback, answer.passages)
         answer = answer.model_copy(update={"backend_error": "Språkmodellens svar manglet kildehenvisninger."})
         mode = "extractive"

@@ -42,6 +42,7 @@ LEADS_FILE = "templates.toml"
 # Lead lines of the extractive composer and the placeholders each MAY use (a lead without one is fine).
 LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "default": frozenset({"question"}),
+    "default_en": frozenset({"question"}),
     "services": frozenset({"situation"}),
     "services_en": frozenset({"situation"}),
     "finder_pointer": frozenset(),

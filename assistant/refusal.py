@@ -21,24 +21,30 @@ from assistant.types import Passage
 DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # kind: (the question asks for it, a passage contains it)
     "telefonnummer": (
-        re.compile(r"\b(telefon\w*|tlf|ringe|ring|nummer\w*|mobil\w*)\b", re.I),
+        re.compile(r"\b(telefon\w*|tlf|ringe|ring|nummer\w*|mobil\w*|phone\w*|call|number)\b", re.I),
         re.compile(r"(?<!\d)(?:\+47\s?)?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}(?!\d)|\b\d{3}\s\d{2}\s\d{3}\b"),
     ),
     "pris": (
-        re.compile(r"\b(pris\w*|koste[rt]?|kostnad\w*|egenandel\w*|betale?r?|gebyr\w*|avgift\w*|gratis)\b", re.I),
+        re.compile(
+            r"\b(pris\w*|koste[rt]?|kostnad\w*|egenandel\w*|betale?r?|gebyr\w*|avgift\w*|gratis|price\w*|"
+            r"costs?|fees?|pay)\b",
+            re.I,
+        ),
         re.compile(r"\b(kr\.?\s?\d|\d[\d\s]*\s?(kroner|kr)\b|gratis|egenandel|foreldrebetaling|betaling)", re.I),
     ),
     "åpningstider": (
-        re.compile(r"\b(åpningstid\w*|åpent|åpen|åpner|stenger|stengt|når kan jeg komme)\b", re.I),
+        re.compile(
+            r"\b(åpningstid\w*|åpent|åpen|åpner|stenger|stengt|når kan jeg komme|opening hours|open|closes?)\b", re.I
+        ),
         # actual times, not the word "åpningstid" (which also appears in "etter ordinær åpningstid")
         re.compile(r"\b(kl\.?\s?\d|\d{1,2}[:.]\d{2}\s?[-–]\s?\d{1,2}[:.]\d{2})", re.I),
     ),
     "adresse": (
-        re.compile(r"\b(adresse\w*|hvor ligger|besøksadresse|postadresse)\b", re.I),
+        re.compile(r"\b(adresse\w*|hvor ligger|besøksadresse|postadresse|address|located)\b", re.I),
         re.compile(r"\b\w+(veien|vei|gata|gate|plass|torget)\s\d+\b", re.I),  # a street address
     ),
     "e-post": (
-        re.compile(r"\b(e-?post\w*|mailadresse|email)\b", re.I),
+        re.compile(r"\b(e-?post\w*|mailadresse|e-?mail)\b", re.I),
         re.compile(r"[\w.-]+@[\w-]+\.\w+"),
     ),
 }
@@ -126,11 +132,13 @@ def decide_refusal(
     dense_score: float = 0.0,
     min_dense: float = 1.0,
     context: str = "",
+    lexical: bool = True,
 ) -> RefusalDecision:
     """Refuse when the passages cannot answer; the reason is for logs and evaluation, not users.
 
     `context` is extra evidence text (the passages' document titles and dates); `dense_score` the best
-    cosine similarity among the dense candidates.
+    cosine similarity among the dense candidates. With `lexical` False (a question in English or another
+    language), word coverage is no evidence: the dense similarity alone decides.
     """
     if not passages:
         return RefusalDecision(True, "ingen treff", 0.0)
@@ -143,6 +151,10 @@ def decide_refusal(
     missing = missing_specifics(question, passages, known, context)
     if missing:
         return RefusalDecision(True, f"kildene nevner ikke {', '.join(missing)}", coverage)
+    if not lexical:  # a question in another language shares meaning with the sources, not words
+        if dense_score < min_dense:
+            return RefusalDecision(True, f"lav likhet ({dense_score:.3f}) for et spørsmål på et annet språk", coverage)
+        return RefusalDecision(False, "", coverage)
     if coverage < min_coverage and dense_score < min_dense:
         return RefusalDecision(
             True, f"for lav dekning av spørsmålets ord ({coverage:.2f}) og lav likhet ({dense_score:.3f})", coverage

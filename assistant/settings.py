@@ -71,6 +71,12 @@ class AnswerConfig(BaseModel):
         le=1.0,
         description="Share of the question's content terms the evidence must cover.",
     )
+    min_dense_score_foreign: float = Field(
+        default=0.80,
+        ge=-1.0,
+        le=1.0,
+        description="For a question in English or another language: the best dense similarity needed to answer.",
+    )
     min_dense_score: float = Field(
         default=0.855,
         ge=-1.0,

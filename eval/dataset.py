@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The services of Vedlegg 2 in the knowledge base, as written there (`EvalItem.service` must be one).
 # The 31 services of Vedlegg 2: one source, the reviewed service names (assistant/data/service_aliases.toml).
 SERVICES = tuple(service_names().names)
-ID_PREFIXES = ("fact-", "svc-", "cit-", "plan-", "fu-", "neg-")
+ID_PREFIXES = ("fact-", "svc-", "cit-", "plan-", "fu-", "neg-", "en-", "nn-")
 EVIDENCE_MIN, EVIDENCE_MAX = 20, 150
 # Markup that a retrieved (cleaned) passage may not keep: bold, superscript footnotes, Markdown links.
 _MARKUP = re.compile(r"\*\*|[\u00b9\u00b2\u00b3\u2070-\u209f]|\]\(|\[\d+\]")
@@ -58,6 +58,8 @@ class EvalItem(BaseModel):
     documents: list[str] = Field(default_factory=list, description="Documents the answer must cite.")
     service: str | None = Field(default=None, description="For staff items: the Vedlegg 2 service.")
     notes: str = ""
+    language: Literal["nb", "nn", "en"] = Field(default="nb", description="The question's language.")
+    source: str | None = Field(default=None, description="The item this one translates (en-/nn- items).")
 
     @model_validator(mode="after")
     def _gold_matches_answerability(self) -> EvalItem:
@@ -103,7 +105,8 @@ def validate_dataset(path: Path = DEFAULT_DATASET, corpus_dir: Path = ROOT / "co
             problems.append(f"{item.id}: follow-ups (fu-) and only they have a history")
         if item.history and (item.history[0].role != "user" or item.history[-1].role != "assistant"):
             problems.append(f"{item.id}: history must start with a user turn and end with an assistant turn")
-        if item.id.startswith("neg-") == item.answerable:
+        translated = item.id.startswith(("en-", "nn-"))  # translations keep their source item's answerability
+        if not translated and item.id.startswith("neg-") == item.answerable:
             problems.append(f"{item.id}: neg- items and only they are unanswerable")
         if item.service is not None and item.service not in SERVICES:
             problems.append(f"{item.id}: unknown service {item.service!r}")

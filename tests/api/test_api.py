@@ -390,3 +390,13 @@ def test_mask(text: str, masked: str) -> None:
     from web.privacy import mask
 
     assert mask(text) == masked
+
+
+def test_history_over_the_limit_is_rejected_not_cut(api_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.types import ChatTurn
+    from ingest.errors import InvalidQuestion
+
+    turns = [ChatTurn(role="user", content="x")] * 21
+    with pytest.raises(InvalidQuestion, match="Maks 20"):
+        api_assistant.check_history(turns)
+    assert len(api_assistant.check_history(turns[:20])) == 20

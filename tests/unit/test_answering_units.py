@@ -110,3 +110,40 @@ def test_followup_leaves_standalone_questions_alone() -> None:
     assert not is_followup(question, HISTORY, ANALYZE)
     assert rewrite_followup(question, HISTORY, ANALYZE) == question
     assert rewrite_followup("Hva med den?", [], ANALYZE) == "Hva med den?"
+
+
+def test_a_question_in_english_is_judged_by_meaning_not_words() -> None:
+    question = "Who can get help at the youth centre?"
+    lexical = decide_refusal(question, [UNGDOMSTORG], ANALYZE, idf, known, 0.5, dense_score=0.82, min_dense=0.855)
+    assert lexical.refuse  # no Norwegian word overlap
+    by_meaning = decide_refusal(
+        question, [UNGDOMSTORG], ANALYZE, idf, known, 0.5, dense_score=0.82, min_dense=0.80, lexical=False
+    )
+    assert not by_meaning.refuse
+    far = decide_refusal(
+        question, [UNGDOMSTORG], ANALYZE, idf, known, 0.5, dense_score=0.7, min_dense=0.8, lexical=False
+    )
+    assert far.refuse
+    assert requested_details("What is the phone number of the youth centre?") == ["telefonnummer"]
+    assert "pris" in requested_details("How much does it cost?")
+
+
+def test_free_in_a_situation_is_not_a_price_question() -> None:
+    from assistant.refusal import situation_details
+
+    assert situation_details("Finnes det noe gratis å gjøre i sommerferien for en 10-åring?") == []
+    assert situation_details("Er det gratis, og hva koster det ellers?") == ["pris"]
+    assert situation_details("Hva er telefonnummeret til uteteamet?") == ["telefonnummer"]
+
+
+def test_hits_keep_retrieval_ranks_and_every_cited_passage() -> None:
+    from assistant.answering import merge_hits
+
+    retrieved = [passage(f"treff {i}") for i in range(10)]
+    found = [passage(f"rad {i}", "table_row") for i in range(8)]
+    cited = {p.node_id for p in found[:6]}
+    hits = merge_hits(retrieved, found, cited, 10)
+    ids = [p.node_id for p in hits]
+    assert len(hits) == 10 and cited <= set(ids)
+    assert ids[0] == retrieved[0].node_id and ids[1] == found[0].node_id
+    assert len(set(ids)) == len(ids)
