@@ -54,6 +54,7 @@ eval-gate: model
 
 bench: ingest
 	$(PY) -m eval.bench.pipeline
+	$(PY) -m eval.bench.situations
 	$(PY) -m eval.bench.api_throughput
 	$(PY) -m eval.bench.scale
 
