@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from index.lexical import stems
 from ingest.errors import PromptError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -63,30 +64,49 @@ class LexiconLink:
         return f"{self.phrase} → {', '.join(self.terms[:3])}"
 
 
+# Words shorter than this link only as written (a short stem is shared by unrelated words).
+MIN_STEM_CHARS = 4
+_WORD = re.compile(rf"[\wæøåÆØÅ]{{{MIN_STEM_CHARS},}}")
+
+
 @dataclass
 class SituationLexicon:
     concepts: list[Concept]
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _by_phrase: dict[str, list[Concept]] = field(default_factory=dict, repr=False)
+    _by_stem: dict[str, list[Concept]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for concept in self.concepts:
             for phrase in concept.lay:
                 self._by_phrase.setdefault(_fold(phrase), []).append(concept)
+                if " " not in phrase.strip() and len(phrase) >= MIN_STEM_CHARS:
+                    for stem in stems(phrase)[:1]:
+                        self._by_stem.setdefault(stem, []).append(concept)
         self._pattern = _phrase_pattern([p for c in self.concepts for p in c.lay])
 
     def links(self, text: str) -> list[LexiconLink]:
-        """The lay phrases of the text (longest match wins) with the concepts they stand for."""
-        if self._pattern is None:
-            return []
+        """The lay phrases of the text (longest match wins) with the concepts they stand for; a word the
+        lexicon does not list still links when it shares a listed word's stem («skulka» ~ «skulker»).
+        (Matching one-typo neighbours too was measured on the dev split: it linked noise and cost must@3.)"""
         found: list[LexiconLink] = []
         seen: set[str] = set()
-        for match in self._pattern.finditer(text):
-            phrase = _fold(match.group(0))
-            for concept in self._by_phrase.get(phrase, []):
-                if concept.name not in seen:
-                    seen.add(concept.name)
-                    found.append(LexiconLink(match.group(0), concept.name, concept.terms))
+        covered: list[tuple[int, int]] = []
+
+        def add(phrase: str, concept: Concept) -> None:
+            if concept.name not in seen:
+                seen.add(concept.name)
+                found.append(LexiconLink(phrase, concept.name, concept.terms))
+
+        if self._pattern is not None:
+            for match in self._pattern.finditer(text):
+                covered.append(match.span())
+                for concept in self._by_phrase.get(_fold(match.group(0)), []):
+                    add(match.group(0), concept)
+        for match in _WORD.finditer(text):
+            if not any(start <= match.start() < end for start, end in covered):
+                for concept in self._by_stem.get(next(iter(stems(match.group(0))), ""), []):
+                    add(match.group(0), concept)
         return found
 
 

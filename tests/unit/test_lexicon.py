@@ -56,3 +56,10 @@ def test_numbers_are_ages_and_school_years_not_tokens() -> None:
     assert age_terms("Jonas (14) røyker hasj")[0] == "ungdom"
     assert age_terms("Helsestasjonsprogram 14 konsultasjoner") == []
     assert "14" not in without_numbers("på 14 og § 14 a)")
+
+
+def test_inflections_the_lexicon_does_not_list_link_through_their_stem() -> None:
+    # «skulkes» and «mobbingen» are not listed; «skulker» and «mobbing» are
+    concepts = {link.concept for link in situation_lexicon().links("han skulkes bort, og mobbingen fortsetter")}
+    assert {"skolefravær", "mobbing"} <= concepts
+    assert situation_lexicon().links("Hva står i kapittel fem?") == []
