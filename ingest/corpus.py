@@ -42,6 +42,11 @@ def read_manifest(corpus_dir: Path) -> list[DocumentMeta]:
             raise CorpusError(f"{path}: entry {number} has no 'file'.")
         if name in seen:
             raise CorpusError(f"{path}: '{name}' is listed twice.")
+        if "/" in name or "\\" in name or name.startswith(".") or Path(name).name != name:
+            raise CorpusError(
+                f"{path}: '{name}' is not a file name in the corpus folder. Put the file in {path.parent} "
+                "and list it by its name alone."
+            )
         seen.add(name)
         try:
             metas.append(

@@ -144,3 +144,11 @@ def test_adding_a_document_needs_no_code_change(corpus_copy: Path) -> None:
     docs = parse_corpus(load_corpus(corpus_copy))
     new = next(p for p in docs if p.meta.doc_id == "ny-rapport.txt")
     assert new.nodes[0].text == "Frivillige hjelper barn med lekser." and new.nodes[0].section_path == ("Ny rapport",)
+
+
+def test_a_manifest_entry_outside_the_corpus_folder_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "manifest.toml").write_text(
+        '[[documents]]\nfile = "../x.txt"\ntitle = "X"\nkind = "strategy"\n', encoding="utf-8"
+    )
+    with pytest.raises(CorpusError, match=r"'\.\./x\.txt' is not a file name in the corpus folder"):
+        load_corpus(tmp_path)
