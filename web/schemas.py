@@ -81,7 +81,7 @@ class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(max_length=MAX_TEXT, description="The search text (same rules as a question).")
-    top_k: int = Field(default=8, ge=1, le=50, description="How many passages to return.")
+    top_k: int = Field(default=8, ge=1, le=50, strict=True, description="How many passages to return.")
     filters: Filters | None = Field(default=None, description="Restrict the sources.")
     mode: Literal["hybrid", "dense", "lexical"] = Field(
         default="hybrid", description="hybrid = dense + BM25 fused; or one of them alone."
@@ -100,7 +100,7 @@ class ServicesRequest(BaseModel):
     levels: list[Level] = Field(default_factory=list, max_length=3, description="Prevention levels.")
     roles: list[RoleName] = Field(default_factory=list, max_length=3, description="What the measure does.")
     services: list[Name] = Field(default_factory=list, max_length=50, description="Service names from the catalog.")
-    limit: int = Field(default=10, ge=1, le=100, description="At most this many services.")
+    limit: int = Field(default=10, ge=1, le=100, strict=True, description="At most this many services.")
 
 
 class SummaryRequest(BaseModel):

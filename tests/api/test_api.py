@@ -400,3 +400,10 @@ def test_history_over_the_limit_is_rejected_not_cut(api_assistant) -> None:  # t
     with pytest.raises(InvalidQuestion, match="Maks 20"):
         api_assistant.check_history(turns)
     assert len(api_assistant.check_history(turns[:20])) == 20
+
+
+def test_numbers_are_strict(client: TestClient) -> None:
+    for path, body in (("search", {"query": "rus", "top_k": True}), ("services", {"situation": "rus", "limit": "3"})):
+        response = client.post(f"{API}/{path}", json=body)
+        assert response.status_code == 422, path
+        assert "må være et heltall" in response.json()["detail"]
