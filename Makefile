@@ -49,8 +49,11 @@ eval: ingest
 	$(PY) app.py eval --split test
 
 # CI gate: the test split in extractive mode must stay above the thresholds in eval/gate.toml.
+# It shares the integration tests' passage-vector cache (keyed by text and model), so nothing unchanged is
+# embedded twice in one CI run.
 eval-gate: model
-	VEIVISER_LLM__BACKEND=none $(PY) app.py eval --split test --systems veiviser --gate eval/gate.toml
+	VEIVISER_LLM__BACKEND=none VEIVISER_INDEX__EMBEDDING_CACHE=$(CURDIR)/.cache/test-embeddings.sqlite \
+	  $(PY) app.py eval --split test --systems veiviser --gate eval/gate.toml
 
 bench: ingest
 	$(PY) -m eval.bench.pipeline

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.settings import Settings, apply_process_environment
+from assistant.settings import Settings, apply_process_environment, load_settings
 
 apply_process_environment()
 
@@ -274,8 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = resolve_paths(Settings())
     try:
+        settings = resolve_paths(load_settings())
         return int(args.func(settings, args))
     except VeiviserError as exc:  # every known failure: one line saying what to do, and its exit code
         print(f"Feil: {one_line(str(exc))}", file=sys.stderr)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.config import IndexConfig
+from ingest.errors import ConfigError
 
 _PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "admin", "password", "test"}
 
@@ -113,6 +114,9 @@ class APIConfig(BaseModel):
     )
     max_question_chars: int = Field(default=1000, ge=10, le=20000)
     max_history_turns: int = Field(default=20, ge=0, le=200)
+    log_questions: bool = Field(
+        default=False, description="Log question text (masked) for debugging; off: only intent, language, flags."
+    )
 
 
 class Settings(BaseSettings):
@@ -142,6 +146,19 @@ class Settings(BaseSettings):
                     "set a real secret in production"
                 )
         return self
+
+
+def load_settings() -> Settings:
+    """The settings from the environment; ConfigError names each bad variable and what is wrong with it,
+    without echoing the value (pydantic's own message would print a secret)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            where = "__".join(str(part).upper() for part in error.get("loc", ()) if part != "__root__")
+            problems.append(f"VEIVISER_{where}: {error.get('msg', 'ugyldig verdi')}" if where else error["msg"])
+        raise ConfigError("Ugyldig konfigurasjon – " + "; ".join(problems)) from None
 
 
 def apply_process_environment() -> None:

@@ -14,6 +14,12 @@ class VeiviserError(Exception):
     exit_code = 2
 
 
+class ConfigError(VeiviserError):
+    """A setting is invalid; the message names the variable, never its value (it may be a secret)."""
+
+    exit_code = 6
+
+
 class InvalidQuestion(VeiviserError):
     """The question (or theme, situation, history) is empty, too long or contains control characters."""
 

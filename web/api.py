@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from assistant.facade import Assistant
 from assistant.llm import check_backend
 from assistant.retrieval import SearchResult
-from assistant.settings import Settings
+from assistant.settings import Settings, load_settings
 from assistant.types import Answer, Passage, SearchFilters, ServiceFinderResult, WorkshopSummary
 from assistant.wiring import build_assistant, reingest, resolve_paths
 from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn
@@ -60,8 +60,25 @@ def to_response(answer: Answer) -> AskResponse:
 @router.post("/ask", response_model=AskResponse, tags=["spørsmål"])
 def ask(body: AskRequest, assistant: AssistantDep) -> AskResponse:
     """Answer a question with numbered, cited sources (extractive, or the configured LLM)."""
-    logger.info("ask: %s", for_log(body.question))
-    return to_response(assistant.ask(body.question, body.history, body.filters, body.audience))
+    answer = assistant.ask(body.question, body.history, body.filters, body.audience)
+    log_answer("ask", assistant, body.question, answer)
+    return to_response(answer)
+
+
+def log_question(event: str, assistant: Assistant, text: str) -> None:
+    """One line per event. Question text only when `api.log_questions` is on, and then masked: masking cannot
+    catch a name in a question about abuse, so by default no text is logged."""
+    if assistant.settings.api.log_questions:
+        logger.info("%s: %s", event, for_log(text))
+    else:
+        logger.info("%s", event)
+
+
+def log_answer(event: str, assistant: Assistant, text: str, answer: Answer) -> None:
+    """What was answered, without the question: intent, language, flags and latency."""
+    flags = f"intent={answer.intent} language={answer.language} refused={answer.refused} "
+    flags += f"safety={answer.safety_notice is not None} mode={answer.mode} ms={answer.latency_ms:.0f}"
+    log_question(f"{event} {flags}", assistant, text)
 
 
 def sse(event: str, data: dict[str, Any]) -> str:
@@ -82,7 +99,7 @@ def chat_stream(body: AskRequest, assistant: AssistantDep) -> StreamingResponse:
     assistant.check_question(body.question)
     assistant.check_history(body.history)
     assistant.check_filters(filters)
-    logger.info("chat/stream: %s", for_log(body.question))
+    log_question("chat/stream", assistant, body.question)
     return StreamingResponse(
         stream_events(assistant, body, filters),
         media_type="text/event-stream",
@@ -108,7 +125,7 @@ def stream_events(assistant: Assistant, body: AskRequest, filters: SearchFilters
 @router.post("/search", response_model=SearchResult, tags=["søk"])
 def search(body: SearchRequest, assistant: AssistantDep) -> SearchResult:
     """Hybrid (or dense/lexical) retrieval: the ranked passages."""
-    logger.info("search: %s", for_log(body.query))
+    log_question(f"search mode={body.mode} top_k={body.top_k}", assistant, body.query)
     return assistant.search(body.query, body.top_k, body.filters, body.mode)
 
 
@@ -129,7 +146,7 @@ def passage(node_id: str, assistant: AssistantDep) -> Passage:
 @router.post("/services", response_model=ServiceFinderResult, tags=["tiltaksfinner"])
 def services_finder(body: ServicesRequest, assistant: AssistantDep) -> ServiceFinderResult:
     """Service finder: measures from the catalog that fit a situation, grouped by service, cited."""
-    logger.info("services: %s", for_log(body.situation))
+    log_question(f"services limit={body.limit}", assistant, body.situation)
     return assistant.find_services(body.situation, body.levels, body.roles, body.services, body.limit)
 
 
@@ -261,12 +278,12 @@ def create_app(
     build: how to build the assistant .
     ingest_fn: what POST /admin/ingest runs (default: `reingest` with the loaded embedder).
     """
-    limit = (assistant.settings if assistant else settings or Settings()).api.max_question_chars
+    limit = (assistant.settings if assistant else settings or load_settings()).api.max_question_chars
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if getattr(app.state, "services", None) is None:
-            built = (build or build_assistant)(settings or resolve_paths(Settings()))
+            built = (build or build_assistant)(settings or resolve_paths(load_settings()))
             app.state.services = make_context(built, ingest_fn)
         yield
 

@@ -22,6 +22,14 @@ def feedback_path(data_dir: Path) -> Path:
     return data_dir / "feedback" / "feedback.jsonl"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula (`=cmd|' /C calc'!A0`) gets a leading apostrophe."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 class FeedbackStore:
     """Thumbs up/down on answers. One line per record; never rewritten, only appended.
 
@@ -89,5 +97,5 @@ class FeedbackStore:
         for record in self.all():
             row = {k: record.get(k, "") for k in CSV_FIELDS}
             row["citations"] = " ".join(record.get("citations") or [])
-            writer.writerow(row)
+            writer.writerow({k: csv_safe(v) for k, v in row.items()})
         return out.getvalue()

@@ -358,19 +358,32 @@ def test_not_ready_until_the_lifespan_has_built_the_services(api_assistant: Any)
 
 
 # -- privacy in the logs -------------------------------------------------------------------
-def test_logs_mask_identity_and_phone_numbers(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
-    question = "Jeg har fnr 12345678901 og tlf +47 912 34 567, hva gjør HFU?"
+def test_logs_hold_no_question_text_by_default(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    question = "Jeg har fnr 12345678901 og min datter Sara blir slått hjemme, hva gjør HFU?"
     with caplog.at_level(logging.INFO, logger="veiviser.api"):
         client.post(f"{API}/ask", json={"question": question})
         client.post(f"{API}/chat/stream", json={"question": question})
         client.post(f"{API}/services", json={"situation": "mor 123456 78901 ringer fra 22 33 44 55"})
         client.get(f"{API}/passages/12345678901")
     logged = "\n".join(r.getMessage() for r in caplog.records)
-    assert "ask:" in logged and "POST /api/v1/ask 200" in logged
+    assert "ask intent=" in logged and "language=nb" in logged and "safety=True" in logged
+    assert "POST /api/v1/ask 200" in logged
+    for private in ("Sara", "slått", "12345678901", "123456 78901", "22 33 44 55", "HFU?"):
+        assert private not in logged
+    assert "GET /api/v1/passages/[fnr] 404" in logged
+
+
+def test_question_logging_when_turned_on_is_masked(api_assistant: Any, caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(assistant=with_settings(api_assistant, log_questions=True), mount_ui=False)
+    question = "Jeg har fnr 12345678901 og tlf +47 912 34 567, hva gjør HFU?"
+    with caplog.at_level(logging.INFO, logger="veiviser.api"), TestClient(app) as client:
+        client.post(f"{API}/ask", json={"question": question})
+        client.post(f"{API}/services", json={"situation": "mor 123456 78901 ringer fra 22 33 44 55"})
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "hva gjør HFU?" in logged
     for secret in ("12345678901", "123456 78901", "912 34 567", "22 33 44 55"):
         assert secret not in logged
-    assert logged.count("[fnr]") >= 4 and logged.count("[tlf]") >= 3
-    assert "GET /api/v1/passages/[fnr] 404" in logged
+    assert logged.count("[fnr]") >= 2 and logged.count("[tlf]") >= 2
 
 
 @pytest.mark.parametrize(
@@ -407,3 +420,24 @@ def test_numbers_are_strict(client: TestClient) -> None:
         response = client.post(f"{API}/{path}", json=body)
         assert response.status_code == 422, path
         assert "må være et heltall" in response.json()["detail"]
+
+
+def test_csv_export_neutralises_formulas(tmp_path: Any) -> None:
+    from web.feedback import FeedbackStore, csv_safe
+
+    assert csv_safe("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0" and csv_safe("Hei") == "Hei"
+    store = FeedbackStore(tmp_path / "feedback.jsonl")
+    store.add('=HYPERLINK("http://x")', "+1", "down", comment="@SUM(A1)", citations=[], source="api")
+    exported = store.export_csv()
+    assert "'=HYPERLINK" in exported and "'+1" in exported and "'@SUM" in exported
+
+
+def test_a_settings_error_names_the_variable_never_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.settings import load_settings
+    from ingest.errors import ConfigError
+
+    monkeypatch.setenv("VEIVISER_ENVIRONMENT", "production")
+    monkeypatch.setenv("VEIVISER_API__ADMIN_API_KEY", "hemmelig-kort")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "VEIVISER_API__ADMIN_API_KEY" in str(caught.value) and "hemmelig-kort" not in str(caught.value)
