@@ -114,6 +114,9 @@ class APIConfig(BaseModel):
     )
     max_question_chars: int = Field(default=1000, ge=10, le=20000)
     max_history_turns: int = Field(default=20, ge=0, le=200)
+    max_body_bytes: int = Field(
+        default=256 * 1024, ge=1024, le=64 * 1024 * 1024, description="Larger request bodies get a 413 unread."
+    )
     log_questions: bool = Field(
         default=False, description="Log question text (masked) for debugging; off: only intent, language, flags."
     )

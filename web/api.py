@@ -26,6 +26,7 @@ from assistant.wiring import build_assistant, reingest, resolve_paths
 from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn
 from web.errors import add_error_handlers, log_unexpected, logger
 from web.feedback import FeedbackStore, feedback_path
+from web.guards import RequestGuard
 from web.privacy import MaskingFilter, for_log, install_masking
 from web.schemas import (
     AskRequest,
@@ -278,7 +279,8 @@ def create_app(
     build: how to build the assistant .
     ingest_fn: what POST /admin/ingest runs (default: `reingest` with the loaded embedder).
     """
-    limit = (assistant.settings if assistant else settings or load_settings()).api.max_question_chars
+    api_config = (assistant.settings if assistant else settings or load_settings()).api
+    limit = api_config.max_question_chars
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -306,6 +308,7 @@ def create_app(
     app.include_router(router)
     add_error_handlers(app)
     app.middleware("http")(access_log)
+    app.add_middleware(RequestGuard, max_body_bytes=api_config.max_body_bytes)
 
     if mount_ui:
         from web.ui import mount_ui as mount

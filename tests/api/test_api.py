@@ -441,3 +441,25 @@ def test_a_settings_error_names_the_variable_never_the_secret(monkeypatch: pytes
     with pytest.raises(ConfigError) as caught:
         load_settings()
     assert "VEIVISER_API__ADMIN_API_KEY" in str(caught.value) and "hemmelig-kort" not in str(caught.value)
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(client: TestClient) -> None:
+    big = '{"question": "' + "a" * (300 * 1024) + '"}'
+    response = client.post(f"{API}/ask", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "maks 256 kB" in response.json()["detail"]
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"question": "'
+        for _ in range(40):
+            yield b"a" * 8192
+        yield b'"}'
+
+    streamed = client.post(f"{API}/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for response in (client.get(f"{API}/healthz"), client.get("/nowhere"), client.get("/docs")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
