@@ -10,7 +10,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -70,19 +70,28 @@ class EvalItem(BaseModel):
         return self
 
 
-def load_dataset(path: Path = DEFAULT_DATASET, split: str | None = None) -> list[EvalItem]:
-    """Items of the file (optionally one split); ValueError names the bad line."""
-    items: list[EvalItem] = []
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_jsonl(path: Path, model: type[M], split: str | None = None) -> list[M]:
+    """The items of a JSONL file as `model` (optionally one split: dev, test, or None/all for every item);
+    ValueError names the bad line and what is wrong."""
+    items: list[M] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            item = EvalItem.model_validate_json(line)
+            item = model.model_validate_json(line)
         except ValidationError as exc:
             raise ValueError(f"{path.name} line {number}: {exc.errors()[0]['loc']} {exc.errors()[0]['msg']}") from exc
-        if split is None or item.split == split:
+        if split in (None, "all") or getattr(item, "split", None) == split:
             items.append(item)
     return items
+
+
+def load_dataset(path: Path = DEFAULT_DATASET, split: str | None = None) -> list[EvalItem]:
+    """Items of the file (optionally one split); ValueError names the bad line."""
+    return load_jsonl(path, EvalItem, split)
 
 
 def _squash(text: str) -> str:

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from eval.dataset import load_jsonl
+
 DEFAULT_SAFETY = Path(__file__).resolve().parent / "datasets" / "safety.jsonl"
 
 
@@ -33,8 +35,7 @@ class SafetyMetrics(BaseModel):
 
 
 def load_safety(path: Path = DEFAULT_SAFETY, split: str | None = None) -> list[SafetyItem]:
-    items = [SafetyItem.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [i for i in items if split in (None, "all") or i.split == split]
+    return load_jsonl(path, SafetyItem, split)
 
 
 def score_safety(items: Sequence[SafetyItem], is_acute: Callable[[str], bool]) -> SafetyMetrics:

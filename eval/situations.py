@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.types import Answer, ServiceFinderResult
+from eval.dataset import load_jsonl
 from eval.metrics import normalize, percentile
 
 DEFAULT_SITUATIONS = Path(__file__).resolve().parent / "datasets" / "situations.jsonl"
@@ -81,17 +82,7 @@ class Chat(Protocol):
 
 
 def load_situations(path: Path = DEFAULT_SITUATIONS, split: str | None = None) -> list[SituationItem]:
-    items: list[SituationItem] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = SituationItem.model_validate_json(line)
-        except ValueError as exc:
-            raise ValueError(f"{path.name} line {number}: {exc}") from exc
-        if split in (None, "all") or item.split == split:
-            items.append(item)
-    return items
+    return load_jsonl(path, SituationItem, split)
 
 
 def validate_situations(items: Sequence[SituationItem], catalog: Mapping[str, Sequence[str]]) -> list[str]:
