@@ -46,6 +46,8 @@ class AnswerContext(Protocol):
 
     def safety_notice_for(self, text: str, language: str) -> str | None: ...
 
+    def first_help(self, text: str) -> tuple[str, ...]: ...
+
 
 # Languages the sources' words can be matched in (nynorsk reaches BM25 through shared stems).
 NORWEGIAN = ("nb", "nn")
@@ -196,7 +198,8 @@ def situation_answer(
 ) -> Answer | None:
     """The services that fit the situation, cited to their rows, and the one sentence of the knowledge base
     that speaks to it when there is one; None when no service fits."""
-    result = assistant.finder.find(standalone, limit=MAX_SERVICES + 1)
+    first_help = assistant.first_help(question) if notice else ()
+    result = assistant.finder.find(standalone, limit=MAX_SERVICES + 1, first_help=first_help)
     retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED)
     # Under a safety notice only help services follow; otherwise one sentence of the knowledge base may.
     support = None if notice else supporting_sentence(assistant, standalone, retrieved.passages)

@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.analysis import detect_language
 from assistant.answering import answer_question, stream_answer
+from assistant.lexicon import acute_services
 from assistant.retrieval import HybridRetriever, SearchResult, to_passage
 from assistant.safety import detect_acute_danger
 from assistant.safety_semantic import SemanticSafety
@@ -181,10 +182,17 @@ class Assistant:
         self._check_values("level", levels, {lvl.value for lvl in PreventionLevel})
         self._check_values("role", roles, set(self.roles()))
         self._check_values("service", services, {m.service for m in self.index.catalog})
-        result = self.finder.find(situation, levels, roles, services, limit)
-        if situation:
-            result.safety_notice = self.safety_notice_for(situation, detect_language(situation))
+        notice = self.safety_notice_for(situation, detect_language(situation)) if situation else None
+        first_help = self.first_help(situation) if notice else ()
+        result = self.finder.find(situation, levels, roles, services, limit, first_help=first_help)
+        result.safety_notice = notice
         return result
+
+    def first_help(self, text: str) -> tuple[str, ...]:
+        """For an acute text: the services that help first for the kind of danger it is nearest to."""
+        if self.semantic_safety is None:
+            return ()
+        return acute_services().get(self.semantic_safety.verdict(text).category, ())
 
     def warm_up(self) -> None:
         """Build what the first request would otherwise wait for (the service finder)."""

@@ -266,3 +266,10 @@ def age_terms(text: str) -> list[str]:
 def without_numbers(text: str) -> str:
     """The text with its numbers removed (for lexical matching of situations)."""
     return _NUMBER.sub(" ", text)
+
+
+@cache
+def acute_services() -> dict[str, tuple[str, ...]]:
+    """Danger category → the services that help first under the safety notice."""
+    data = _read_toml("acute_services.toml")
+    return {str(k): _strings(v) for k, v in data.get("acute", {}).items()}

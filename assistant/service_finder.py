@@ -276,7 +276,9 @@ class ServiceFinder:
         short = np.clip((self.measure_words + cfg.short_row_words) / (2 * cfg.short_row_words + 1), 0, 1)
         return combined * short, dense_raw
 
-    def service_scores(self, query: SituationQuery, rows: np.ndarray, allowed: np.ndarray) -> dict[str, float]:
+    def service_scores(
+        self, query: SituationQuery, rows: np.ndarray, allowed: np.ndarray, first_help: Sequence[str] = ()
+    ) -> dict[str, float]:
         cfg = self.config
         profile = np.zeros(len(self.services), dtype=np.float32)
         if self.profiles is not None:
@@ -293,6 +295,8 @@ class ServiceFinder:
             score += cfg.profile_weight * float(profile[s_index]) + cfg.service_words_weight * float(words[s_index])
             if service in query.named and len(query.named) <= MAX_NAMED:
                 score += cfg.named_bonus
+            if service in first_help:
+                score += cfg.acute_bonus
             scores[service] = score
         return scores
 
@@ -304,8 +308,10 @@ class ServiceFinder:
         services: Sequence[str] = (),
         limit: int = 10,
         measures_per_service: int | None = None,
+        first_help: Sequence[str] = (),
     ) -> ServiceFinderResult:
-        """Services (at most `limit`) with their best measures; a listing when there is no situation."""
+        """Services (at most `limit`) with their best measures; a listing when there is no situation.
+        `first_help`: services that help first in an acute situation (they get `acute_bonus`)."""
         started = time.perf_counter()
         allowed = np.array([matches_filters(m, levels, roles, services) for m in self.rows], dtype=bool)
         if not situation:
@@ -313,7 +319,8 @@ class ServiceFinder:
         else:
             query = self.prepare(situation)
             rows, _ = self.row_scores(query)
-            ranked = sorted(self.service_scores(query, rows, allowed).items(), key=lambda kv: -kv[1])[:limit]
+            scores = self.service_scores(query, rows, allowed, first_help)
+            ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
             if ranked:  # only the services that fit: far below the best is noise, not an answer
                 floor = ranked[0][1] * self.config.min_relative_score
                 keep = self.config.min_services

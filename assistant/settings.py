@@ -41,6 +41,9 @@ class FinderConfig(BaseModel):
     top_rows_weight: float = Field(default=0.5, ge=0.0, le=5.0)
     profile_weight: float = Field(default=0.5, ge=0.0, le=5.0)
     named_bonus: float = Field(default=0.5, ge=0.0, le=5.0, description="A service the situation names.")
+    acute_bonus: float = Field(
+        default=0.5, ge=0.0, le=5.0, description="Under a safety notice: the services that help first for that danger."
+    )
     partner_weight: float = Field(default=1.0, ge=0.0, le=5.0, description="Weight of the partners column.")
     service_words_weight: float = Field(default=1.0, ge=0.0, le=5.0, description="BM25 on the service's words.")
     min_services: int = Field(default=3, ge=1, le=50, description="Always show at least this many services.")

@@ -76,3 +76,30 @@ def test_a_named_service_is_ranked(finder_assistant) -> None:  # type: ignore[no
 def test_listing_without_a_situation_respects_limit(finder_assistant) -> None:  # type: ignore[no-untyped-def]
     result = finder_assistant.find_services("", services=["Uteteam", "NAV"], limit=5)
     assert {g.service for g in result.groups} == {"Uteteam", "NAV"}
+
+
+def test_first_help_services_get_the_acute_bonus(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.service_finder import ServiceFinder
+
+    config = finder_assistant.settings.finder.model_copy(update={"min_relative_score": 0.0})
+    finder = ServiceFinder(finder_assistant.index, config)
+    situation = "mamma drikker og jeg er redd"
+    plain = {g.service: g.score for g in finder.find(situation, limit=40).groups}
+    helped = {g.service: g.score for g in finder.find(situation, limit=40, first_help=["Barnevernet"]).groups}
+    assert set(plain) == set(helped) and "Barnevernet" in plain
+    assert helped["Barnevernet"] == pytest.approx(plain["Barnevernet"] + config.acute_bonus, abs=1e-3)
+    assert all(helped[s] == pytest.approx(plain[s], abs=1e-3) for s in plain if s != "Barnevernet")
+
+
+def test_acute_services_name_real_services_for_every_danger_kind() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from assistant.lexicon import acute_services, service_names
+
+    prototypes = tomllib.loads(
+        (Path(__file__).resolve().parents[2] / "assistant" / "data" / "safety_prototypes.toml").read_text("utf-8")
+    )
+    kinds = {t["category"] for t in prototypes["danger"]}
+    assert set(acute_services()) == kinds
+    assert {s for services in acute_services().values() for s in services} <= set(service_names().names)
