@@ -124,6 +124,8 @@ _ENGLISH_STOP = frozenset(
         "your",
     ]
 )
+# Words of asking for help say nothing about the need («Hvor kan vi få hjelp?» must not match «Leksehjelp»).
+_NOT_A_NEED = _ENGLISH_STOP | frozenset(["hjelp", "hjelpe", "hjelper", "hjelpa", "help"])
 
 
 _REFERS_ELSEWHERE = re.compile(r"^\s*(samme som|se over|som over|se ovenfor)\b", re.I)
@@ -250,7 +252,9 @@ class ServiceFinder:
         links = self.lexicon.links(situation)
         ages = age_terms(situation)
         terms: dict[str, float] = {}
-        words = " ".join(w for w in without_numbers(situation).split() if w.casefold() not in _ENGLISH_STOP)
+        words = " ".join(
+            w for w in without_numbers(situation).split() if w.casefold().strip(".,!?:;") not in _NOT_A_NEED
+        )
         for term in self.analyze(words):
             terms[term] = max(terms.get(term, 0.0), 1.0)
         for link in links:
