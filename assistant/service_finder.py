@@ -151,6 +151,7 @@ class SituationQuery:
     links: list[LexiconLink]
     ages: list[str]
     named: list[str]
+    vector: np.ndarray | None = None  # the situation's unit embedding (None without stored row vectors)
 
 
 class BM25Rows:
@@ -200,12 +201,14 @@ class ServiceFinder:
             m for m in index.catalog if m.appendix == APPENDIX and m.node_id in index.nodes and informative(m.measure)
         ]
         self.services = list(dict.fromkeys(m.service for m in self.rows))
+        self.rows_of: dict[str, list[int]] = {service: [] for service in self.services}
+        for i, measure in enumerate(self.rows):
+            self.rows_of[measure.service].append(i)
         self.mentions = self._prose_mentions()
         self.row_terms = [self.analyze(row_text(m, self.expand)) for m in self.rows]
         self.bm25 = BM25Rows(self.row_terms)
         self.partner_bm25 = BM25Rows([self.analyze(m.partners) for m in self.rows])
         self.service_bm25 = BM25Rows([self._service_terms(s) for s in self.services])
-        self.measure_words = np.array([len(m.measure.split()) for m in self.rows], dtype=np.float32)
         vectors = index.vectors([m.node_id for m in self.rows])
         self.has_vectors = len(vectors) == len(self.rows) and len(self.rows) > 0
         self.row_vectors = self._unit(np.array([vectors[m.node_id] for m in self.rows])) if self.has_vectors else None
@@ -224,7 +227,7 @@ class ServiceFinder:
 
     def _service_terms(self, service: str) -> list[str]:
         """A service's words: its name and aliases, its rows, and the knowledge-base prose that names it."""
-        text = [*self.names.forms(service), *(row_text(m, self.expand) for m in self.rows if m.service == service)]
+        text = [*self.names.forms(service), *(row_text(self.rows[i], self.expand) for i in self.rows_of[service])]
         text += [n.text for n in self.mentions[service]]
         return self.analyze(" ".join(text))
 
@@ -239,7 +242,7 @@ class ServiceFinder:
         prose_vectors = self.index.vectors([n.node_id for nodes in self.mentions.values() for n in nodes])
         rows = []
         for service in self.services:
-            members = [self.row_vectors[i] for i, m in enumerate(self.rows) if m.service == service]
+            members = [self.row_vectors[i] for i in self.rows_of[service]]
             members += [
                 np.array(prose_vectors[n.node_id]) for n in self.mentions[service] if n.node_id in prose_vectors
             ]
@@ -262,36 +265,31 @@ class ServiceFinder:
                 terms[term] = max(terms.get(term, 0.0), self.config.lexicon_weight)
         for term in self.analyze(" ".join(ages)):
             terms[term] = max(terms.get(term, 0.0), self.config.age_weight)
-        return SituationQuery(situation, terms, links, ages, self.names.mentioned(situation))
+        vector = None
+        if self.row_vectors is not None:
+            q = np.array(self.index.query_embedding(situation), dtype=np.float32)
+            vector = q / (np.linalg.norm(q) or 1.0)
+        return SituationQuery(situation, terms, links, ages, self.names.mentioned(situation), vector)
 
-    def row_scores(self, query: SituationQuery) -> tuple[np.ndarray, np.ndarray]:
-        """(combined row scores 0..1, dense cosines) for every row."""
+    def row_scores(self, query: SituationQuery) -> np.ndarray:
+        """Every row's score 0..1: meaning and words combined."""
         cfg = self.config
         lexical = minmax(self.bm25.scores(query.terms) + cfg.partner_weight * self.partner_bm25.scores(query.terms))
-        if self.row_vectors is not None:
-            q = np.array(self.index.query_embedding(query.text), dtype=np.float32)
-            q = q / (np.linalg.norm(q) or 1.0)
-            dense_raw = self.row_vectors @ q
-            dense = minmax(dense_raw)
-        else:
-            dense_raw = dense = np.zeros(len(self.rows), dtype=np.float32)
-        combined = cfg.dense_weight * dense + (1 - cfg.dense_weight) * lexical
-        # A row of one or two words («KAT», «FIT») says little: it may not win on its own.
-        short = np.clip((self.measure_words + cfg.short_row_words) / (2 * cfg.short_row_words + 1), 0, 1)
-        return combined * short, dense_raw
+        if self.row_vectors is None or query.vector is None:
+            return (1 - cfg.dense_weight) * lexical
+        return cfg.dense_weight * minmax(self.row_vectors @ query.vector) + (1 - cfg.dense_weight) * lexical
 
     def service_scores(
         self, query: SituationQuery, rows: np.ndarray, allowed: np.ndarray, first_help: Sequence[str] = ()
     ) -> dict[str, float]:
         cfg = self.config
         profile = np.zeros(len(self.services), dtype=np.float32)
-        if self.profiles is not None:
-            q = np.array(self.index.query_embedding(query.text), dtype=np.float32)
-            profile = minmax(self.profiles @ (q / (np.linalg.norm(q) or 1.0)))
+        if self.profiles is not None and query.vector is not None:
+            profile = minmax(self.profiles @ query.vector)
         words = minmax(self.service_bm25.scores(query.terms))
         scores: dict[str, float] = {}
         for s_index, service in enumerate(self.services):
-            member = [rows[i] for i, m in enumerate(self.rows) if m.service == service and allowed[i]]
+            member = [rows[i] for i in self.rows_of[service] if allowed[i]]
             if not member:
                 continue
             top = sorted(member, reverse=True)[: cfg.top_rows]
@@ -322,7 +320,7 @@ class ServiceFinder:
             groups = self._listing(allowed, limit)
         else:
             query = self.prepare(situation)
-            rows, _ = self.row_scores(query)
+            rows = self.row_scores(query)
             scores = self.service_scores(query, rows, allowed, first_help)
             ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
             if ranked:  # only the services that fit: far below the best is noise, not an answer
@@ -357,9 +355,7 @@ class ServiceFinder:
         query: SituationQuery,
         per: int,
     ) -> ServiceGroup:
-        members = sorted(
-            (i for i, m in enumerate(self.rows) if m.service == service and allowed[i]), key=lambda i: -rows[i]
-        )[:per]
+        members = sorted((i for i in self.rows_of[service] if allowed[i]), key=lambda i: -rows[i])[:per]
         wanted = set(query.terms)
         matches = []
         for i in members:

@@ -35,7 +35,6 @@ class FinderConfig(BaseModel):
     dense_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="Meaning vs words in a row's score.")
     lexicon_weight: float = Field(default=0.7, ge=0.0, le=5.0, description="Weight of words the lexicon adds.")
     age_weight: float = Field(default=0.3, ge=0.0, le=5.0, description="Weight of age-group words.")
-    short_row_words: float = Field(default=0.0, ge=0.0, le=20.0, description="Rows this short are damped.")
     top_rows: int = Field(default=3, ge=1, le=20)
     best_row_weight: float = Field(default=1.0, ge=0.0, le=5.0)
     top_rows_weight: float = Field(default=0.5, ge=0.0, le=5.0)

@@ -12,7 +12,6 @@ Metrics (per item, then averaged):
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -207,7 +206,3 @@ def situation_table(metrics: Mapping[str, Any]) -> str:
         cells = [f"{block[k]:.3f}" if isinstance(block[k], float) else str(block[k]) for k in keys]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def dump_scores(scores: Sequence[SituationScore], path: Path) -> None:
-    path.write_text("\n".join(json.dumps(s.model_dump(), ensure_ascii=False) for s in scores) + "\n", encoding="utf-8")
