@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from itertools import zip_longest
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant import llm as llm_backend
 from assistant.analysis import QuestionAnalysis, analyze_question
@@ -227,7 +227,16 @@ def situation_answer(
         language=analysis.language,
         audience=audience,
         services=chosen_groups(result),
+        **degradation(assistant, retrieved.degraded, analysis.language),
     )
+
+
+def degradation(assistant: AnswerContext, degraded: bool, language: str) -> dict[str, Any]:
+    """The answer's `degraded` flag and, when set, the short notice that says what it means."""
+    if not degraded:
+        return {"degraded": False, "degraded_notice": None}
+    notice = assistant.prompts.lead("degraded_en" if language == "en" else "degraded")
+    return {"degraded": True, "degraded_notice": notice}
 
 
 def merge_hits(retrieved: Sequence[Passage], found: Sequence[Passage], cited: set[str], n: int) -> list[Passage]:
@@ -300,6 +309,7 @@ def _prepare(
         intent=analysis.intent,
         language=analysis.language,
         audience=audience,
+        **degradation(assistant, result.degraded, analysis.language),
     )
     decision = judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)
     if decision.refuse and analysis.may_be_situation and not filters and not situation_details(standalone):

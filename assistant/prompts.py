@@ -50,6 +50,8 @@ LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "also_en": frozenset(),
     "finder_pointer_en": frozenset(),
     "summary": frozenset({"theme"}),
+    "degraded": frozenset(),
+    "degraded_en": frozenset(),
 }
 
 _SPEAKERS = {"user": "Bruker", "assistant": "Veiviser"}

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from assistant.query import expand_query
 from assistant.settings import RetrievalConfig
 from assistant.types import Passage
+from ingest.errors import StoreUnavailable
 from ingest.records import Node
 
 
@@ -46,6 +47,9 @@ class SearchResult(BaseModel):
     hits: list[RankedHit]
     dense_top_score: float = Field(default=0.0, description="Best cosine similarity among dense candidates.")
     latency_ms: float = 0.0
+    degraded: bool = Field(
+        default=False, description="True when the vector store did not answer and only the word index (BM25) was used."
+    )
 
 
 def reciprocal_rank_fusion(
@@ -98,8 +102,14 @@ class HybridRetriever:
         expanded = expand_query(query) if cfg.query_expansion else query
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
-        if mode in ("hybrid", "dense") and cfg.dense_weight > 0:
-            dense = self.index.dense_search(query, cfg.candidates, filters)
+        degraded = False
+        if mode == "dense":
+            dense = self.index.dense_search(query, cfg.candidates, filters)  # no fallback: StoreUnavailable
+        elif mode == "hybrid" and cfg.dense_weight > 0:
+            try:
+                dense = self.index.dense_search(query, cfg.candidates, filters)
+            except StoreUnavailable:
+                degraded = True  # answer from the word index alone, and say so
         if mode in ("hybrid", "lexical") and cfg.lexical_weight > 0:
             lexical = self.index.lexical_search(expanded, cfg.candidates, filters)
         dense_ids = [nid for nid, _ in dense]
@@ -136,4 +146,5 @@ class HybridRetriever:
             hits=hits,
             dense_top_score=dense[0][1] if dense else 0.0,
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
+            degraded=degraded,
         )

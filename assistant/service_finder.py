@@ -34,6 +34,7 @@ from assistant.lexicon import (
 from assistant.settings import FinderConfig
 from assistant.types import Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
 from index.reader import KnowledgeIndex
+from ingest.errors import StoreUnavailable
 from ingest.records import Node, NodeKind, ServiceMeasure
 
 APPENDIX = "Vedlegg 2"
@@ -209,7 +210,13 @@ class ServiceFinder:
         self.bm25 = BM25Rows(self.row_terms)
         self.partner_bm25 = BM25Rows([self.analyze(m.partners) for m in self.rows])
         self.service_bm25 = BM25Rows([self._service_terms(s) for s in self.services])
-        vectors = index.vectors([m.node_id for m in self.rows])
+        # The vectors come with the index generation; only a generation written without them asks the store,
+        # and when that is down the finder ranks by words alone and says so (`degraded`).
+        try:
+            vectors = index.vectors([m.node_id for m in self.rows])
+            self.degraded = False
+        except StoreUnavailable:
+            vectors, self.degraded = {}, True
         self.has_vectors = len(vectors) == len(self.rows) and len(self.rows) > 0
         self.row_vectors = self._unit(np.array([vectors[m.node_id] for m in self.rows])) if self.has_vectors else None
         self.profiles = self._profiles() if self.has_vectors else None
@@ -336,6 +343,7 @@ class ServiceFinder:
             groups=numbered,
             total=sum(len(g.measures) for g in numbered),
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
+            degraded=self.degraded,
         )
 
     # -- building the result ---------------------------------------------------------------

@@ -91,6 +91,10 @@ class Answer(BaseModel):
     backend_error: str | None = Field(default=None, description="Why the LLM was not used, when it failed.")
     removed_citations: int = Field(default=0, description="Citations dropped because they named no given passage.")
     latency_ms: float = 0.0
+    degraded: bool = Field(
+        default=False, description="True when the vector store did not answer and only the word index (BM25) was used."
+    )
+    degraded_notice: str | None = Field(default=None, description="A short notice shown when `degraded` is true.")
     intent: str = Field(default="", description="What the question asks for (question analysis).")
     language: str = Field(default="nb", description="The question's language: nb, nn, en or other.")
     audience: Literal["citizen", "staff"] = "citizen"
@@ -132,6 +136,9 @@ class ServiceFinderResult(BaseModel):
     total: int = 0
     safety_notice: str | None = None
     latency_ms: float = 0.0
+    degraded: bool = Field(
+        default=False, description="True when the vector store did not answer and only the word index (BM25) was used."
+    )
 
 
 class SummaryPoint(BaseModel):
@@ -168,6 +175,9 @@ class WorkshopSummary(BaseModel):
     backend_error: str | None = None
     markdown: str = ""
     latency_ms: float = 0.0
+    degraded: bool = Field(
+        default=False, description="True when the vector store did not answer and only the word index (BM25) was used."
+    )
 
 
 class StreamEvent(BaseModel):

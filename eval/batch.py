@@ -3,7 +3,8 @@
 Input: JSONL, one `{"id", "question", "history": [{"role", "content"}, ...]}` per line.
 Output: JSONL, each input line plus `answer`, `refused`, `citations` (list of
 `{n, node_id, document, section, text}`; `document` is the corpus file name), `hits` (the top 10
-retrieved passages, each `{node_id, document, section, text, score}`) and `latency_ms`.
+retrieved passages, each `{node_id, document, section, text, score}`), `latency_ms` and `degraded` (true when
+the vector store did not answer and only the word index was used).
 One process runs the whole file, so models load once. A bad line gets an output line with an
 `error` field that says what is wrong; the other lines are still answered.
 """
@@ -65,6 +66,7 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         "mode": answer.mode,
         "safety_notice": answer.safety_notice,
         "refusal_reason": answer.refusal_reason,
+        "degraded": answer.degraded,
     }
 
 
@@ -160,6 +162,7 @@ def run_services_batch(
             "groups": [g.model_dump() for g in result.groups],
             "safety_notice": result.safety_notice,
             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+            "degraded": result.degraded,
         }
 
     return run_lines(lines, parse_situation_line, handle, on_item)

@@ -1,11 +1,14 @@
 """Building the index: corpus → nodes → embeddings → Chroma + BM25 + catalog, incrementally.
 
-Order of writes, so that an interrupted or failed ingest leaves the previous index usable:
+Order of writes, so that an interrupted or killed ingest leaves the previous index fully served:
 1. validate and parse the whole corpus (a bad file stops everything before any write);
-2. embed the nodes the collection lacks (content-hash cache) and add them to Chroma;
-3. write the lexical index, node store and catalog into a fresh generation folder;
-4. commit by atomically replacing the manifest (readers only trust ids the manifest lists);
-5. delete vectors no longer listed, and older generation folders.
+2. embed the nodes the collection lacks (content-hash cache) and add them to Chroma; a rebuild fills a
+   new collection beside the one being served (the old one is never emptied first);
+3. write the lexical index, node store, catalog and node vectors into a fresh generation folder;
+4. commit by atomically replacing the manifest (readers only trust ids the manifest lists, and running
+   servers notice the new generation and reopen);
+5. delete vectors no longer listed; keep the previous generation (folder and collection) for readers
+   still on it, and delete anything older.
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from index.config import IndexConfig
 from index.embedding import EmbeddingCache, embed_with_cache, embedder_identity
 from index.lexical import LexicalIndex
 from index.manifest import DocumentEntry, IndexManifest, collection_name, read_manifest, write_manifest
-from index.nodestore import write_generation
+from index.nodestore import read_vectors, write_generation
 from index.store import ChromaStore, index_text, make_chroma_client, to_text_node
 from ingest.corpus import load_corpus
+from ingest.errors import IngestRunning
 from ingest.pipeline import parse_corpus
 from ingest.records import NodeKind, ParsedDocument
 
@@ -65,7 +69,7 @@ def ingest_lock(directory: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise RuntimeError(f"Another ingest is running on {directory}; try again when it has finished.") from exc
+            raise IngestRunning("En annen indeksering kjører allerede; prøv igjen når den er ferdig.") from exc
         try:
             yield
         finally:
@@ -89,12 +93,18 @@ def ingest(
     index_dir = index_dir_for(config, name)
 
     with ingest_lock(index_dir):
-        old = None if rebuild else read_manifest(index_dir)
+        committed = read_manifest(index_dir)
+        old = None if rebuild else committed
+        generation = (committed.generation + 1) if committed else 1
         client = make_chroma_client(config.chroma, config.data_dir)
         if rebuild:
-            with contextlib.suppress(Exception):  # not there yet
-                client.delete_collection(name)
-        store = ChromaStore(client, name)
+            # A new collection beside the served one; a leftover of a killed rebuild is not served: start it over.
+            physical = name if committed is None else f"{name}-g{generation}"
+            with contextlib.suppress(Exception):  # not there
+                client.delete_collection(physical)
+        else:
+            physical = committed.store_name if committed else name
+        store = ChromaStore(client, physical)
         existing = store.ids()
 
         new_docs = {p.meta.doc_id: p for p in parsed}
@@ -108,7 +118,9 @@ def ingest(
         if old is not None and not changed and not removed and wanted_ids <= existing:
             return _report(name, parsed, 0, 0, 0, [], [], True, time.perf_counter() - started)
 
-        missing = [(p, n) for p in parsed for n in p.nodes if n.node_id not in existing]
+        nodes = [(p, n) for p in parsed for n in p.nodes]
+        known = _known_vectors(index_dir, committed, store, [n.node_id for _, n in nodes if n.node_id in existing])
+        missing = [(p, n) for p, n in nodes if n.node_id not in existing or n.node_id not in known]
         cache = EmbeddingCache(config.embedding_cache_path, _cache_key(identity))
         try:
             vectors, computed = embed_with_cache(
@@ -121,17 +133,15 @@ def ingest(
         finally:
             cache.close()
         store.add([to_text_node(n, p.meta, v) for (p, n), v in zip(missing, vectors, strict=True)])
+        known.update({n.node_id: v for (_, n), v in zip(missing, vectors, strict=True)})
 
-        generation = (old.generation + 1) if old else 1
-        nodes = [n for p in parsed for n in p.nodes]
-        lexical = LexicalIndex.build([n.node_id for n in nodes], [index_text(n) for n in nodes])
-        write_generation(
-            index_dir / f"gen-{generation}",
-            parsed,
-            lexical,
-        )
+        lexical = LexicalIndex.build([n.node_id for _, n in nodes], [index_text(n) for _, n in nodes])
+        folder = index_dir / f"gen-{generation}"
+        shutil.rmtree(folder, ignore_errors=True)  # a leftover of a killed ingest
+        write_generation(folder, parsed, lexical, {n.node_id: known[n.node_id] for _, n in nodes})
         manifest = IndexManifest(
             collection=name,
+            store_collection=physical,
             generation=generation,
             embedder=identity,
             chunking=config.chunking.model_dump(),
@@ -152,9 +162,7 @@ def ingest(
 
         stale = sorted(existing - wanted_ids)
         store.delete(stale)
-        for folder in index_dir.glob("gen-*"):
-            if folder.name != f"gen-{generation}":
-                shutil.rmtree(folder, ignore_errors=True)
+        _retire(client, index_dir, name, manifest, committed)
         return _report(
             name,
             parsed,
@@ -166,6 +174,35 @@ def ingest(
             False,
             time.perf_counter() - started,
         )
+
+
+def _known_vectors(
+    index_dir: Path, committed: IndexManifest | None, store: ChromaStore, node_ids: list[str]
+) -> dict[str, list[float]]:
+    """Vectors of nodes the collection already holds: from the committed generation's file, else from Chroma."""
+    known: dict[str, list[float]] = {}
+    if committed is not None:
+        known = read_vectors(index_dir / f"gen-{committed.generation}", set(node_ids))
+    lacking = [nid for nid in node_ids if nid not in known]
+    if lacking:
+        known.update(store.vectors(lacking))
+    return known
+
+
+def _retire(
+    client: Any, index_dir: Path, name: str, current: IndexManifest, previous: IndexManifest | None
+) -> None:
+    """Delete generations older than the previous one: readers still on the previous one finish on it."""
+    keep_folders = {f"gen-{current.generation}"} | ({f"gen-{previous.generation}"} if previous else set())
+    for folder in index_dir.glob("gen-*"):
+        if folder.name not in keep_folders:
+            shutil.rmtree(folder, ignore_errors=True)
+    keep = {current.store_name} | ({previous.store_name} if previous else set())
+    with contextlib.suppress(Exception):  # listing is best effort; a leftover is deleted next time
+        for collection in client.list_collections():
+            found = getattr(collection, "name", collection)
+            if (found == name or str(found).startswith(f"{name}-g")) and found not in keep:
+                client.delete_collection(found)
 
 
 def _cache_key(identity: dict[str, Any]) -> str:

@@ -41,6 +41,12 @@ class ChromaConfig(BaseModel):
     port: int = Field(default=8000, ge=1, le=65535)
     ssl: bool = False
     collection_prefix: str = "veiviser"
+    timeout_s: float = Field(
+        default=2.0, gt=0, le=60, description="Longest wait for one call to a Chroma server (http mode)."
+    )
+    retry_after_s: float = Field(
+        default=5.0, ge=0, le=600, description="After a failed call, answer without the store this long, then retry."
+    )
 
 
 class IndexConfig(BaseModel):

@@ -36,7 +36,10 @@ class DocumentEntry(BaseModel):
 class IndexManifest(BaseModel):
     """Written last and atomically: an index is whatever its manifest says it is."""
 
-    collection: str
+    collection: str = Field(description="The index's name: a hash of embedder, chunking and parser.")
+    store_collection: str = Field(
+        default="", description="The Chroma collection holding its vectors (a rebuild fills a new one beside it)."
+    )
     generation: int = Field(description="Folder of the current lexical/catalog files: gen-<n>.")
     embedder: dict[str, Any]
     chunking: dict[str, Any]
@@ -44,6 +47,10 @@ class IndexManifest(BaseModel):
     documents: dict[str, DocumentEntry] = Field(default_factory=dict)
     built_at: str = ""
     seconds: float = 0.0
+
+    @property
+    def store_name(self) -> str:
+        return self.store_collection or self.collection
 
     @property
     def node_ids(self) -> list[str]:

@@ -1,9 +1,16 @@
-"""Files of one index generation: nodes, document metadata, catalog and the lexical index."""
+"""Files of one index generation: nodes, document metadata, catalog, the lexical index and node vectors.
+
+The node vectors are a copy of what Chroma holds, kept with the generation so that what is derived from
+them (the service finder's rows and profiles, the safety check) never depends on the vector store being up.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+import numpy as np
 
 from index.lexical import LexicalIndex
 from ingest.records import DocumentMeta, Node, ParsedDocument, ServiceMeasure
@@ -12,9 +19,16 @@ NODES_FILE = "nodes.jsonl"
 DOCUMENTS_FILE = "documents.json"
 CATALOG_FILE = "catalog.json"
 LEXICAL_DIR = "lexical"
+VECTORS_FILE = "vectors.npy"
+VECTOR_IDS_FILE = "vector-ids.json"
 
 
-def write_generation(directory: Path, parsed: list[ParsedDocument], lexical: LexicalIndex) -> None:
+def write_generation(
+    directory: Path,
+    parsed: list[ParsedDocument],
+    lexical: LexicalIndex,
+    vectors: Mapping[str, Sequence[float]] | None = None,
+) -> None:
     """Write a complete generation folder (a fresh folder: readers never see it half written)."""
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / NODES_FILE, "w", encoding="utf-8") as handle:
@@ -26,6 +40,28 @@ def write_generation(directory: Path, parsed: list[ParsedDocument], lexical: Lex
     catalog = [m.model_dump(mode="json") for p in parsed for m in p.catalog]
     (directory / CATALOG_FILE).write_text(json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8")
     lexical.save(directory / LEXICAL_DIR)
+    if vectors:
+        ids = list(vectors)
+        np.save(directory / VECTORS_FILE, np.asarray([vectors[i] for i in ids], dtype=np.float32))
+        (directory / VECTOR_IDS_FILE).write_text(json.dumps(ids), encoding="utf-8")
+
+
+def read_vector_matrix(directory: Path) -> tuple[dict[str, int], np.ndarray] | None:
+    """(node id → row, matrix) of the generation's node vectors; None for a generation written without them."""
+    ids_path = directory / VECTOR_IDS_FILE
+    if not ids_path.is_file() or not (directory / VECTORS_FILE).is_file():
+        return None
+    ids = json.loads(ids_path.read_text(encoding="utf-8"))
+    return {nid: i for i, nid in enumerate(ids)}, np.load(directory / VECTORS_FILE, mmap_mode="r")
+
+
+def read_vectors(directory: Path, wanted: set[str] | None = None) -> dict[str, list[float]]:
+    """The generation's node vectors (all, or those in `wanted`); empty for a generation written without them."""
+    found = read_vector_matrix(directory)
+    if found is None:
+        return {}
+    rows, matrix = found
+    return {nid: matrix[i].tolist() for nid, i in rows.items() if wanted is None or nid in wanted}
 
 
 def read_nodes(directory: Path) -> list[Node]:

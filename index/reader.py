@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index.builder import index_dir_for
@@ -14,8 +15,8 @@ from index.config import IndexConfig
 from index.embedding import embedder_identity
 from index.lexical import LexicalIndex
 from index.manifest import IndexManifest, collection_name, read_manifest
-from index.nodestore import read_catalog, read_documents, read_lexical, read_nodes
-from index.store import ChromaStore, make_chroma_client
+from index.nodestore import read_catalog, read_documents, read_lexical, read_nodes, read_vector_matrix
+from index.store import ServedStore
 from ingest.corpus import load_corpus
 from ingest.errors import IndexNotBuiltError
 from ingest.records import DocumentMeta, Node, ServiceMeasure
@@ -34,8 +35,9 @@ class KnowledgeIndex:
         nodes: Sequence[Node],
         catalog: Sequence[ServiceMeasure],
         lexical: LexicalIndex,
-        store: ChromaStore,
+        store: ServedStore,
         embed_model: BaseEmbedding,
+        vectors: tuple[dict[str, int], np.ndarray] | None = None,
     ) -> None:
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
@@ -44,6 +46,7 @@ class KnowledgeIndex:
         self.lexical = lexical
         self.store = store
         self.embed_model = embed_model
+        self._vectors = vectors
         self._query_cache: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -62,7 +65,8 @@ class KnowledgeIndex:
                 "Run `python app.py ingest` first."
             )
         generation = index_dir / f"gen-{manifest.generation}"
-        store = ChromaStore(make_chroma_client(config.chroma, config.data_dir), name)
+        # The store is reached on first use: a Chroma server that is down makes answers degraded, not impossible.
+        store = ServedStore(config.chroma, config.data_dir, manifest.store_name)
         return cls(
             manifest,
             read_documents(generation),
@@ -71,6 +75,7 @@ class KnowledgeIndex:
             read_lexical(generation),
             store,
             embed_model,
+            read_vector_matrix(generation),
         )
 
     # -- lookups ---------------------------------------------------------------------------
@@ -123,8 +128,13 @@ class KnowledgeIndex:
         return vector
 
     def vectors(self, node_ids: Sequence[str]) -> dict[str, list[float]]:
-        """Stored vectors of committed nodes (for derived rankings such as the service finder)."""
-        return self.store.vectors([nid for nid in node_ids if nid in self.nodes])
+        """Stored vectors of committed nodes (for derived rankings such as the service finder): from the
+        generation's own copy, from Chroma for a generation written without one."""
+        wanted = [nid for nid in node_ids if nid in self.nodes]
+        if self._vectors is not None:
+            rows, matrix = self._vectors
+            return {nid: matrix[rows[nid]].tolist() for nid in wanted if nid in rows}
+        return self.store.vectors(wanted)
 
     def clear_query_cache(self) -> None:
         with self._lock:
@@ -133,7 +143,8 @@ class KnowledgeIndex:
     def dense_search(
         self, query: str, k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
-        """Top-k by cosine similarity, restricted to node ids the committed manifest lists."""
+        """Top-k by cosine similarity, restricted to node ids the committed manifest lists.
+        StoreUnavailable when the vector store does not answer (the retriever then answers degraded)."""
         chroma_filters = {key: list(v) for key, v in (filters or {}).items() if v}
         hits = self.store.query(self.query_embedding(query), k + 10, chroma_filters)
         return [(nid, score) for nid, score in hits if nid in self.nodes][:k]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores.types import (
@@ -28,21 +30,37 @@ MIN_SEARCH_BEAM = 200
 HNSW_CONFIGURATION = {"space": "cosine", "ef_search": MIN_SEARCH_BEAM, "ef_construction": MIN_SEARCH_BEAM}
 
 
+T = TypeVar("T")
+
+
 def make_chroma_client(config: ChromaConfig, data_dir: Path) -> Any:
-    """A Chroma client by configuration; telemetry off. Nothing is created remotely here."""
+    """A Chroma client by configuration; telemetry off; a server's calls bounded by `timeout_s`.
+    Nothing is created remotely here."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     try:
         if config.mode == "http":
-            return chromadb.HttpClient(host=config.host, port=config.port, ssl=config.ssl, settings=chroma_settings)
+            client = chromadb.HttpClient(host=config.host, port=config.port, ssl=config.ssl, settings=chroma_settings)
+            _bound_http_timeout(client, config.timeout_s)
+            return client
         path = config.path or (data_dir / "chroma")
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # chromadb raises plain Exceptions / ValueErrors on connect failures
         where = f"{config.host}:{config.port}" if config.mode == "http" else str(config.path or data_dir)
         raise StoreUnavailable(f"Chroma ({config.mode}) at {where} is not available: {exc}") from exc
+
+
+def _bound_http_timeout(client: Any, seconds: float) -> None:
+    """chromadb's HTTP client waits forever (httpx timeout=None): a stopped server would hang every search.
+    Its session is not configurable, so the timeout is set on it here (checked by the fault tests)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds)
 
 
 def node_metadata(node: Node, meta: DocumentMeta) -> dict[str, str | int]:
@@ -99,15 +117,18 @@ def to_metadata_filters(filters: Mapping[str, Sequence[str]]) -> MetadataFilters
 class ChromaStore:
     """One collection, used through llama-index's ChromaVectorStore."""
 
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: Any, name: str, create: bool = True) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.name = name
         self._client = client
         try:
-            self.collection = client.get_or_create_collection(
-                name, configuration={"hnsw": dict(HNSW_CONFIGURATION)}, embedding_function=None
-            )
+            if create:
+                self.collection = client.get_or_create_collection(
+                    name, configuration={"hnsw": dict(HNSW_CONFIGURATION)}, embedding_function=None
+                )
+            else:
+                self.collection = client.get_collection(name, embedding_function=None)
         except Exception as exc:
             raise StoreUnavailable(f"Chroma collection {name!r} could not be opened: {exc}") from exc
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
@@ -154,3 +175,85 @@ class ChromaStore:
 
     def drop(self) -> None:
         self._client.delete_collection(self.name)
+
+
+class _StillDown(StoreUnavailable):
+    """The store failed recently; not tried again yet."""
+
+
+class ServedStore:
+    """The readers' view of one collection: connected on first use, every call bounded by the client's
+    timeout, and after a failure not tried again for `retry_after_s` (a down store costs one timeout, not one
+    per request). Failures raise StoreUnavailable; `reason` says what is wrong until a call succeeds again."""
+
+    def __init__(
+        self, config: ChromaConfig, data_dir: Path, name: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.name = name
+        self._config = config
+        self._data_dir = data_dir
+        self._clock = clock
+        self._store: ChromaStore | None = None
+        self._retry_at = 0.0
+        self.reason: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def degraded(self) -> bool:
+        return self.reason is not None
+
+    def _connect(self) -> ChromaStore:
+        with self._lock:
+            if self._store is not None:
+                return self._store
+            if self.reason is not None and self._clock() < self._retry_at:
+                raise _StillDown(self.reason)
+        store = ChromaStore(make_chroma_client(self._config, self._data_dir), self.name, create=False)
+        with self._lock:
+            self._store = store
+        return store
+
+    def call(self, fn: Callable[[ChromaStore], T]) -> T:
+        try:
+            result = fn(self._connect())
+        except _StillDown:
+            raise
+        except StoreUnavailable as exc:
+            self._failed(exc)
+            raise
+        except Exception as exc:  # chromadb raises plain exceptions (connection, timeout, missing collection)
+            self._failed(exc)
+            raise StoreUnavailable(self.reason or str(exc)) from exc
+        with self._lock:
+            self.reason = None
+        return result
+
+    def _failed(self, exc: Exception) -> None:
+        where = f"{self._config.host}:{self._config.port}" if self._config.mode == "http" else "innebygd"
+        with self._lock:
+            if self.reason is None or self._clock() >= self._retry_at:
+                self.reason = f"Vektorlageret (Chroma, {where}) svarer ikke: {type(exc).__name__}: {exc}"[:300]
+            self._retry_at = self._clock() + self._config.retry_after_s
+            self._store = None  # reconnect next time (a restarted server, a recreated collection)
+
+    def probe(self) -> bool:
+        """True when the store answers now (tries at most once per `retry_after_s` while it is down)."""
+        try:
+            self.call(lambda s: s.count())
+        except StoreUnavailable:
+            return False
+        return True
+
+    def ids(self) -> set[str]:
+        return self.call(lambda s: s.ids())
+
+    def count(self) -> int:
+        return self.call(lambda s: s.count())
+
+    def query(
+        self, embedding: Sequence[float], k: int, filters: Mapping[str, Sequence[str]] | None = None
+    ) -> list[tuple[str, float]]:
+        return self.call(lambda s: s.query(embedding, k, filters))
+
+    def vectors(self, node_ids: Sequence[str]) -> dict[str, list[float]]:
+        return self.call(lambda s: s.vectors(node_ids))

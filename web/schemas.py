@@ -67,6 +67,10 @@ class AskResponse(BaseModel):
     backend_error: str | None = Field(description="Why the LLM was not used, when it failed (fallback answer).")
     standalone_question: str = Field(description="The question after follow-up condensing.")
     latency_ms: float = Field(description="Time spent answering, in milliseconds.")
+    degraded: bool = Field(
+        default=False, description="True when the vector store did not answer and only the word index (BM25) was used."
+    )
+    degraded_notice: str | None = Field(default=None, description="A short notice shown when `degraded` is true.")
     intent: str = Field(default="", description="What the question asks for: situation, definition, quantity, …")
     language: str = Field(default="nb", description="The question's language: nb, nn, en or other.")
     audience: str = Field(default="citizen", description="The audience the answer was written for.")

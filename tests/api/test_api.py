@@ -33,7 +33,10 @@ def test_ask_answers_with_citations(client: TestClient) -> None:
         "language",
         "audience",
         "services",
+        "degraded",
+        "degraded_notice",
     }
+    assert body["degraded"] is False and body["degraded_notice"] is None
     assert body["intent"] == "definition" and body["language"] == "nb" and body["audience"] == "citizen"
     assert not body["refused"] and body["citations"]
     assert {"n", "node_id", "document", "title", "section", "text"} <= set(body["citations"][0])

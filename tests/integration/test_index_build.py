@@ -14,7 +14,8 @@ from index.builder import ingest
 from index.config import EmbeddingConfig, IndexConfig
 from index.embedding import FakeEmbedding
 from index.reader import KnowledgeIndex
-from ingest.errors import CorpusError, IndexNotBuiltError
+from index.store import ChromaStore
+from ingest.errors import CorpusError, IndexNotBuiltError, IngestRunning, StoreUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,3 +178,69 @@ def test_crash_after_vectors_written_hides_orphans(
     ingest(config, FakeEmbedding())
     final = KnowledgeIndex.open(config, FakeEmbedding())
     assert final.store.count() == len(final.nodes)
+
+
+def _all_served(index: KnowledgeIndex) -> bool:
+    """Every node the manifest lists has its vector in the collection the manifest names."""
+    return index.store.ids() >= set(index.nodes) and bool(index.dense_search("helsestasjon", 5))
+
+
+def test_failed_rebuild_leaves_the_served_index_whole(config: IndexConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild fills a new collection beside the served one; dying before the commit changes nothing."""
+    ingest(config, FakeEmbedding())
+    served = KnowledgeIndex.open(config, FakeEmbedding())
+    real_add = ChromaStore.add
+
+    def dies_part_way(self: ChromaStore, nodes: list[object]) -> None:
+        real_add(self, nodes[:200])  # type: ignore[arg-type]
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(ChromaStore, "add", dies_part_way)
+    with pytest.raises(RuntimeError, match="killed"):
+        ingest(config, FakeEmbedding(), rebuild=True)
+    monkeypatch.undo()
+    assert _all_served(served)
+    reopened = KnowledgeIndex.open(config, FakeEmbedding())
+    assert reopened.manifest.generation == served.manifest.generation
+    assert _all_served(reopened)
+
+
+def test_rebuild_switches_generations_and_keeps_the_previous_one(config: IndexConfig) -> None:
+    ingest(config, FakeEmbedding())
+    first = KnowledgeIndex.open(config, FakeEmbedding())
+    ingest(config, FakeEmbedding(), rebuild=True)
+    second = KnowledgeIndex.open(config, FakeEmbedding())
+    assert second.manifest.generation == first.manifest.generation + 1
+    assert second.manifest.store_name != first.manifest.store_name
+    assert _all_served(second)
+    assert _all_served(first)  # a reader still on the previous generation finishes on it
+    ingest(config, FakeEmbedding(), rebuild=True)
+    third = KnowledgeIndex.open(config, FakeEmbedding())
+    assert _all_served(third) and _all_served(second)
+    with pytest.raises(StoreUnavailable):  # two generations back: retired
+        first.store.count()
+    folders = sorted(p.name for p in (config.data_dir / "indexes").glob("*/gen-*"))
+    assert folders == [f"gen-{second.manifest.generation}", f"gen-{third.manifest.generation}"]
+
+
+def test_generation_carries_node_vectors(config: IndexConfig) -> None:
+    """The finder's vectors come from the generation's own copy, identical to what Chroma holds."""
+    ingest(config, FakeEmbedding())
+    index = KnowledgeIndex.open(config, FakeEmbedding())
+    some = list(index.nodes)[:5]
+    local = index.vectors(some)
+    stored = index.store.vectors(some)
+    assert set(local) == set(some)
+    for nid in some:
+        assert local[nid] == pytest.approx(stored[nid], abs=1e-6)
+
+
+def test_concurrent_ingest_is_refused(config: IndexConfig) -> None:
+    from index.builder import index_dir_for, ingest_lock
+    from index.embedding import embedder_identity
+    from index.manifest import collection_name
+
+    identity = embedder_identity(config.embedding, FakeEmbedding())
+    name = collection_name(identity, config.chunking, config.chroma.collection_prefix)
+    with ingest_lock(index_dir_for(config, name)), pytest.raises(IngestRunning, match="allerede"):
+        ingest(config, FakeEmbedding())
