@@ -122,6 +122,12 @@ class APIConfig(BaseModel):
     log_questions: bool = Field(
         default=False, description="Log question text (masked) for debugging; off: only intent, language, flags."
     )
+    reload_interval_s: float = Field(
+        default=2.0,
+        ge=0,
+        le=3600,
+        description="How often a server looks for an index generation committed by another process (0: never).",
+    )
 
 
 class Settings(BaseSettings):

@@ -6,6 +6,7 @@ through these functions, so nothing imports `app.py`.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.facade import Assistant
 from assistant.settings import Settings
-from ingest.errors import IndexNotBuiltError
+from ingest.errors import CorpusError, IndexNotBuiltError
+
+logger = logging.getLogger("veiviser.index")
 
 if TYPE_CHECKING:
     from assistant.safety_semantic import SemanticSafety
@@ -105,12 +108,21 @@ def format_report(report: IngestReport) -> str:
 
 
 def open_index(settings: Settings, embedder: Embedder, ensure: bool = True) -> KnowledgeIndex:
-    """Open the index; with ensure, ingest first when it is missing or stale."""
+    """Open the index; with ensure, ingest first when it is missing or stale. A corpus that cannot be read
+    never stops a built index from being served: the problem is logged and kept for /readyz."""
     from index.reader import KnowledgeIndex
 
     try:
         index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
-        if not ensure or not index.is_stale(settings.index):
+        if not ensure:
+            return index
+        try:
+            stale = index.is_stale(settings.index)
+        except CorpusError as exc:
+            index.corpus_problem = str(exc)
+            logger.warning("Korpuset kan ikke leses (%s); den siste gode indeksen brukes.", exc)
+            return index
+        if not stale:
             return index
     except IndexNotBuiltError:
         if not ensure:
@@ -162,12 +174,41 @@ def build_semantic_safety(settings: Settings, index: KnowledgeIndex) -> Semantic
 
 def reingest(assistant: Assistant) -> Assistant:
     """Re-ingest with the assistant's loaded embedder and return an assistant on the new index."""
+    settings = assistant.settings
+    embedder = Embedder(model=assistant.index.embed_model, identity=dict(assistant.index.manifest.embedder))
+    try:
+        run_ingest(settings, embedder, show_progress=False)
+    except CorpusError as exc:
+        assistant.index.corpus_problem = str(exc)  # the last good index goes on serving; /readyz says why
+        raise
+    return _reopened(assistant)
+
+
+def reopen_if_changed(assistant: Assistant) -> Assistant | None:
+    """An assistant on the newest committed generation when another process committed one since this
+    assistant's index was opened; None when it is current. Requests in flight finish on the old one."""
+    from index.builder import index_dir_for
+    from index.manifest import read_manifest
+
+    loaded = assistant.index.manifest
+    committed = read_manifest(index_dir_for(assistant.settings.index, loaded.collection))
+    if committed is None or (committed.generation, committed.store_name, committed.built_at) == (
+        loaded.generation,
+        loaded.store_name,
+        loaded.built_at,
+    ):
+        return None
+    return _reopened(assistant)
+
+
+def _reopened(assistant: Assistant) -> Assistant:
+    """The same embedder, prompts, LLM and safety check on the committed index generation."""
     from index.reader import KnowledgeIndex
 
     settings = assistant.settings
-    embedder = Embedder(model=assistant.index.embed_model, identity=dict(assistant.index.manifest.embedder))
-    run_ingest(settings, embedder, show_progress=False)
-    index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
+    index = KnowledgeIndex.open(
+        settings.index, assistant.index.embed_model, identity=dict(assistant.index.manifest.embedder)
+    )
     fresh = Assistant(index, settings, assistant.prompts, assistant.llm, assistant.semantic_safety)
     fresh.warm_up()
     return fresh

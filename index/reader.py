@@ -47,6 +47,7 @@ class KnowledgeIndex:
         self.store = store
         self.embed_model = embed_model
         self._vectors = vectors
+        self.corpus_problem: str | None = None  # set when the corpus could not be read; this index is served
         self._query_cache: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()
 

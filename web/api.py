@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, StreamingResponse
 
@@ -22,7 +25,7 @@ from assistant.llm import check_backend
 from assistant.retrieval import SearchResult
 from assistant.settings import Settings, load_settings
 from assistant.types import Answer, Passage, SearchFilters, ServiceFinderResult, WorkshopSummary
-from assistant.wiring import build_assistant, reingest, resolve_paths
+from assistant.wiring import build_assistant, reingest, reopen_if_changed, resolve_paths
 from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn
 from web.errors import add_error_handlers, log_unexpected, logger
 from web.feedback import FeedbackStore, feedback_path
@@ -173,38 +176,57 @@ def feedback(body: FeedbackRequest, store: FeedbackDep) -> FeedbackResponse:
 
 
 @router.get("/healthz", tags=["drift"])
-def healthz() -> dict[str, str]:
-    """The process is up (liveness)."""
+async def healthz() -> dict[str, str]:
+    """The process is up (liveness). Runs on the event loop: it never waits behind busy workers."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", tags=["drift"], responses={503: {"description": "Ikke klar: indeks eller språkmodell."}})
-def readyz(request: Request) -> JSONResponse:
-    """Ready: the index is loaded, and the LLM backend answers when one is configured."""
+# Readiness probes run on their own small thread limiter: never behind the request workers.
+_PROBES = anyio.CapacityLimiter(2)
+
+
+@router.get("/readyz", tags=["drift"], responses={503: {"description": "Ikke klar: ingen indeks er lastet."}})
+async def readyz(request: Request) -> JSONResponse:
+    """Ready whenever an answer is possible (an index is loaded): 503 only without one, so that a load
+    balancer never takes every process out for a fault they share. `degraded` and `reasons` say what is
+    missing: the vector store (answers from BM25), the language model (extractive answers), the corpus
+    (the last good index is served)."""
     services: AppContext | None = getattr(request.app.state, "services", None)
     if services is None:
-        return JSONResponse({"ready": False, "index": None, "llm": "ikke sjekket"}, status_code=503)
-    index = services.assistant.index
-    llm_ok, llm_detail = check_backend(services.assistant.settings.llm)
+        body = {"ready": False, "degraded": True, "reasons": ["Tjenesten starter fortsatt."], "index": None}
+        return JSONResponse(body, status_code=503)
+    assistant = services.assistant
+    index = assistant.index
+    store_ok = await anyio.to_thread.run_sync(index.store.probe, limiter=_PROBES)
+    llm_ok, llm_detail = await anyio.to_thread.run_sync(check_backend, assistant.settings.llm, limiter=_PROBES)
+    reasons = [] if store_ok else [index.store.reason or "Vektorlageret svarer ikke."]
+    if not llm_ok:
+        reasons.append(llm_detail)
+    if index.corpus_problem:
+        reasons.append(f"Korpuset kan ikke leses; den siste gode indeksen brukes: {index.corpus_problem}")
     body = {
-        "ready": llm_ok,
+        "ready": True,
+        "degraded": not store_ok,
+        "reasons": reasons,
         "index": {
             "collection": index.manifest.collection,
+            "store_collection": index.manifest.store_name,
+            "generation": index.manifest.generation,
             "nodes": len(index.nodes),
             "documents": len(index.documents),
             "built_at": index.manifest.built_at,
         },
+        "vector_store": "svarer" if store_ok else index.store.reason,
         "llm": llm_detail,
+        "corpus": index.corpus_problem or "ok",
     }
-    return JSONResponse(body, status_code=200 if llm_ok else 503)
+    return JSONResponse(body, status_code=200)
 
 
 @router.post("/admin/ingest", response_model=IngestResponse, tags=["admin"], responses=ADMIN_ERRORS)
 def admin_ingest(_: AdminDep, services: ContextDep) -> IngestResponse:
     """Re-ingest the corpus (incremental) and switch to the new index."""
-    with services.lock:
-        services.assistant = services.ingest(services.assistant)
-    manifest = services.assistant.index.manifest
+    manifest = services.run_ingest().index.manifest
     return IngestResponse(collection=manifest.collection, nodes=len(manifest.node_ids), built_at=manifest.built_at)
 
 
@@ -262,7 +284,19 @@ def make_context(assistant: Assistant, ingest_fn: IngestFn | None) -> AppContext
         assistant=assistant,
         feedback=FeedbackStore(feedback_path(assistant.settings.index.data_dir)),
         ingest=ingest_fn or reingest,
+        reopen=reopen_if_changed,
     )
+
+
+def follow_writer(context: AppContext, interval_s: float, stop: threading.Event) -> None:
+    """Every interval: switch to an index generation committed by another process (never raises)."""
+    while not stop.wait(interval_s):
+        try:
+            if context.follow_writer():
+                manifest = context.assistant.index.manifest
+                logger.info("index reopened: generation %s (%s)", manifest.generation, manifest.store_name)
+        except Exception as exc:  # a half-visible generation or a store hiccup: the loaded index goes on
+            log_unexpected(exc, "WATCH", "index")
 
 
 def create_app(
@@ -287,7 +321,16 @@ def create_app(
         if getattr(app.state, "services", None) is None:
             built = (build or build_assistant)(settings or resolve_paths(load_settings()))
             app.state.services = make_context(built, ingest_fn)
-        yield
+        context: AppContext = app.state.services
+        interval = context.assistant.settings.api.reload_interval_s
+        stop = threading.Event()
+        watcher = threading.Thread(target=follow_writer, args=(context, interval, stop), daemon=True)
+        if interval > 0:
+            watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
 
     app = FastAPI(
         title="Veiviser API",

@@ -11,21 +11,48 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request
 
 from assistant.facade import Assistant
-from ingest.errors import IndexNotBuiltError
+from ingest.errors import IndexNotBuiltError, IngestRunning
 from web.feedback import FeedbackStore
 
 IngestFn = Callable[[Assistant], Assistant]
 """Re-ingests the corpus and returns an assistant on the new index (injectable for tests)."""
+ReopenFn = Callable[[Assistant], "Assistant | None"]
+"""An assistant on a generation committed by another process, or None when the loaded one is current."""
 
 
 @dataclass
 class AppContext:
-    """What the routes and the UI need, built once per process."""
+    """What the routes and the UI need, built once per process. `assistant` is replaced as a whole when the
+    index changes; a request takes it once, so it finishes on the generation it started on."""
 
     assistant: Assistant
     feedback: FeedbackStore
     ingest: IngestFn
+    reopen: ReopenFn | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def run_ingest(self) -> Assistant:
+        """Ingest here and switch; IngestRunning (409) while another ingest of this process is switching."""
+        if not self.lock.acquire(blocking=False):
+            raise IngestRunning("En indeksering kjører allerede; prøv igjen når den er ferdig.")
+        try:
+            self.assistant = self.ingest(self.assistant)
+            return self.assistant
+        finally:
+            self.lock.release()
+
+    def follow_writer(self) -> bool:
+        """Switch to a generation another process committed (CLI ingest, a rebuild); True when switched."""
+        if self.reopen is None or not self.lock.acquire(blocking=False):
+            return False  # an ingest of this process is switching already
+        try:
+            fresh = self.reopen(self.assistant)
+            if fresh is None:
+                return False
+            self.assistant = fresh
+            return True
+        finally:
+            self.lock.release()
 
 
 def current_context(request: Request) -> AppContext:

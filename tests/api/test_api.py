@@ -86,7 +86,9 @@ def test_unreachable_llm_falls_back_to_extractive(api_assistant: Any) -> None:
         body = client.post(f"{API}/ask", json={"question": "Hva er Ungdomstorget?"}).json()
         assert body["mode"] == "extractive" and body["backend_error"] and body["citations"]
         ready = client.get(f"{API}/readyz")
-        assert ready.status_code == 503 and not ready.json()["ready"] and "svarer ikke" in ready.json()["llm"]
+        # Extractive answers are still possible: ready (200), and the body says what is missing.
+        assert ready.status_code == 200 and ready.json()["ready"] and "svarer ikke" in ready.json()["llm"]
+        assert any("svarer ikke" in r for r in ready.json()["reasons"])
 
 
 @pytest.mark.parametrize(
