@@ -39,6 +39,7 @@ class AnswerContext(Protocol):
     settings: Settings
     prompts: PromptSet
     llm: LLM | None
+    llm_gate: llm_backend.LLMGate
     retriever: HybridRetriever
 
     @property
@@ -72,14 +73,20 @@ class _Analysis:
         return any(self._knows(t) for t in self.analyze(word))
 
 
-def standalone_question(assistant: AnswerContext, question: str, history: Sequence[ChatTurn]) -> tuple[str, str | None]:
+def standalone_question(
+    assistant: AnswerContext, question: str, history: Sequence[ChatTurn], deadline: float | None = None
+) -> tuple[str, str | None]:
     """The question made stand-alone: by the LLM when configured, else by the deterministic rewrite."""
     analysis = _Analysis(assistant)
     if not history:
         return question, None
     if assistant.llm is not None:
+        llm = assistant.llm
         try:
-            condensed = llm_backend.condense_question(assistant.llm, assistant.prompts, list(history), question)
+            condensed = assistant.llm_gate.call(
+                lambda: llm_backend.condense_question(llm, assistant.prompts, list(history), question),
+                deadline if deadline is not None else assistant.llm_gate.deadline(),
+            )
             if condensed.strip():
                 return condensed.strip(), None
         except BackendUnavailable as exc:
@@ -134,14 +141,19 @@ def answer_question(
     filters: dict[str, list[str]],
     audience: Audience = "citizen",
 ) -> Answer:
-    prepared = _prepare(assistant, question, history, filters, audience)
+    deadline = assistant.llm_gate.deadline()
+    prepared = _prepare(assistant, question, history, filters, audience, deadline)
     if prepared.answer is not None:
         return prepared.answer
     answer = prepared.base
     if assistant.llm is not None:
+        llm = assistant.llm
         try:
-            text = llm_backend.generate_answer(
-                assistant.llm, assistant.prompts, answer.standalone_question, answer.passages
+            text = assistant.llm_gate.call(
+                lambda: llm_backend.generate_answer(
+                    llm, assistant.prompts, answer.standalone_question, answer.passages
+                ),
+                deadline,
             )
             return _finish(assistant, answer, text, "llm")
         except BackendUnavailable as exc:
@@ -162,7 +174,8 @@ def stream_answer(
     audience: Audience = "citizen",
 ) -> Iterator[StreamEvent]:
     """meta (with the safety notice), then text deltas, then done with the validated Answer."""
-    prepared = _prepare(assistant, question, history, filters, audience)
+    deadline = assistant.llm_gate.deadline()
+    prepared = _prepare(assistant, question, history, filters, audience, deadline)
     base = prepared.answer or prepared.base
     yield StreamEvent(type="meta", safety_notice=base.safety_notice)
     if prepared.answer is not None:
@@ -172,8 +185,10 @@ def stream_answer(
     if assistant.llm is not None:
         pieces: list[str] = []
         try:
-            for delta in llm_backend.stream_answer(
-                assistant.llm, assistant.prompts, base.standalone_question, base.passages
+            llm = assistant.llm
+            for delta in assistant.llm_gate.stream(
+                lambda: llm_backend.stream_answer(llm, assistant.prompts, base.standalone_question, base.passages),
+                deadline,
             ):
                 pieces.append(delta)
                 yield StreamEvent(type="delta", text=delta)
@@ -284,8 +299,9 @@ def _prepare(
     history: Sequence[ChatTurn],
     filters: dict[str, list[str]],
     audience: Audience = "citizen",
+    deadline: float | None = None,
 ) -> _Prepared:
-    standalone, condense_error = standalone_question(assistant, question, history)
+    standalone, condense_error = standalone_question(assistant, question, history, deadline)
     analysis = analyze_question(standalone)
     notice = assistant.safety_notice_for(question, analysis.language)
     acute = notice is not None

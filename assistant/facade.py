@@ -14,6 +14,7 @@ from typing import Any
 from assistant.analysis import detect_language
 from assistant.answering import answer_question, stream_answer
 from assistant.lexicon import acute_services
+from assistant.llm import LLMGate
 from assistant.retrieval import HybridRetriever, SearchResult, to_passage
 from assistant.safety import detect_acute_danger
 from assistant.safety_semantic import SemanticSafety
@@ -50,6 +51,7 @@ class Assistant:
         self.settings = settings
         self.prompts = prompts
         self.llm = llm
+        self.llm_gate = LLMGate(settings.llm)
         self.retriever = HybridRetriever(index, settings.retrieval)
         self._finder: ServiceFinder | None = None
         self.semantic_safety = semantic_safety

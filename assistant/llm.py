@@ -9,8 +9,12 @@ imported on first use, not at import (importing them costs seconds).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -29,6 +33,65 @@ CHECK_TIMEOUT_S = 5.0
 _QUESTION_LABEL = re.compile(r"^\s*(?:\*\*)?(?:selvstendig\s+)?spørsmål\s*:\s*(?:\*\*)?\s*", re.I)
 
 
+T = TypeVar("T")
+# Below this much time left in a request's LLM budget a call is not started.
+MIN_CALL_S = 0.5
+
+
+class LLMGate:
+    """At most `max_concurrent` LLM calls at once, and one deadline per request across all its calls.
+
+    A call past either limit raises BackendUnavailable at once, so the caller answers extractively: a hung or
+    overloaded LLM server never holds the request workers (and with them the health routes) hostage. A call
+    that overruns the deadline is left to finish in the background on its slot, so the slots count what the
+    LLM server is really doing."""
+
+    def __init__(self, config: LLMConfig) -> None:
+        self.deadline_s = config.deadline_s
+        self._slots = threading.BoundedSemaphore(config.max_concurrent)
+
+    def deadline(self) -> float:
+        """A new request's deadline (monotonic seconds)."""
+        return time.monotonic() + self.deadline_s
+
+    def call(self, fn: Callable[[], T], deadline: float) -> T:
+        """fn() on a slot, waiting at most until the deadline."""
+        remaining = deadline - time.monotonic()
+        if remaining < MIN_CALL_S:
+            raise BackendUnavailable("tidsfristen for språkmodellen er brukt opp")
+        if not self._slots.acquire(blocking=False):
+            raise BackendUnavailable("språkmodellen er opptatt med andre forespørsler")
+        result: Future[T] = Future()
+
+        def run() -> None:
+            try:
+                result.set_result(fn())
+            except BaseException as exc:  # handed to the waiting caller
+                result.set_exception(exc)
+            finally:
+                self._slots.release()
+
+        threading.Thread(target=run, name="veiviser-llm", daemon=True).start()
+        try:
+            return result.result(timeout=remaining)
+        except FutureTimeout as exc:
+            raise BackendUnavailable("tidsavbrudd: språkmodellen svarte ikke innen fristen") from exc
+
+    def stream(self, open_stream: Callable[[], Iterator[str]], deadline: float) -> Iterator[str]:
+        """The deltas of a stream on a slot; stops with BackendUnavailable when the deadline passes."""
+        if deadline - time.monotonic() < MIN_CALL_S:
+            raise BackendUnavailable("tidsfristen for språkmodellen er brukt opp")
+        if not self._slots.acquire(blocking=False):
+            raise BackendUnavailable("språkmodellen er opptatt med andre forespørsler")
+        try:
+            for delta in open_stream():
+                yield delta
+                if time.monotonic() > deadline:
+                    raise BackendUnavailable("tidsavbrudd: språkmodellen svarte ikke innen fristen")
+        finally:
+            self._slots.release()
+
+
 def build_llm(config: LLMConfig) -> LLM | None:
     """The configured LLM client, or None for the embedded extractive mode. No network here."""
     if config.backend == "none":
@@ -41,7 +104,7 @@ def build_llm(config: LLMConfig) -> LLM | None:
         api_key=config.api_key.get_secret_value(),
         temperature=config.temperature,
         max_tokens=config.max_tokens,
-        timeout=config.timeout_s,
+        timeout=min(config.timeout_s, config.deadline_s),
         # Fail fast: the caller has a fallback, and llama-index waits >= 4 s between retries.
         max_retries=0,
         context_window=config.context_window,

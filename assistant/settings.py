@@ -100,7 +100,16 @@ class LLMConfig(BaseModel):
     base_url: str = "http://127.0.0.1:8080/v1"
     model: str = "local-model"
     api_key: SecretStr = SecretStr("not-needed")
-    timeout_s: float = Field(default=30.0, gt=0, le=600)
+    timeout_s: float = Field(default=30.0, gt=0, le=600, description="Longest wait for one LLM call.")
+    deadline_s: float = Field(
+        default=45.0,
+        gt=0,
+        le=1200,
+        description="Longest time one request spends on the LLM, across its calls; then the extractive answer.",
+    )
+    max_concurrent: int = Field(
+        default=4, ge=1, le=256, description="LLM calls at once per process; past it, the extractive answer."
+    )
     temperature: float = Field(default=0.1, ge=0.0, le=2.0)
     max_tokens: int = Field(default=700, ge=16, le=8192)
     context_window: int = Field(default=8192, ge=512)

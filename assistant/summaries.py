@@ -43,6 +43,7 @@ class SummaryContext(Protocol):
     index: KnowledgeIndex
     prompts: PromptSet
     llm: LLM | None
+    llm_gate: llm_backend.LLMGate
 
 
 # Words that belong to common planning themes, so that "tidlig innsats" also finds "forebygging".
@@ -249,8 +250,12 @@ def _llm_write_up(assistant: SummaryContext, summary: WorkshopSummary) -> Worksh
     ]
     if assistant.llm is None:
         return summary
+    llm = assistant.llm
     try:
-        text = llm_backend.summarize_points(assistant.llm, assistant.prompts, summary.theme, "\n".join(lines))
+        text = assistant.llm_gate.call(
+            lambda: llm_backend.summarize_points(llm, assistant.prompts, summary.theme, "\n".join(lines)),
+            assistant.llm_gate.deadline(),
+        )
     except BackendUnavailable as exc:
         return summary.model_copy(update={"backend_error": f"Språkmodellen svarte ikke ({exc})."})
     clean, _, _ = validate_citations(text, passages)
