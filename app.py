@@ -7,7 +7,9 @@ Run `python app.py --help` for the commands.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,6 +52,8 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
     for rank, passage in enumerate(result.passages, start=1):
         print(f"{rank:>2}. [{passage.score:.4f}] {passage.document} › {passage.section}")
         print(f"    {passage.text[:400]}")
+    if result.degraded:
+        print("Merk: vektorlageret svarer ikke; resultatene bygger bare på ordsøk (BM25).", file=sys.stderr)
     print(f"({result.latency_ms:.0f} ms)")
     return 0
 
@@ -65,6 +69,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if answer.safety_notice:
         print(answer.safety_notice, end="\n\n")
+    if answer.degraded_notice:
+        print(f"Merk: {answer.degraded_notice}", file=sys.stderr)
     print(answer.answer)
     if answer.citations:
         print("\nKilder:")
@@ -280,6 +286,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VeiviserError as exc:  # every known failure: one line saying what to do, and its exit code
         print(f"Feil: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except (OSError, sqlite3.Error) as exc:  # the data folder: read-only, full, missing
+        print(f"Feil: {one_line(storage_message(exc))}", file=sys.stderr)
+        return STORAGE_EXIT_CODE
+
+
+STORAGE_EXIT_CODE = 7
+
+
+def storage_message(exc: OSError | sqlite3.Error) -> str:
+    """What to do when the data folder cannot be written or read."""
+    where = getattr(exc, "filename", None)
+    at = f" ({where})" if where else ""
+    if isinstance(exc, PermissionError) or "readonly" in str(exc) or "read-only" in str(exc):
+        return (
+            f"Ingen skrivetilgang til datamappen{at}. Gi brukeren skrivetilgang, eller sett "
+            "VEIVISER_INDEX__DATA_DIR til en mappe den kan skrive i."
+        )
+    if getattr(exc, "errno", None) == errno.ENOSPC:
+        return f"Disken er full{at}. Frigjør plass og prøv igjen; den forrige indeksen er uendret."
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return f"Kunne ikke lese eller skrive datamappen{at}: {reason}."
 
 
 def one_line(message: str) -> str:

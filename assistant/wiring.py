@@ -7,6 +7,7 @@ through these functions, so nothing imports `app.py`.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.facade import Assistant
 from assistant.settings import Settings
-from ingest.errors import CorpusError, IndexNotBuiltError
+from ingest.errors import CorpusError, IndexNotBuiltError, IngestRunning, StoreUnavailable
 
 logger = logging.getLogger("veiviser.index")
 
@@ -112,6 +113,7 @@ def open_index(settings: Settings, embedder: Embedder, ensure: bool = True) -> K
     never stops a built index from being served: the problem is logged and kept for /readyz."""
     from index.reader import KnowledgeIndex
 
+    index: KnowledgeIndex | None = None
     try:
         index = KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
         if not ensure:
@@ -127,7 +129,15 @@ def open_index(settings: Settings, embedder: Embedder, ensure: bool = True) -> K
     except IndexNotBuiltError:
         if not ensure:
             raise
-    report = run_ingest(settings, embedder)
+    try:
+        report = run_ingest(settings, embedder)
+    except (OSError, sqlite3.Error, IngestRunning, StoreUnavailable) as exc:
+        if index is None:
+            raise
+        # The index is older than the corpus but whole: serve it, and say why it was not brought up to date.
+        index.corpus_problem = f"Endringer i korpuset er ikke indeksert ennå ({type(exc).__name__}: {exc})."
+        logger.warning("Indeksen kunne ikke oppdateres (%s); den forrige brukes.", exc)
+        return index
     print(format_report(report), file=sys.stderr)
     return KnowledgeIndex.open(settings.index, embedder.model, identity=embedder.identity)
 
@@ -159,10 +169,10 @@ def build_semantic_safety(settings: Settings, index: KnowledgeIndex) -> Semantic
     def embed_many(texts: Sequence[str]) -> list[list[float]]:
         found = cache.get_many(texts)
         missing = [t for t, v in zip(texts, found, strict=True) if v is None]
-        if missing:
-            cache.put_many(missing, [index.query_embedding(t) for t in missing])
-            found = cache.get_many(texts)
-        return [v for v in found if v is not None]
+        computed = {t: index.query_embedding(t) for t in missing}
+        if computed:
+            cache.put_many(list(computed), list(computed.values()))  # kept when the cache is writable
+        return [v if v is not None else computed[t] for t, v in zip(texts, found, strict=True)]
 
     try:
         return SemanticSafety(

@@ -127,10 +127,18 @@ class EmbeddingCache:
         self._path = path
         self._key = embedder_key
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._conn.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
-        self._conn.commit()
+        self.writable = True
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(str(path), check_same_thread=False)
+            self._conn.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+            self._conn.commit()
+        except (OSError, sqlite3.Error):
+            # A read-only data folder: readers go on without a persistent cache (an ingest fails on its own
+            # writes with a clear message). An in-memory cache keeps the same interface.
+            self.writable = False
+            self._conn = sqlite3.connect(":memory:", check_same_thread=False)
+            self._conn.execute("CREATE TABLE emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
 
     def _hash(self, text: str) -> str:
         return hashlib.sha256(f"{self._key}\x1f{text}".encode()).hexdigest()
@@ -150,8 +158,12 @@ class EmbeddingCache:
     def put_many(self, texts: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
         rows = [(self._hash(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)]
         with self._lock:
-            self._conn.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
-            self._conn.commit()
+            try:
+                self._conn.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)", rows)
+                self._conn.commit()
+            except sqlite3.OperationalError:  # read-only file: a cache that cannot keep is still correct
+                self._conn.rollback()
+                self.writable = False
 
     def close(self) -> None:
         with self._lock:

@@ -77,12 +77,13 @@ def citations_markdown(citations: list[Citation]) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     """The answer as shown in the chat: refusals are marked plainly, fallbacks say why."""
+    degraded = f"\n\n_{answer.degraded_notice}_" if answer.degraded_notice else ""
     if answer.refused:
-        return f"**Ikke i dokumentene.** {answer.answer}"
+        return f"**Ikke i dokumentene.** {answer.answer}{degraded}"
     text = answer.answer
     if answer.backend_error:
         text += f"\n\n_{answer.backend_error}_"
-    return text
+    return text + degraded
 
 
 def notice_html(notice: str | None) -> str:

@@ -40,6 +40,10 @@ def test_refusal_and_fallback_are_marked() -> None:
         question="q", standalone_question="q", answer="Svar [1]", backend_error="Språkmodellen svarte ikke"
     )
     assert answer_markdown(fallback) == "Svar [1]\n\n_Språkmodellen svarte ikke_"
+    degraded = Answer(
+        question="q", standalone_question="q", answer="Svar [1]", degraded=True, degraded_notice="Bare ordsøk."
+    )
+    assert answer_markdown(degraded) == "Svar [1]\n\n_Bare ordsøk._"
     assert notice_html(None) == "" and 'role="alert"' in notice_html("Ring 113 <nå>")
     assert "&lt;nå&gt;" in notice_html("Ring 113 <nå>")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -17,46 +16,20 @@ from index.config import ChromaConfig, EmbeddingConfig, IndexConfig
 from index.embedding import FakeEmbedding
 from index.reader import KnowledgeIndex
 from tests.support.net import free_port
+from tests.support.processes import start_chroma, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 
-def chroma_executable() -> str:
-    candidate = Path(sys.executable).parent / "chroma"
-    found = str(candidate) if candidate.exists() else shutil.which("chroma")
-    if not found:
-        pytest.skip("the chroma CLI is not installed")
-    return found
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [chroma_executable(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
-    )
+    proc = start_chroma(tmp_path_factory.mktemp("chroma-server"), port)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}")
-            time.sleep(0.3)
-        else:
-            pytest.fail("chroma run did not become ready in 60 s")
         yield "127.0.0.1", port
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 def server_config(tmp_path: Path, host: str, port: int) -> IndexConfig:
