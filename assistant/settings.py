@@ -131,6 +131,12 @@ class APIConfig(BaseModel):
     log_questions: bool = Field(
         default=False, description="Log question text (masked) for debugging; off: only intent, language, flags."
     )
+    feedback_max_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="Size cap of the feedback file; past it new feedback gets 507."
+    )
+    feedback_retention_days: int = Field(
+        default=90, ge=1, le=3650, description="Feedback older than this is deleted (checked hourly)."
+    )
     reload_interval_s: float = Field(
         default=2.0,
         ge=0,

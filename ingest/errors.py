@@ -56,6 +56,10 @@ class IngestRunning(VeiviserError):
     exit_code = 5
 
 
+class FeedbackFull(VeiviserError):
+    """The feedback store has reached its size cap; nothing stored is lost, the new record is refused."""
+
+
 class BackendUnavailable(VeiviserError):
     """The LLM server gave no usable answer; the message says why, in Norwegian, for logs and users."""
 

@@ -233,20 +233,20 @@ def admin_ingest(_: AdminDep, services: ContextDep) -> IngestResponse:
 @router.get(
     "/admin/feedback/export",
     tags=["admin"],
-    response_class=PlainTextResponse,
+    response_class=StreamingResponse,
     responses={**ADMIN_ERRORS, 200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}},
 )
 def feedback_export(
     _: AdminDep, store: FeedbackDep, format: Annotated[Literal["jsonl", "csv"], Query()] = "jsonl"
-) -> PlainTextResponse:
-    """All feedback as JSONL (default) or CSV."""
+) -> StreamingResponse:
+    """All feedback as JSONL (default) or CSV, streamed."""
     if format == "csv":
-        return PlainTextResponse(
+        return StreamingResponse(
             store.export_csv(),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="veiviser-tilbakemeldinger.csv"'},
         )
-    return PlainTextResponse(store.export_jsonl(), media_type="application/x-ndjson; charset=utf-8")
+    return StreamingResponse(store.export_jsonl(), media_type="application/x-ndjson; charset=utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,7 +282,11 @@ def configure_logging(level: int = logging.INFO) -> None:
 def make_context(assistant: Assistant, ingest_fn: IngestFn | None) -> AppContext:
     return AppContext(
         assistant=assistant,
-        feedback=FeedbackStore(feedback_path(assistant.settings.index.data_dir)),
+        feedback=FeedbackStore(
+            feedback_path(assistant.settings.index.data_dir),
+            assistant.settings.api.feedback_max_bytes,
+            assistant.settings.api.feedback_retention_days,
+        ),
         ingest=ingest_fn or reingest,
         reopen=reopen_if_changed,
     )

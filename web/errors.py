@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ingest.errors import (
     BackendUnavailable,
     CorpusError,
+    FeedbackFull,
     IndexNotBuiltError,
     IngestRunning,
     ModelNotAvailableError,
@@ -32,6 +33,7 @@ _STATUS: tuple[tuple[type[VeiviserError], int, str], ...] = (
     (ModelNotAvailableError, 503, "Språkmodellen for søk er ikke tilgjengelig: "),
     (BackendUnavailable, 503, "Språkmodellen svarer ikke: "),
     (IngestRunning, 409, ""),
+    (FeedbackFull, 507, ""),
     (CorpusError, 422, "Korpuset har en feil: "),
 )
 

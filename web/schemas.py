@@ -6,6 +6,7 @@ configurable question limit (`api.max_question_chars`) and says in Norwegian wha
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -16,6 +17,8 @@ from ingest.records import PreventionLevel, Role
 MAX_HISTORY = 200  # hard cap of the request model; the assistant's limit is `api.max_history_turns`
 MAX_TURN_CHARS = 8000
 MAX_TEXT = 20000  # hard cap before the assistant's own (configurable, smaller) limit
+# Control characters other than tab, newline and carriage return (a NUL or an ESC sequence is never text).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 Level = PreventionLevel
 RoleName = Role
 Name = Annotated[str, StringConstraints(max_length=200)]
@@ -137,6 +140,14 @@ class FeedbackRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("kan ikke være tom")
+        return value
+
+    @field_validator("question", "answer", "comment", "citations")
+    @classmethod
+    def _no_control_characters(cls, value: str | list[str]) -> str | list[str]:
+        for text in [value] if isinstance(value, str) else value:
+            if CONTROL.search(text):
+                raise ValueError("inneholder kontrolltegn; fjern dem og prøv igjen")
         return value
 
 

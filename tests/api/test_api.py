@@ -257,7 +257,7 @@ def test_summaries_bad_input(client: TestClient) -> None:
 def test_feedback_round_trip_and_export(client: TestClient) -> None:
     payload = {
         "question": "Ring meg på 912 34 567 om Ungdomstorget",
-        "answer": "Svar [1]",
+        "answer": "Svar [1] (skriv til ola@example.no)",
         "rating": "up",
         "comment": "fnr 123456 78901",
         "citations": ["abc123"],
@@ -268,7 +268,8 @@ def test_feedback_round_trip_and_export(client: TestClient) -> None:
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("application/x-ndjson")
     records = {r["id"]: r for r in (json.loads(line) for line in exported.text.splitlines())}
     record = records[stored.json()["id"]]
-    assert record["rating"] == "up" and record["citations"] == ["abc123"] and record["answer"] == "Svar [1]"
+    assert record["rating"] == "up" and record["citations"] == ["abc123"]
+    assert record["answer"] == "Svar [1] (skriv til [e-post])"
     assert record["question"] == "Ring meg på [tlf] om Ungdomstorget" and record["comment"] == "fnr [fnr]"
     csv_response = client.get(f"{API}/admin/feedback/export?format=csv", headers={"X-API-Key": ADMIN_KEY})
     assert csv_response.headers["content-type"].startswith("text/csv")
@@ -284,6 +285,10 @@ def test_feedback_bad_input(client: TestClient) -> None:
     assert blank.status_code == 422 and "question: kan ikke være tom" in blank.json()["detail"]
     assert client.post(f"{API}/feedback", json={**base, "citations": "abc"}).status_code == 422
     assert client.post(f"{API}/feedback", json={**base, "comment": "x" * 2001}).status_code == 422
+    for field in ("question", "answer", "comment"):
+        nul = client.post(f"{API}/feedback", json={**base, field: "Hei\x00\x1b[2Jder"})
+        assert nul.status_code == 422 and "kontrolltegn" in nul.json()["detail"] and field in nul.json()["detail"]
+    assert client.post(f"{API}/feedback", json={**base, "citations": ["a\x00"]}).status_code == 422
     assert client.get(f"{API}/admin/feedback/export?format=xml", headers={"X-API-Key": ADMIN_KEY}).status_code == 422
 
 
@@ -402,12 +407,23 @@ def test_question_logging_when_turned_on_is_masked(api_assistant: Any, caplog: p
         ("91234567", "[tlf]"),
         ("I 2021 økte dette til 1260 saker (2018-2019)", "I 2021 økte dette til 1260 saker (2018-2019)"),
         ("dato 12.04.2018", "dato 12.04.2018"),
+        ("fnr 010101-12345", "fnr [fnr]"),
+        ("født 01.01.01 12345", "født [fnr]"),
+        ("ring 91-23-45-67 eller 91.23.45.67", "ring [tlf] eller [tlf]"),
+        ("skriv til ola.nordmann+hjelp@drammen.kommune.no", "skriv til [e-post]"),
+        ("i 2019-2020 og 2019 2020", "i 2019-2020 og 2019 2020"),
     ],
 )
 def test_mask(text: str, masked: str) -> None:
     from web.privacy import mask
 
     assert mask(text) == masked
+
+
+def test_log_text_is_one_line_without_terminal_controls() -> None:
+    from web.privacy import for_log
+
+    assert for_log("a\r\nb\x1b[31mc\x00") == "a\\x0d\\x0ab\\x1b[31mc\\x00"
 
 
 def test_history_over_the_limit_is_rejected_not_cut(api_assistant) -> None:  # type: ignore[no-untyped-def]
@@ -433,8 +449,38 @@ def test_csv_export_neutralises_formulas(tmp_path: Any) -> None:
     assert csv_safe("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0" and csv_safe("Hei") == "Hei"
     store = FeedbackStore(tmp_path / "feedback.jsonl")
     store.add('=HYPERLINK("http://x")', "+1", "down", comment="@SUM(A1)", citations=[], source="api")
-    exported = store.export_csv()
+    exported = "".join(store.export_csv())
     assert "'=HYPERLINK" in exported and "'+1" in exported and "'@SUM" in exported
+
+
+def test_feedback_is_bounded_by_size_and_retention(tmp_path: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from ingest.errors import FeedbackFull
+    from web.feedback import FeedbackStore
+
+    store = FeedbackStore(tmp_path / "feedback.jsonl", max_bytes=2048, retention_days=90)
+    kept = store.add("Hei", "Svar", "up")
+    with pytest.raises(FeedbackFull, match="fullt"):
+        for _ in range(50):
+            store.add("Hei " * 20, "Svar " * 20, "down")
+    size = store.path.stat().st_size
+    assert size <= 2048 and kept["id"] in store.path.read_text()  # nothing stored is lost
+    # 100 days later the old records are gone, and there is room again.
+    stored = len(store.all())
+    assert stored >= 2 and store.prune(now=datetime.now(UTC) + timedelta(days=100)) == stored
+    assert store.all() == [] and store.add("Hei", "Svar", "up")
+
+
+def test_feedback_full_is_507_with_a_message(api_assistant: Any, tmp_path: Any) -> None:
+    from web.feedback import FeedbackStore
+
+    app = create_app(assistant=api_assistant, mount_ui=False)
+    with TestClient(app) as client:
+        app.state.services.feedback = FeedbackStore(tmp_path / "f.jsonl", max_bytes=1024)
+        body = {"question": "Hei " * 100, "answer": "Svar " * 100, "rating": "up"}
+        response = client.post(f"{API}/feedback", json=body)
+        assert response.status_code == 507 and "fullt" in response.json()["detail"]
 
 
 def test_a_settings_error_names_the_variable_never_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
