@@ -179,8 +179,9 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from eval.ui_view import evaluate_for_ui
+    from eval.ui_view import evaluate_for_ui, latest_for_ui
     from web.api import configure_logging, create_app
+    from web.ui_types import Evaluator
 
     host = args.host or settings.api.host
     port = args.port or settings.api.port
@@ -188,7 +189,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     configure_logging()
     # The app logs each request itself (masked, with ms), so uvicorn's own access log is off.
     uvicorn.run(
-        create_app(settings=settings, build=build_assistant, evaluator=evaluate_for_ui),
+        create_app(
+            settings=settings, build=build_assistant, evaluator=Evaluator(run=evaluate_for_ui, latest=latest_for_ui)
+        ),
         host=host,
         port=port,
         access_log=False,

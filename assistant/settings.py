@@ -137,6 +137,12 @@ class APIConfig(BaseModel):
     feedback_retention_days: int = Field(
         default=90, ge=1, le=3650, description="Feedback older than this is deleted (checked hourly)."
     )
+    ui_concurrency: int = Field(
+        default=4, ge=1, le=64, description="UI requests worked on at once (Gradio's queue); more wait in line."
+    )
+    ui_max_upload_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, le=256 * 1024 * 1024, description="Largest file the UI accepts (an upload)."
+    )
     reload_interval_s: float = Field(
         default=2.0,
         ge=0,

@@ -12,6 +12,25 @@ from eval.results import EvalResult
 from eval.runner import DEFAULT_DATASET, run_eval, write_result
 
 
+def latest_for_ui(assistant: Assistant) -> tuple[str, str]:
+    """The latest stored report (Markdown, plots HTML), or a line saying there is none yet."""
+    latest = results_folder(assistant) / "latest.json"
+    path = json.loads(latest.read_text(encoding="utf-8")).get("path") if latest.is_file() else None
+    if not path or not Path(path).is_file():
+        return "_Ingen evaluering er kjørt ennå._", ""
+    result = EvalResult.load(Path(path))
+    data = result.to_dict()
+    text = (
+        f"### Siste kjøring ({result.created}, {result.items} spørsmål, del: {result.split})\n\n"
+        f"{headline_table(data)}\n\n### Per persona\n\n{persona_table(data)}\n\n{slice_tables(data)}\n"
+    )
+    return text, plots_html(data)
+
+
+def results_folder(assistant: Assistant) -> Path:
+    return assistant.settings.index.data_dir.parent / "results"
+
+
 def evaluate_for_ui(assistant: Assistant, split: str, upload: str | None) -> tuple[str, str]:
     """Run the set (or an uploaded one) with Veiviser; (Markdown summary with comparison, plots HTML)."""
     dataset = Path(upload) if upload else DEFAULT_DATASET
@@ -20,7 +39,7 @@ def evaluate_for_ui(assistant: Assistant, split: str, upload: str | None) -> tup
         result = run_eval(assistant, dataset, split=chosen, systems=["veiviser"], progress=False)
     except ValueError as exc:
         return f"⚠️ Kunne ikke lese evalueringssettet: {exc}", ""
-    results_dir = assistant.settings.index.data_dir.parent / "results"
+    results_dir = results_folder(assistant)
     latest = results_dir / "latest.json"
     previous = json.loads(latest.read_text(encoding="utf-8")).get("path") if latest.is_file() else None
     write_result(result, results_dir)

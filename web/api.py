@@ -279,6 +279,28 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
+DOCS_ASSETS = "/docs-assets"
+
+
+def mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the swagger-ui-bundle package's files (the page loads nothing from elsewhere)."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} – dokumentasjon",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+
 def make_context(assistant: Assistant, ingest_fn: IngestFn | None) -> AppContext:
     return AppContext(
         assistant=assistant,
@@ -347,7 +369,10 @@ def create_app(
             f"Brukergrensesnittet ligger på `{UI_PATH}/`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served below from local assets: no CDN
+        redoc_url=None,
     )
+    mount_docs(app)
     if assistant is not None:
         # Ready at once: also served by ASGI clients that do not run the lifespan (schemathesis).
         app.state.services = make_context(assistant, ingest_fn)
@@ -355,12 +380,12 @@ def create_app(
     app.include_router(router)
     add_error_handlers(app)
     app.middleware("http")(access_log)
-    app.add_middleware(RequestGuard, max_body_bytes=api_config.max_body_bytes)
+    app.add_middleware(RequestGuard, max_body_bytes=api_config.max_body_bytes, ui_path=UI_PATH)
 
     if mount_ui:
         from web.ui import mount_ui as mount
 
-        mount(app, UI_PATH, evaluator)
+        mount(app, UI_PATH, evaluator, api_config)
 
         @app.get("/", include_in_schema=False)
         def root() -> RedirectResponse:

@@ -1,9 +1,20 @@
 """ASGI guards in front of the app: a request-body size limit (413 before the body is read) and the
-security headers every response carries."""
+security headers every response carries, including a Content-Security-Policy.
+
+The policy names no external host. Pages (the Gradio UI, /docs) get `script-src 'self'` plus the sha256
+hash of each of their own inline scripts, computed from the page as it is sent, so Gradio's bootstrap
+scripts run and no script injected into a page could; styles allow inline (Gradio sets style attributes at
+run time). Gradio 6 renders every gr.HTML component by evaluating its template with `new Function`, so pages
+under the UI path also allow 'unsafe-eval' (measured: without it no gr.HTML renders); /docs does not.
+Every other response gets `default-src 'none'`.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -13,14 +24,33 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Headers that hold on every page and API response. (A Content-Security-Policy that lets Gradio's own
-# scripts run is the universal-design issue's work; these four are safe for every response.)
+# Headers that hold on every page and API response (the CSP is added per response, see below).
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 )
+
+
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'{evaluate} {hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob:; connect-src 'self'; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def page_policy(html: bytes, allow_eval: bool = False) -> str:
+    """The page's policy: its own inline scripts by hash, nothing else inline, no other host."""
+    hashes = sorted(
+        {
+            f"'sha256-{base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()}'"
+            for m in _INLINE_SCRIPT.finditer(html)
+        }
+    )
+    return PAGE_POLICY.format(hashes=" ".join(hashes), evaluate=" 'unsafe-eval'" if allow_eval else "")
 
 
 def too_large_body(limit: int) -> bytes:
@@ -34,14 +64,17 @@ class RequestGuard:
     """Rejects bodies over `max_body_bytes` with 413 (by Content-Length, or while a chunked body streams in)
     and adds the security headers to every HTTP response."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, ui_path: str = "/ui") -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.ui_path = ui_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+
+        held: list[Message] = []  # an HTML page's start and body, held until its policy is known
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -50,6 +83,23 @@ class RequestGuard:
                     *message.get("headers", []),
                     *((n, v) for n, v in SECURITY_HEADERS if n not in names),
                 ]
+                content_type = dict(message["headers"]).get(b"content-type", b"")
+                if content_type.startswith(b"text/html"):
+                    held.append(message)
+                    return
+                message["headers"].append((b"content-security-policy", DATA_POLICY.encode()))
+            elif message["type"] == "http.response.body" and held:
+                held.append(message)
+                if message.get("more_body", False):
+                    return
+                start, bodies = held[0], held[1:]
+                html = b"".join(m.get("body", b"") for m in bodies)
+                policy = page_policy(html, allow_eval=scope["path"].startswith(self.ui_path))
+                start["headers"].append((b"content-security-policy", policy.encode()))
+                held.clear()
+                await send(start)
+                await send({"type": "http.response.body", "body": html, "more_body": False})
+                return
             await send(message)
 
         length = dict(scope.get("headers", [])).get(b"content-length")

@@ -6,9 +6,16 @@ only turn the assistant's records into Markdown, table rows and files.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import csv
+import hmac
 import html
+import os
+import shutil
 import tempfile
+import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +24,7 @@ import gradio as gr
 from fastapi import FastAPI
 
 from assistant.facade import Assistant
+from assistant.settings import APIConfig
 from assistant.types import Answer, ChatTurn, Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
 from ingest.errors import VeiviserError
 from ingest.records import PreventionLevel, Role
@@ -160,8 +168,28 @@ def answer_cards_html(answer: Answer) -> str:
     return service_cards_html(groups, details=answer.audience == "staff")
 
 
+# Downloads the UI writes (CSV, Markdown): one folder per process, each file in its own subfolder (a download
+# keeps its name), removed after FILE_TTL_S and when the process ends. Gradio serves its own copy.
+FILE_TTL_S = 600
+_FILES = Path(tempfile.gettempdir()) / f"veiviser-ui-{os.getpid()}"
+atexit.register(shutil.rmtree, _FILES, True)
+
+
+def download_path(name: str, now: float | None = None) -> Path:
+    """A fresh path for a download named `name`; older downloads of this process are cleaned up first."""
+    now = time.time() if now is None else now
+    _FILES.mkdir(parents=True, exist_ok=True)
+    for folder in _FILES.iterdir():
+        with contextlib.suppress(OSError):
+            if now - folder.stat().st_mtime > FILE_TTL_S:
+                shutil.rmtree(folder, ignore_errors=True)
+    folder = _FILES / uuid.uuid4().hex
+    folder.mkdir()
+    return folder / name
+
+
 def write_csv(rows: list[list[str]], name: str = "tiltak.csv") -> str:
-    path = Path(tempfile.mkdtemp(prefix="veiviser-")) / name
+    path = download_path(name)
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel reads æøå right
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(MEASURE_HEADERS)
@@ -170,7 +198,7 @@ def write_csv(rows: list[list[str]], name: str = "tiltak.csv") -> str:
 
 
 def write_text(content: str, name: str) -> str:
-    path = Path(tempfile.mkdtemp(prefix="veiviser-")) / name
+    path = download_path(name)
     path.write_text(content, encoding="utf-8")
     return str(path)
 
@@ -348,14 +376,15 @@ def summary_tab(get: Get) -> Any:
     return workshops
 
 
-def evaluation_tab(get: Get, evaluator: Evaluator | None) -> None:
-    """Run the evaluation set (or an uploaded one) and compare with the previous run."""
+def evaluation_tab(get: Get, evaluator: Evaluator | None) -> tuple[Any, Any, Callable[[], tuple[str, str]]] | None:
+    """The latest report for everyone; running the set (or an uploaded one) only with the admin key."""
     if evaluator is None:
         gr.Markdown("Evalueringen er ikke tilgjengelig i denne installasjonen.")
-        return
+        return None
     gr.Markdown(
-        "Kjør evalueringssettet (eller et eget sett i samme JSONL-format) mot Veiviser. "
-        "Resultatet lagres under `results/` og sammenlignes med forrige kjøring."
+        "Siste evaluering av Veiviser vises under. Å kjøre evalueringssettet (eller et eget sett i samme "
+        "JSONL-format) krever administratornøkkelen; resultatet lagres under `results/` og sammenlignes med "
+        "forrige kjøring."
     )
     split = gr.Radio(["dev", "test", "alle"], value="dev", label="Del av evalueringssettet")
     upload = gr.File(
@@ -364,15 +393,36 @@ def evaluation_tab(get: Get, evaluator: Evaluator | None) -> None:
         type="filepath",
         elem_id="eval-upload",
     )
+    key = gr.Textbox(label="Administratornøkkel", type="password", elem_id="eval-key")
     evaluate_button = gr.Button("Kjør evaluering", variant="primary", elem_id="evaluate")
     metrics = gr.Markdown(elem_id="eval-metrics")
     plots = gr.HTML(elem_id="eval-plots")
-    evaluate_button.click(lambda chosen, file: evaluator(get(), chosen, file), [split, upload], [metrics, plots])
+
+    def run(chosen: str, file: str | None, given: str) -> tuple[str, str]:
+        assistant = get()
+        refused = admin_refusal(assistant, given)
+        if refused:
+            return refused, gr.skip()
+        return evaluator.run(assistant, chosen, file)
+
+    evaluate_button.click(run, [split, upload, key], [metrics, plots])
+    return metrics, plots, lambda: evaluator.latest(get())
+
+
+def admin_refusal(assistant: Assistant, given: str | None) -> str | None:
+    """Why a run is refused (no key configured, or the wrong one), or None when the key is right."""
+    configured = assistant.settings.api.admin_api_key
+    if configured is None:
+        return "⚠️ Kjøring er slått av: sett `VEIVISER_API__ADMIN_API_KEY` for å slå den på."
+    if not given or not hmac.compare_digest(given.encode(), configured.get_secret_value().encode()):
+        return "⚠️ Feil eller manglende administratornøkkel. Siste rapport vises uendret."
+    return None
 
 
 def build_blocks(get: Get, feedback: Callable[[], FeedbackStore], evaluator: Evaluator | None = None) -> gr.Blocks:
     """All four tabs. `get` returns the current assistant (swapped after a re-ingest)."""
-    with gr.Blocks(title="Veiviser – Drammen kommune", analytics_enabled=False) as blocks:
+    # Gradio's copies of downloads and uploads: checked hourly, removed when older than an hour.
+    with gr.Blocks(title="Veiviser – Drammen kommune", analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         gr.Markdown(
             "# Veiviser\nSpør Drammen kommunes dokumenter om oppvekst, barnevern, helse og sosiale tjenester. "
             "Alle svar viser hvilke dokumenter de bygger på."
@@ -384,7 +434,7 @@ def build_blocks(get: Get, feedback: Callable[[], FeedbackStore], evaluator: Eva
         with gr.Tab("Verkstedoppsummering", id="summary-tab"):
             workshops = summary_tab(get)
         with gr.Tab("Evaluering", id="eval-tab"):
-            evaluation_tab(get, evaluator)
+            report = evaluation_tab(get, evaluator)
 
         def fill_choices() -> tuple[Any, Any]:
             assistant = get()
@@ -394,11 +444,17 @@ def build_blocks(get: Get, feedback: Callable[[], FeedbackStore], evaluator: Eva
             )
 
         blocks.load(fill_choices, None, [service, workshops])
+        if report is not None:
+            metrics, plots, latest = report
+            blocks.load(latest, None, [metrics, plots])
     return blocks  # type: ignore[no-any-return]
 
 
-def mount_ui(app: FastAPI, path: str = "/ui", evaluator: Evaluator | None = None) -> None:
+def mount_ui(
+    app: FastAPI, path: str = "/ui", evaluator: Evaluator | None = None, settings: APIConfig | None = None
+) -> None:
     """Mount the UI on the API app; it reads the services from the app state at call time."""
+    settings = settings or APIConfig()
 
     def get() -> Assistant:
         return app.state.services.assistant  # type: ignore[no-any-return]
@@ -406,4 +462,14 @@ def mount_ui(app: FastAPI, path: str = "/ui", evaluator: Evaluator | None = None
     def feedback() -> FeedbackStore:
         return app.state.services.feedback  # type: ignore[no-any-return]
 
-    gr.mount_gradio_app(app, build_blocks(get, feedback, evaluator), path=path, css=CSS, footer_links=["api"])
+    blocks = build_blocks(get, feedback, evaluator)
+    # Requests the UI works on at once (Gradio's default is one): measured in eval/bench/ui_concurrency.py.
+    blocks.queue(default_concurrency_limit=settings.ui_concurrency)
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path=path,
+        css=CSS,
+        footer_links=["api"],
+        max_file_size=settings.ui_max_upload_bytes,
+    )

@@ -19,7 +19,7 @@ def with_settings(assistant: Any, **api: Any) -> Any:
     from assistant.facade import Assistant
 
     settings = assistant.settings.model_copy(update={"api": assistant.settings.api.model_copy(update=api)})
-    return Assistant(assistant.index, settings, assistant.prompts, assistant.llm)
+    return Assistant(assistant.index, settings, assistant.prompts, assistant.llm, assistant.semantic_safety)
 
 
 @pytest.fixture(scope="session")

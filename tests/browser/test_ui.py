@@ -31,6 +31,8 @@ ARGS = [
     "--lang=nb-NO",
 ]
 WAIT_MS = 30000
+ADMIN_KEY = "a-long-enough-browser-admin-key"
+CSP_VIOLATIONS: list[str] = []
 
 
 def free_port() -> int:
@@ -46,13 +48,17 @@ def base_url(fake_assistant: Any) -> Iterator[str]:
             "Debian chromium is missing (/usr/bin/chromium): `apt-get install -y chromium` or `make browser-deps`"
         )
     import uvicorn
+    from pydantic import SecretStr
 
-    from eval.ui_view import evaluate_for_ui
+    from eval.ui_view import evaluate_for_ui, latest_for_ui
+    from tests.api.conftest import with_settings
     from web.api import create_app
+    from web.ui_types import Evaluator
 
     port = free_port()
+    assistant = with_settings(fake_assistant, admin_api_key=SecretStr(ADMIN_KEY))
     config = uvicorn.Config(
-        create_app(assistant=fake_assistant, evaluator=evaluate_for_ui),
+        create_app(assistant=assistant, evaluator=Evaluator(run=evaluate_for_ui, latest=latest_for_ui)),
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -78,6 +84,8 @@ def page(base_url: str) -> Iterator[Any]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nb-NO")
         page = context.new_page()
+        # Every Content-Security-Policy violation of the whole session (checked by the last test).
+        page.on("console", lambda m: "Content Security Policy" in m.text and CSP_VIOLATIONS.append(m.text))
         page.goto(f"{base_url}/", wait_until="domcontentloaded")  # `/` redirects to /ui/
         page.get_by_label("Spørsmålet ditt", exact=True).wait_for(timeout=60000)
         yield page
@@ -226,6 +234,9 @@ def test_evaluation_tab_runs_an_uploaded_set(page: Any, tmp_path_factory: pytest
     open_tab(page, "Evaluering")
     page.locator("#eval-upload input[type=file]").set_input_files(str(upload))
     page.locator("#eval-upload").get_by_text("mitt-sett.jsonl").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Kjør evaluering").click()  # without the key: refused, nothing run
+    page.locator("#eval-metrics").get_by_text("administratornøkkel", exact=False).wait_for(timeout=WAIT_MS)
+    page.get_by_label("Administratornøkkel").fill(ADMIN_KEY)
     page.get_by_role("button", name="Kjør evaluering").click()
     page.locator("#eval-metrics").get_by_text("Per persona", exact=False).wait_for(timeout=90000)
     assert "3 spørsmål" in page.locator("#eval-metrics").inner_text()
@@ -240,3 +251,24 @@ def test_readable_on_a_phone(page: Any) -> None:
     assert page.get_by_role("button", name="Spør").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     page.screenshot(path=str(ARTIFACTS / "chat-mobil.png"), full_page=True)
+
+
+def test_api_docs_load_without_a_cdn(page: Any, base_url: str) -> None:
+    response = page.request.get(f"{base_url}/docs")
+    assert "cdn." not in response.text() and "content-security-policy" in response.headers
+    docs = page.context.new_page()
+    docs.on("console", lambda m: "Content Security Policy" in m.text and CSP_VIOLATIONS.append(m.text))
+    docs.goto(f"{base_url}/docs")
+    docs.locator(".swagger-ui .info .title").wait_for(timeout=WAIT_MS)
+    assert "Veiviser API" in docs.locator(".swagger-ui .info .title").inner_text()
+    docs.close()
+
+
+def test_no_content_security_policy_violations(page: Any) -> None:
+    """Runs last: the chat, the finder, the summary, the evaluation tab and /docs ran under the policy."""
+    policy = page.request.get(page.url).headers["content-security-policy"]
+    assert "script-src 'self' 'unsafe-eval' 'sha256-" in policy and "http" not in policy  # gr.HTML needs eval
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    docs = page.request.get(page.url.replace("/ui/", "/docs")).headers["content-security-policy"]
+    assert "'unsafe-eval'" not in docs
+    assert CSP_VIOLATIONS == []
