@@ -380,7 +380,12 @@ def create_app(
     app.include_router(router)
     add_error_handlers(app)
     app.middleware("http")(access_log)
-    app.add_middleware(RequestGuard, max_body_bytes=api_config.max_body_bytes, ui_path=UI_PATH)
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=api_config.max_body_bytes,
+        ui_path=UI_PATH,
+        max_upload_bytes=api_config.ui_max_upload_bytes,
+    )
 
     if mount_ui:
         from web.ui import mount_ui as mount

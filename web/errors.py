@@ -66,7 +66,10 @@ _PLAIN = {
 
 def describe_error(error: dict[str, Any]) -> str:
     """One pydantic/FastAPI validation error as `field: what is wrong` in Norwegian (never echoes input)."""
-    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header"))
+    loc = list(error.get("loc", ()))
+    if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+        loc = loc[1:]  # where the field came from; a field may itself be called `query`
+    where = ".".join(str(p) for p in loc)
     kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
     if kind in _PLAIN:
         what = _PLAIN[kind]

@@ -53,21 +53,28 @@ def page_policy(html: bytes, allow_eval: bool = False) -> str:
     return PAGE_POLICY.format(hashes=" ".join(hashes), evaluate=" 'unsafe-eval'" if allow_eval else "")
 
 
-def too_large_body(limit: int) -> bytes:
-    return json.dumps(
-        {"detail": f"Forespørselen er for stor (maks {limit // 1024} kB). Send et kortere spørsmål."},
-        ensure_ascii=False,
-    ).encode()
+UPLOAD_OVERHEAD = 16 * 1024  # multipart headers around an uploaded file
+
+
+def too_large_body(limit: int, upload: bool = False) -> bytes:
+    what = "Filen er for stor" if upload else "Forespørselen er for stor"
+    advice = "Last opp en mindre fil." if upload else "Send et kortere spørsmål."
+    return json.dumps({"detail": f"{what} (maks {limit // 1024} kB). {advice}"}, ensure_ascii=False).encode()
 
 
 class RequestGuard:
     """Rejects bodies over `max_body_bytes` with 413 (by Content-Length, or while a chunked body streams in)
     and adds the security headers to every HTTP response."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, ui_path: str = "/ui") -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, ui_path: str = "/ui", max_upload_bytes: int | None = None
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.ui_path = ui_path
+        # The UI's file uploads have their own limit (Gradio checks the file; this bounds the whole body).
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
+        self.upload_path = f"{ui_path}/gradio_api/upload"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,9 +109,11 @@ class RequestGuard:
                 return
             await send(message)
 
+        upload = scope["path"] == self.upload_path
+        limit = self.max_upload_bytes + UPLOAD_OVERHEAD if upload else self.max_body_bytes
         length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            await self._reject(send_with_headers)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._reject(send_with_headers, limit, upload)
             return
         if length is not None or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             await self.app(scope, receive, send_with_headers)
@@ -119,8 +128,8 @@ class RequestGuard:
                 break
             chunks.append(message.get("body", b""))
             received += len(chunks[-1])
-            if received > self.max_body_bytes:
-                await self._reject(send_with_headers)
+            if received > limit:
+                await self._reject(send_with_headers, limit, upload)
                 return
             more = bool(message.get("more_body", False))
         replayed = False
@@ -134,8 +143,8 @@ class RequestGuard:
 
         await self.app(scope, replay, send_with_headers)
 
-    async def _reject(self, send: Send) -> None:
-        body = too_large_body(self.max_body_bytes)
+    async def _reject(self, send: Send, limit: int, upload: bool) -> None:
+        body = too_large_body(limit - UPLOAD_OVERHEAD if upload else limit, upload)
         await send(
             {
                 "type": "http.response.start",

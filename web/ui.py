@@ -226,7 +226,9 @@ def chat_tab(get: Get, feedback: Callable[[], FeedbackStore]) -> None:
         rated: list[dict[str, Any]],
         audience: str,
     ) -> Iterator[tuple[Any, ...]]:
-        chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+        # What the user typed is shown as text: HTML in it is escaped, never rendered.
+        shown = html.escape(message, quote=False)
+        chat = [*chat, {"role": "user", "content": shown}, {"role": "assistant", "content": "…"}]
         notice = notice_update(None)
         try:
             turns = [ChatTurn.model_validate(t) for t in history]

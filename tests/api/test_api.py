@@ -278,6 +278,11 @@ def test_feedback_round_trip_and_export(client: TestClient) -> None:
     )
 
 
+def test_a_missing_search_query_is_named(client: TestClient) -> None:
+    response = client.post(f"{API}/search", json={})
+    assert response.status_code == 422 and "query: mangler" in response.json()["detail"]
+
+
 def test_feedback_bad_input(client: TestClient) -> None:
     base = {"question": "Hei", "answer": "Svar", "rating": "up"}
     assert client.post(f"{API}/feedback", json={**base, "rating": "kanskje"}).status_code == 422
@@ -492,6 +497,15 @@ def test_a_settings_error_names_the_variable_never_the_secret(monkeypatch: pytes
     with pytest.raises(ConfigError) as caught:
         load_settings()
     assert "VEIVISER_API__ADMIN_API_KEY" in str(caught.value) and "hemmelig-kort" not in str(caught.value)
+
+
+def test_ui_uploads_have_their_own_limit(fake_assistant: Any) -> None:
+    with TestClient(create_app(assistant=fake_assistant)) as ui_client:
+        upload = "/ui/gradio_api/upload"
+        small = ui_client.post(upload, files={"files": ("sett.jsonl", b"{}\n" * 200_000, "application/octet-stream")})
+        assert small.status_code == 200  # 600 kB: over the API's 256 kB, under the UI's 2 MB
+        big = ui_client.post(upload, files={"files": ("sett.jsonl", b"a" * (3 * 1024 * 1024), "text/plain")})
+        assert big.status_code == 413 and "Filen er for stor (maks 2048 kB)" in big.json()["detail"]
 
 
 def test_a_body_over_the_limit_is_413_before_it_is_read(client: TestClient) -> None:

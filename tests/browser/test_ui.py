@@ -148,6 +148,15 @@ def test_thumbs_up_is_saved_as_feedback(page: Any, fake_assistant: Any) -> None:
     assert record["citations"] and "[1]" in record["answer"]
 
 
+def test_typed_html_is_shown_as_text(page: Any) -> None:
+    new_conversation(page)
+    ask(page, "Hva er <b>Ungdomstorget</b>? <img src=x onerror=\"document.title='pwned'\">")
+    chat = page.locator("#chat")
+    chat.get_by_text("<b>Ungdomstorget</b>", exact=False).first.wait_for(timeout=WAIT_MS)
+    assert chat.locator("b", has_text="Ungdomstorget").count() == 0 and chat.locator("img[src=x]").count() == 0
+    assert page.title() == "Veiviser – Drammen kommune"
+
+
 def test_safety_notice_is_shown_first(page: Any) -> None:
     new_conversation(page)
     ask(page, "Pappa slår meg, hvor kan jeg få hjelp?")
