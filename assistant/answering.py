@@ -7,6 +7,7 @@ from the passages' own sentences, and the response says why the LLM was not used
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -49,6 +50,8 @@ class AnswerContext(Protocol):
 
     def first_help(self, text: str) -> tuple[str, ...]: ...
 
+    def reads_as_situation(self, text: str) -> bool: ...
+
 
 # Languages the sources' words can be matched in (nynorsk reaches BM25 through shared stems).
 NORWEGIAN = ("nb", "nn")
@@ -56,6 +59,9 @@ NORWEGIAN = ("nb", "nn")
 EVIDENCE_PASSAGES = 5
 # Prose passages a situation answer may take one supporting sentence from.
 SUPPORT_PASSAGES = 3
+# Intents the patterns give to questions that may still be someone's situation in other words (quantity,
+# time, definition, planner, document and out-of-scope questions are never rerouted).
+SEMANTIC_ROUTES = ("fact", "who_where", "measures")
 # How many retrieved passages an answer reports as `hits` (the batch contract asks for 10).
 HITS_REPORTED = 10
 
@@ -303,6 +309,9 @@ def _prepare(
 ) -> _Prepared:
     standalone, condense_error = standalone_question(assistant, question, history, deadline)
     analysis = analyze_question(standalone)
+    if analysis.intent in SEMANTIC_ROUTES and not history and assistant.reads_as_situation(standalone):
+        # The patterns read a plain question, its meaning reads as someone's situation: answer with services.
+        analysis = replace(analysis, intent="situation")
     notice = assistant.safety_notice_for(question, analysis.language)
     acute = notice is not None
     # A situation (and every acute question) is answered with services; a question for a phone number,

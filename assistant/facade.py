@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.analysis import detect_language
 from assistant.answering import answer_question, stream_answer
+from assistant.intent_semantic import SemanticRouter
 from assistant.lexicon import acute_services
 from assistant.llm import LLMGate
 from assistant.retrieval import HybridRetriever, SearchResult, to_passage
@@ -46,6 +47,7 @@ class Assistant:
         prompts: Any,
         llm: Any | None = None,
         semantic_safety: SemanticSafety | None = None,
+        semantic_router: SemanticRouter | None = None,
     ) -> None:
         self.index = index
         self.settings = settings
@@ -55,6 +57,22 @@ class Assistant:
         self.retriever = HybridRetriever(index, settings.retrieval)
         self._finder: ServiceFinder | None = None
         self.semantic_safety = semantic_safety
+        self.semantic_router = semantic_router
+
+    def rebuilt(self, index: Any | None = None, settings: Settings | None = None) -> Assistant:
+        """The same prompts, LLM and semantic checks on another index generation or with other settings."""
+        return Assistant(
+            index if index is not None else self.index,
+            settings if settings is not None else self.settings,
+            self.prompts,
+            self.llm,
+            self.semantic_safety,
+            self.semantic_router,
+        )
+
+    def reads_as_situation(self, text: str) -> bool:
+        """The semantic router's verdict: the message reads as someone's situation (False without a router)."""
+        return self.semantic_router is not None and self.semantic_router.is_situation(text)
 
     def is_acute(self, text: str) -> bool:
         """The safety notice applies: the patterns fire, or the text means what a danger prototype means."""

@@ -67,6 +67,17 @@ class AnswerConfig(BaseModel):
     min_support_score: float = Field(
         default=0.5, ge=0.0, le=1.1, description="A situation answer adds a prose sentence covering this much."
     )
+    semantic_routing: bool = Field(
+        default=True,
+        description="A message the patterns read as a plain question but whose meaning reads as a situation "
+        "gets services (assistant/intent_semantic.py).",
+    )
+    situation_min_probability: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="The semantic router's probability needed (tuned on dev: it adds no false situation there).",
+    )
     max_sentences: int = Field(default=6, ge=1, le=30)
     min_term_coverage: float = Field(
         default=0.5,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from ingest.errors import CorpusError, IndexNotBuiltError, IngestRunning, StoreU
 logger = logging.getLogger("veiviser.index")
 
 if TYPE_CHECKING:
+    from assistant.intent_semantic import SemanticRouter
     from assistant.safety_semantic import SemanticSafety
     from index.builder import IngestReport
     from index.reader import KnowledgeIndex
@@ -150,7 +152,12 @@ def build_assistant(settings: Settings, ensure_index: bool = True) -> Assistant:
     embedder = load_embedder(settings)
     index = open_index(settings, embedder, ensure=ensure_index)
     assistant = Assistant(
-        index, settings, load_prompts(), build_llm(settings.llm), build_semantic_safety(settings, index)
+        index,
+        settings,
+        load_prompts(),
+        build_llm(settings.llm),
+        build_semantic_safety(settings, index),
+        build_semantic_router(settings, index),
     )
     assistant.warm_up()
     return assistant
@@ -159,11 +166,34 @@ def build_assistant(settings: Settings, ensure_index: bool = True) -> Assistant:
 def build_semantic_safety(settings: Settings, index: KnowledgeIndex) -> SemanticSafety | None:
     """The semantic safety check over the index's embedder (prototype vectors cached on disk)."""
     from assistant.safety_semantic import SemanticSafety, load_prototypes
-    from index.embedding import EmbeddingCache
 
     config = settings.safety
     if not config.semantic:
         return None
+    with cached_queries(settings, index) as embed_many:
+        return SemanticSafety(
+            load_prototypes(), embed_many, index.query_embedding, config.min_similarity, config.min_margin
+        )
+
+
+def build_semantic_router(settings: Settings, index: KnowledgeIndex) -> SemanticRouter | None:
+    """The semantic half of situation routing over the index's embedder (prototype vectors cached on disk)."""
+    from assistant.intent_semantic import SemanticRouter, load_intent_prototypes
+
+    config = settings.answer
+    if not config.semantic_routing:
+        return None
+    with cached_queries(settings, index) as embed_many:
+        return SemanticRouter(
+            load_intent_prototypes(), embed_many, index.query_embedding, config.situation_min_probability
+        )
+
+
+@contextmanager
+def cached_queries(settings: Settings, index: KnowledgeIndex) -> Iterator[Callable[[Sequence[str]], list[list[float]]]]:
+    """Embed fixed texts (prototypes) as queries, through the on-disk cache when it is writable."""
+    from index.embedding import EmbeddingCache
+
     cache = EmbeddingCache(settings.index.embedding_cache_path, f"query:{index.manifest.collection}")
 
     def embed_many(texts: Sequence[str]) -> list[list[float]]:
@@ -175,9 +205,7 @@ def build_semantic_safety(settings: Settings, index: KnowledgeIndex) -> Semantic
         return [v if v is not None else computed[t] for t, v in zip(texts, found, strict=True)]
 
     try:
-        return SemanticSafety(
-            load_prototypes(), embed_many, index.query_embedding, config.min_similarity, config.min_margin
-        )
+        yield embed_many
     finally:
         cache.close()
 
@@ -219,6 +247,6 @@ def _reopened(assistant: Assistant) -> Assistant:
     index = KnowledgeIndex.open(
         settings.index, assistant.index.embed_model, identity=dict(assistant.index.manifest.embedder)
     )
-    fresh = Assistant(index, settings, assistant.prompts, assistant.llm, assistant.semantic_safety)
+    fresh = assistant.rebuilt(index=index)
     fresh.warm_up()
     return fresh

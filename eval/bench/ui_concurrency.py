@@ -32,13 +32,7 @@ def run_limit(assistant: Assistant, limit: int, jobs: int) -> dict[str, float]:
 
     settings = assistant.settings
     api = settings.api.model_copy(update={"ui_concurrency": limit})
-    tuned = Assistant(
-        assistant.index,
-        settings.model_copy(update={"api": api}),
-        assistant.prompts,
-        assistant.llm,
-        assistant.semantic_safety,
-    )
+    tuned = assistant.rebuilt(settings=settings.model_copy(update={"api": api}))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(assistant=tuned), host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -16,10 +16,9 @@ ADMIN_KEY = "a-long-enough-test-admin-key"
 
 def with_settings(assistant: Any, **api: Any) -> Any:
     """A new Assistant on the same index with changed API settings (the session assistant is shared)."""
-    from assistant.facade import Assistant
 
     settings = assistant.settings.model_copy(update={"api": assistant.settings.api.model_copy(update=api)})
-    return Assistant(assistant.index, settings, assistant.prompts, assistant.llm, assistant.semantic_safety)
+    return assistant.rebuilt(settings=settings)
 
 
 @pytest.fixture(scope="session")

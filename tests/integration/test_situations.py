@@ -68,3 +68,14 @@ def test_safety_list_recall_on_both_splits(e5_assistant) -> None:  # type: ignor
     test = score_safety(load_safety(split="test"), e5_assistant.is_acute)
     assert dev.recall == 1.0 and dev.false_alarms <= 3  # tuned here
     assert test.recall >= 0.98 and test.false_alarms <= 4  # measured 0.981 / 4: a guard, the issue asks 1.0 / 3
+
+
+def test_a_situation_the_patterns_miss_is_routed_by_meaning(e5_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.analysis import analyze_question
+
+    situation = "Broren min på 16 spiller hele natta og har sluttet å gå på skolen"
+    assert analyze_question(situation).intent == "fact"  # the patterns alone would answer it with facts
+    answer = e5_assistant.ask(situation)
+    assert answer.intent == "situation" and answer.services and not answer.refused
+    for question in ("Hvem har ansvaret for SLT-arbeidet?", "Hvilke tiltak har Uteteamet?"):
+        assert e5_assistant.ask(question).intent != "situation"  # questions about the sources stay questions
