@@ -239,6 +239,7 @@ _OUT_OF_SCOPE = re.compile(
     r"aksjekurs|bitcoin|parkering\w*|parking|byggesøknad\w*)\b",
     re.I,
 )
+_TIME_FIRST = re.compile(r"^\s*(når|hvilket år|kva år|kva tid|when|what year|which year)\b", re.I)
 _AGE_RANGE = re.compile(r"\b(aldersgruppe\w*|hvor gamle|kor gamle|alder|age group|how old|ages?)\b", re.I)
 _PERCENT = re.compile(r"\b(andel\w*|prosent\w*|share|percent\w*|percentage)\b", re.I)
 _LIST = re.compile(
@@ -332,6 +333,8 @@ def is_situation(text: str, lay_concepts: list[str]) -> bool:
 def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
     if _OUT_OF_SCOPE.search(text):
         return "out_of_scope"
+    if _TIME_FIRST.match(text) and not _HELP.search(text):
+        return "time"  # «Når ble arbeidsverkstedet … holdt?» asks for a date, whatever it names
     for intent, pattern in _CUES[:2]:  # planner and document questions name their subject
         if pattern.search(text):
             return intent

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant import llm as llm_backend
 from assistant.analysis import QuestionAnalysis, analyze_question
 from assistant.citations import validate_citations
-from assistant.extractive import compose, select_units
+from assistant.extractive import compose, score_unit, select_units
 from assistant.followup import rewrite_followup
-from assistant.lexicon import service_names
+from assistant.lexicon import other_places, service_names
 from assistant.refusal import RefusalDecision, decide_refusal, situation_details
+from assistant.retrieval import to_passage
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
 from assistant.types import Answer, ChatTurn, Passage, StreamEvent
 from ingest.errors import BackendUnavailable
@@ -57,6 +58,13 @@ class AnswerContext(Protocol):
 NORWEGIAN = ("nb", "nn")
 # How many of the top passages the refusal rule looks at: the evidence must be near the top.
 EVIDENCE_PASSAGES = 5
+# Questions a document card (ingest/cards.py) may answer; how much of the question's idf mass a card must
+# cover, and by how much more than the next card.
+CARD_INTENTS = ("time", "document", "planner")
+MIN_CARD_COVERAGE = 0.5
+CARD_MARGIN = 0.05
+# A place the question names must be named in one of the passages an answer is mostly drawn from.
+PLACE_PASSAGES = 3
 # Prose passages a situation answer may take one supporting sentence from.
 SUPPORT_PASSAGES = 3
 # Intents the patterns give to questions that may still be someone's situation in other words (quantity,
@@ -133,8 +141,14 @@ def extractive_answer(
 ) -> str:
     """Lead line (in English for an English question) + the passages' best sentences/rows, each cited."""
     analysis = _Analysis(assistant)
+    config = assistant.settings.answer
     units = select_units(
-        question, passages, analysis.analyze, analysis.idf, max_units=assistant.settings.answer.max_sentences
+        question,
+        passages,
+        analysis.analyze,
+        analysis.idf,
+        max_units=config.max_sentences,
+        min_relative=config.min_relative_unit_score,
     )
     lead = "default_en" if language == "en" else "default"
     return compose(assistant.prompts.lead(lead, question=question), units)
@@ -221,7 +235,7 @@ def situation_answer(
     that speaks to it when there is one; None when no service fits."""
     first_help = assistant.first_help(question) if notice else ()
     result = assistant.finder.find(standalone, limit=MAX_SERVICES + 1, first_help=first_help)
-    retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED)
+    retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED, cards=False)
     # Under a safety notice only help services follow; otherwise one sentence of the knowledge base may.
     support = None if notice else supporting_sentence(assistant, standalone, retrieved.passages)
     text, passages = compose_service_answer(
@@ -258,6 +272,34 @@ def degradation(assistant: AnswerContext, degraded: bool, language: str) -> dict
         return {"degraded": False, "degraded_notice": None}
     notice = assistant.prompts.lead("degraded_en" if language == "en" else "degraded")
     return {"degraded": True, "degraded_notice": notice}
+
+
+def matching_card(assistant: AnswerContext, question: str) -> Passage | None:
+    """The document card that covers the question's words best (at least MIN_CARD_COVERAGE of their idf
+    mass, and clearly more than any other card), as a passage; None when no document is meant."""
+    analysis = _Analysis(assistant)
+    terms = analysis.analyze(question)
+    cards = [n for n in assistant.index.nodes.values() if n.metadata.get("card") == "true"]
+    scored = sorted(
+        ((score_unit(set(analysis.analyze(n.text)), terms, analysis.idf), n) for n in cards),
+        key=lambda sn: -sn[0],
+    )
+    if not scored or scored[0][0] < MIN_CARD_COVERAGE:
+        return None
+    if len(scored) > 1 and scored[1][0] >= scored[0][0] - CARD_MARGIN:
+        return None  # two documents fit as well: the question does not say which
+    best = scored[0][1]
+    return to_passage(best, assistant.index.title(best.doc_id), 1.0)
+
+
+def unnamed_places(question: str, evidence: Sequence[Passage]) -> list[str]:
+    """Places other than Drammen that the question names and none of the evidence passages does."""
+    places = other_places()
+    named = places.named(question)
+    if not named:
+        return []
+    seen = {p for passage in evidence for p in places.named(passage.text)}
+    return [p for p in named if p not in seen]
 
 
 def merge_hits(retrieved: Sequence[Passage], found: Sequence[Passage], cited: set[str], n: int) -> list[Passage]:
@@ -322,13 +364,21 @@ def _prepare(
         if answered is not None:
             return _Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
-    result = assistant.retriever.search(standalone, top_k=max(top_k, HITS_REPORTED), filters=filters)
+    # A document's card answers questions about the document (when, what); for others it is not evidence.
+    result = assistant.retriever.search(
+        standalone, top_k=max(top_k, HITS_REPORTED), filters=filters, cards=analysis.intent in CARD_INTENTS
+    )
+    found = result.passages
+    if analysis.intent in CARD_INTENTS:
+        card = matching_card(assistant, standalone)
+        if card is not None:  # the document the question is about, by its own words: it leads
+            found = [card, *(p for p in found if p.node_id != card.node_id)]
     base = Answer(
         question=question,
         standalone_question=standalone,
         answer="",
-        passages=result.passages[:top_k],
-        hits=result.passages[:HITS_REPORTED],
+        passages=found[:top_k],
+        hits=found[:HITS_REPORTED],
         safety_notice=notice,
         backend_error=condense_error,
         intent=analysis.intent,
@@ -337,6 +387,20 @@ def _prepare(
         **degradation(assistant, result.degraded, analysis.language),
     )
     decision = judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)
+    if analysis.intent == "out_of_scope" and not decision.refuse:
+        decision = RefusalDecision(True, "utenfor det kildene handler om", decision.coverage)
+    elsewhere = unnamed_places(standalone, base.passages[:PLACE_PASSAGES])
+    if elsewhere and not decision.refuse:
+        # Drammen's figures are no answer to a question about Oslo: say what the sources cover.
+        lead = "other_place_en" if analysis.language == "en" else "other_place"
+        refused = base.model_copy(
+            update={
+                "answer": assistant.prompts.lead(lead, place=elsewhere[0]),
+                "refused": True,
+                "refusal_reason": f"spør om {elsewhere[0]}, som kildene ikke nevner",
+            }
+        )
+        return _Prepared(base, refused)
     if decision.refuse and analysis.may_be_situation and not filters and not situation_details(standalone):
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:

@@ -80,8 +80,10 @@ def select_units(
     max_units: int = 6,
     min_score: float = 0.2,
     rank_decay: float = 0.04,
+    min_relative: float = 0.0,
 ) -> list[Unit]:
-    """The best-scoring units, de-duplicated, in reading order (passage rank, then position)."""
+    """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
+    at least `min_relative` of it, in reading order (passage rank, then position)."""
     query_terms = analyze(question)
     candidates: list[tuple[Unit, set[str]]] = []
     for number, passage in enumerate(passages, start=1):
@@ -93,15 +95,19 @@ def select_units(
             candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)
     chosen: list[tuple[Unit, set[str]]] = []
+    floor = max(min_score, candidates[0][0].score * min_relative) if candidates else min_score
     for unit, terms in candidates:
-        if unit.score < min_score or len(chosen) >= max_units:
+        if unit.score < floor or len(chosen) >= max_units:
             break
         if any(jaccard(terms, other) > 0.7 for _, other in chosen):
             continue  # the same point said twice (e.g. in two workshop reports' summaries)
         chosen.append((unit, terms))
     if not chosen and candidates:
         chosen = [candidates[0]]  # the refusal rule has already judged the passages relevant
-    return sorted((u for u, _ in chosen), key=lambda u: (u.passage, u.order))
+    if not chosen:
+        return []
+    lead, rest = chosen[0][0], [u for u, _ in chosen[1:]]
+    return [lead, *sorted(rest, key=lambda u: (u.passage, u.order))]
 
 
 def compose(lead: str, units: Sequence[Unit]) -> str:

@@ -273,3 +273,24 @@ def acute_services() -> dict[str, tuple[str, ...]]:
     """Danger category → the services that help first under the safety notice."""
     data = _read_toml("acute_services.toml")
     return {str(k): _strings(v) for k, v in data.get("acute", {}).items()}
+
+
+@dataclass(frozen=True)
+class Places:
+    """Places other than Drammen, and how to find them in a text (case as written: «Ski» the place, not «ski»)."""
+
+    pattern: re.Pattern[str] | None
+
+    def named(self, text: str) -> list[str]:
+        """The places a text names, in order, once each."""
+        if self.pattern is None:
+            return []
+        return list(dict.fromkeys(m.group(0) for m in self.pattern.finditer(text)))
+
+
+@cache
+def other_places() -> Places:
+    data = _read_toml("places.toml")
+    home = {h.casefold() for h in _strings(data.get("home", []))}
+    names = [p for p in _strings(data.get("places", [])) if p.casefold() not in home]
+    return Places(_phrase_pattern(names, flags=0))

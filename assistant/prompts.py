@@ -51,6 +51,8 @@ LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "finder_pointer_en": frozenset(),
     "summary": frozenset({"theme"}),
     "degraded": frozenset(),
+    "other_place": frozenset({"place"}),
+    "other_place_en": frozenset({"place"}),
     "degraded_en": frozenset(),
 }
 

@@ -87,6 +87,7 @@ class HybridRetriever:
     def __init__(self, index: SearchIndex, config: RetrievalConfig) -> None:
         self.index = index
         self.config = config
+        self._card_count: int | None = None
 
     def search(
         self,
@@ -94,8 +95,10 @@ class HybridRetriever:
         top_k: int | None = None,
         filters: Mapping[str, Sequence[str]] | None = None,
         mode: str = "hybrid",
+        cards: bool = True,
     ) -> SearchResult:
-        """Search; mode is 'hybrid', 'dense' or 'lexical' (the latter two for baselines and tuning)."""
+        """Search; mode is 'hybrid', 'dense' or 'lexical' (the latter two for baselines and tuning).
+        `cards=False` leaves the document cards out of the candidates (before fusion, so they take no rank)."""
         started = time.perf_counter()
         cfg = self.config
         top_k = top_k or cfg.top_k
@@ -103,15 +106,20 @@ class HybridRetriever:
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         degraded = False
+        # Without cards, ask for as many more dense candidates as there are cards, so the list keeps its length.
+        wanted = cfg.candidates + (0 if cards else self._cards())
         if mode == "dense":
-            dense = self.index.dense_search(query, cfg.candidates, filters)  # no fallback: StoreUnavailable
+            dense = self.index.dense_search(query, wanted, filters)  # no fallback: StoreUnavailable
         elif mode == "hybrid" and cfg.dense_weight > 0:
             try:
-                dense = self.index.dense_search(query, cfg.candidates, filters)
+                dense = self.index.dense_search(query, wanted, filters)
             except StoreUnavailable:
                 degraded = True  # answer from the word index alone, and say so
         if mode in ("hybrid", "lexical") and cfg.lexical_weight > 0:
             lexical = self.index.lexical_search(expanded, cfg.candidates, filters)
+        if not cards:
+            dense = [(nid, s) for nid, s in dense if not self._is_card(nid)][: cfg.candidates]
+            lexical = [(nid, s) for nid, s in lexical if not self._is_card(nid)]
         dense_ids = [nid for nid, _ in dense]
         lexical_ids = [nid for nid, _ in lexical]
         if mode == "dense":
@@ -148,3 +156,14 @@ class HybridRetriever:
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
             degraded=degraded,
         )
+
+    def _is_card(self, node_id: str) -> bool:
+        node = self.index.node(node_id)
+        return node is not None and node.metadata.get("card") == "true"
+
+    def _cards(self) -> int:
+        """How many document cards the index holds (one per document)."""
+        if self._card_count is None:
+            nodes = getattr(self.index, "nodes", {})
+            self._card_count = sum(1 for n in nodes.values() if n.metadata.get("card") == "true")
+        return self._card_count

@@ -157,6 +157,25 @@ def cited_evidence(citations: Sequence[dict[str, Any]], evidence: EvidenceLike) 
     return any(_contains(c, pairs) for c in citations)
 
 
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def line_precision(answer: str, citations: Sequence[dict[str, Any]], item: EvalItem) -> float | None:
+    """Share of the answer's cited lines that are on the question: the line states a key fact, or a passage it
+    cites holds the evidence. None for an answer with no cited line."""
+    by_number = {int(c.get("n", 0)): c for c in citations}
+    pairs = _evidence_pairs(item)
+    facts = [alt for group in item.must for alt in group]
+    lines = [line for line in answer.splitlines() if _MARKER.search(line)]
+    if not lines:
+        return None
+    on = 0
+    for line in lines:
+        cited = [by_number[int(n)] for n in _MARKER.findall(line) if int(n) in by_number]
+        on += any(_contains(c, pairs) for c in cited) or (bool(facts) and fact_found(line, facts))
+    return on / len(lines)
+
+
 def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
     """Per-item scores (a flat dict, so results serialise as they are).
 
@@ -186,6 +205,7 @@ def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
             "citation_valid": valid,
             "citations_total": total,
             "cited_evidence": None,
+            "line_precision": None,
             "refused": refused,
             "refusal_correct": None,
             "latency_ms": float(output.get("latency_ms", 0.0) or 0.0),
@@ -204,6 +224,7 @@ def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
                 "key_fact_accuracy": accuracy,
                 "all_facts": all_found,
                 "cited_evidence": (not refused) and cited_evidence(citations, item),
+                "line_precision": None if refused else line_precision(answer, citations, item),
                 "refusal_correct": not refused,
             }
         )
@@ -232,6 +253,8 @@ def _block(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
     block["all_facts_rate"] = mean(float(s["all_facts"]) for s in answerable) if answerable else None
     block["citation_validity"] = sum(s["citation_valid"] for s in scores) / total_citations if total_citations else None
     block["cited_evidence_rate"] = mean(float(s["cited_evidence"]) for s in answered) if answered else None
+    precisions = [float(s["line_precision"]) for s in answered if s.get("line_precision") is not None]
+    block["line_precision"] = mean(precisions) if precisions else None
     block["refusal_accuracy"] = mean(float(s["refused"]) for s in unanswerable) if unanswerable else None
     block["false_refusal_rate"] = mean(float(s["refused"]) for s in answerable) if answerable else None
     latencies = [float(s["latency_ms"]) for s in scores if s.get("latency_ms") is not None]

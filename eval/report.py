@@ -23,6 +23,7 @@ HEADLINE: tuple[tuple[str, str], ...] = (
     ("all_facts_rate", "all facts"),
     ("citation_validity", "citation validity"),
     ("cited_evidence_rate", "cited evidence"),
+    ("line_precision", "line precision"),
     ("refusal_accuracy", "refusal acc."),
     ("false_refusal_rate", "false refusals"),
     ("latency_p50_ms", "p50 ms"),

@@ -34,6 +34,9 @@ class MetricBlock(BaseModel):
     all_facts_rate: float | None = None
     citation_validity: float | None = None
     cited_evidence_rate: float | None = None
+    line_precision: float | None = Field(
+        default=None, description="Share of an answer's cited lines that carry the evidence or a key fact."
+    )
     refusal_accuracy: float | None = None
     false_refusal_rate: float | None = None
     latency_p50_ms: float | None = None

@@ -135,7 +135,10 @@ def ingest(
         store.add([to_text_node(n, p.meta, v) for (p, n), v in zip(missing, vectors, strict=True)])
         known.update({n.node_id: v for (_, n), v in zip(missing, vectors, strict=True)})
 
-        lexical = LexicalIndex.build([n.node_id for _, n in nodes], [index_text(n) for _, n in nodes])
+        # Document cards are found by meaning only: in the word index their titles, dates and themes would
+        # shift every other passage's idf (measured on dev: one question lost its evidence).
+        words = [n for _, n in nodes if n.metadata.get("card") != "true"]
+        lexical = LexicalIndex.build([n.node_id for n in words], [index_text(n) for n in words])
         folder = index_dir / f"gen-{generation}"
         shutil.rmtree(folder, ignore_errors=True)  # a leftover of a killed ingest
         write_generation(folder, parsed, lexical, {n.node_id: known[n.node_id] for _, n in nodes})

@@ -85,3 +85,15 @@ def test_hybrid_finds_paraphrase_that_bm25_misses(e5_assistant) -> None:  # type
     hybrid = e5_assistant.search(query, top_k=10).passages
     assert not any(target in p.text for p in lexical)
     assert any(target in p.text for p in hybrid)
+
+
+def test_document_questions_places_and_scope(e5_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The date of a workshop comes from its card; another municipality and an out-of-scope question are
+    refused plainly instead of being answered with Drammen's lines."""
+    dated = e5_assistant.ask("Når ble arbeidsverkstedet om helse- og sosialpolitikk holdt?")
+    assert not dated.refused and "7. juni 2018" in dated.answer.splitlines()[1]
+    oslo = e5_assistant.ask("Hvor mange barn fikk gratis barnehageplass i Oslo i 2022?")
+    assert oslo.refused and "Oslo" in oslo.answer and "772" not in oslo.answer
+    assert e5_assistant.ask("Hvem er ordfører i Drammen?").refused
+    drammen = e5_assistant.ask("Hvor mange barn fikk gratis barnehageplass i Drammen i 2022?")
+    assert not drammen.refused and "772" in drammen.answer

@@ -1,0 +1,65 @@
+"""Document cards, places other than Drammen, best-first answer lines and the line-precision metric."""
+
+from __future__ import annotations
+
+from assistant.extractive import select_units
+from assistant.lexicon import other_places
+from eval.dataset import EvalItem
+from eval.metrics import line_precision
+from ingest.cards import document_card, spoken_date
+from ingest.records import DocumentKind, DocumentMeta
+
+
+def test_a_workshop_card_says_when_it_was_held() -> None:
+    meta = DocumentMeta(
+        doc_id="w.txt", title="Rapport – Helse", kind=DocumentKind.WORKSHOP_REPORT, date="2018-06-07", theme="helse"
+    )
+    card = document_card(meta)
+    assert "arbeidsverkstedet om helse" in card and "ble holdt 7. juni 2018" in card and "«Rapport – Helse»" in card
+    undated = document_card(meta.model_copy(update={"date": "", "kind": DocumentKind.STRATEGY}))
+    assert "ikke datert" in undated
+    assert spoken_date("2022") == "2022" and spoken_date("2018-12-01") == "1. desember 2018"
+
+
+def test_places_are_names_not_words() -> None:
+    places = other_places()
+    assert places.named("Hvor mange barn fikk plass i Oslo og Bærum?") == ["Oslo", "Bærum"]
+    assert places.named("Hva gjør Drammen kommune for barn i Norge?") == []
+    assert places.named("Skal vi gå på ski i moss og gran?") == []  # lower case: ordinary words
+    assert places.named("Samarbeid med OsloMet") == []
+
+
+def test_an_answer_leads_with_its_best_line() -> None:
+    from assistant.types import Passage
+
+    def analyze(text: str) -> list[str]:
+        return [w.strip(".,?").casefold() for w in text.split() if len(w) > 2]
+
+    passages = [
+        Passage(node_id="a", document="d", title="t", section="s", text="Noe om barn. Mer om skolen og leksene."),
+        Passage(node_id="b", document="d", title="t", section="s", text="Uteteamet jobber med ungdom i sentrum."),
+    ]
+    units = select_units("Hva gjør Uteteamet med ungdom?", passages, analyze, lambda t: 1.0, min_score=0.1)
+    assert units[0].text.startswith("Uteteamet")
+
+
+def test_line_precision_counts_lines_on_the_question() -> None:
+    item = EvalItem.model_validate(
+        {
+            "id": "x",
+            "question": "Hvor mange ble henlagt?",
+            "split": "dev",
+            "persona": "citizen",
+            "answerable": True,
+            "evidence": [{"document": "d.txt", "text": "686 av disse ble henlagt"}],
+            "must": [["70 %"]],
+            "documents": ["d.txt"],
+        }
+    )
+    citations = [
+        {"n": 1, "document": "d.txt", "text": "978 undersøkelser. 686 av disse ble henlagt."},
+        {"n": 2, "document": "d.txt", "text": "Noe helt annet."},
+    ]
+    answer = "Lead:\n- 686 av disse ble henlagt [1]\n- Noe helt annet [2]\n- Omtrent 70 % [2]"
+    assert line_precision(answer, citations, item) == 2 / 3
+    assert line_precision("Ingen kilder her.", citations, item) is None
