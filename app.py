@@ -208,6 +208,24 @@ def _filters(args: argparse.Namespace) -> SearchFilters:
     )
 
 
+def cmd_themes(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.theme_export import to_docx, to_markdown
+
+    theme_map = build_assistant(settings).themes()
+    output = Path(args.output) if args.output else None
+    if output is None:
+        print(to_markdown(theme_map))
+        return 0
+    if output.suffix == ".docx":
+        output.write_bytes(to_docx(theme_map))
+    elif output.suffix == ".json":
+        output.write_text(theme_map.model_dump_json(indent=1), encoding="utf-8")
+    else:
+        output.write_text(to_markdown(theme_map), encoding="utf-8")
+    print(f"{len(theme_map.themes)} tema, {len(theme_map.gaps)} uten treff i 2022-kildene → {output}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="veiviser", description="Veiviser: spør Drammen kommunes dokumenter.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -254,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="Write the Markdown summary to this file.")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("themes", help="Theme map of the 2018 workshops and what 2022 reports (Markdown, Word, JSON).")
+    p.add_argument("--output", help="themes.md, themes.docx or themes.json (default: Markdown on stdout).")
+    p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("batch", help="Answer a JSONL file of questions (the evaluation contract).")
     p.add_argument("--input", required=True)

@@ -22,6 +22,7 @@ from assistant.safety_semantic import SemanticSafety
 from assistant.service_answer import Audience
 from assistant.service_finder import ServiceFinder
 from assistant.settings import Settings
+from assistant.themes import ThemeMap, ThemeMapper
 from assistant.types import (
     Answer,
     ChatTurn,
@@ -56,6 +57,8 @@ class Assistant:
         self.llm_gate = LLMGate(settings.llm)
         self.retriever = HybridRetriever(index, settings.retrieval)
         self._finder: ServiceFinder | None = None
+        self._themes: ThemeMapper | None = None
+        self._theme_map: ThemeMap | None = None
         self.semantic_safety = semantic_safety
         self.semantic_router = semantic_router
 
@@ -224,6 +227,26 @@ class Assistant:
         if self._finder is None:
             self._finder = ServiceFinder(self.index, self.settings.finder)
         return self._finder
+
+    def theme_mapper(self) -> ThemeMapper:
+        """The theme mapper of this index generation, built on first use (it embeds every workshop point)."""
+        if self._themes is None:
+            config = self.settings.themes
+            self._themes = ThemeMapper(
+                self.index,
+                lambda texts: [self.index.query_embedding(t) for t in texts],
+                config.distance_threshold,
+                config.min_link_similarity,
+            )
+        return self._themes
+
+    def themes(self) -> ThemeMap:
+        """The theme map of the three workshops, with what the 2022 sources report against each theme."""
+        started = time.perf_counter()
+        if self._theme_map is None:
+            self._theme_map = self.theme_mapper().build()
+        logger_ms = round((time.perf_counter() - started) * 1000, 2)
+        return self._theme_map.model_copy(update={"latency_ms": logger_ms})
 
     def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary:
         from assistant.summaries import summarize_workshops

@@ -61,6 +61,20 @@ class SafetyConfig(BaseModel):
     min_margin: float = Field(default=0.01, ge=-1.0, le=1.0, description="Nearer danger than calm by at least this.")
 
 
+class ThemesConfig(BaseModel):
+    """The planners' theme map (assistant/themes.py); both thresholds tuned on the dev split."""
+
+    distance_threshold: float = Field(
+        default=0.95, gt=0.0, lt=2.0, description="Cosine distance at which agglomerative clustering stops merging."
+    )
+    min_link_similarity: float = Field(
+        default=0.15,
+        ge=-1.0,
+        le=1.0,
+        description="A 2022 passage is linked to a theme at this (centred) similarity or more.",
+    )
+
+
 class AnswerConfig(BaseModel):
     """The extractive composer and the refusal rule."""
 
@@ -181,6 +195,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     answer: AnswerConfig = Field(default_factory=AnswerConfig)
     finder: FinderConfig = Field(default_factory=FinderConfig)
+    themes: ThemesConfig = Field(default_factory=ThemesConfig)
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
     api: APIConfig = Field(default_factory=APIConfig)

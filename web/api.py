@@ -24,6 +24,7 @@ from assistant.facade import Assistant
 from assistant.llm import check_backend
 from assistant.retrieval import SearchResult
 from assistant.settings import Settings, load_settings
+from assistant.themes import ThemeMap
 from assistant.types import Answer, Passage, SearchFilters, ServiceFinderResult, WorkshopSummary
 from assistant.wiring import build_assistant, reingest, reopen_if_changed, resolve_paths
 from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn
@@ -41,6 +42,7 @@ from web.schemas import (
     SearchRequest,
     ServicesRequest,
     SummaryRequest,
+    ThemesRequest,
 )
 from web.ui_types import Evaluator
 
@@ -166,6 +168,36 @@ def summaries(body: SummaryRequest, assistant: AssistantDep) -> WorkshopSummary 
     if body.format == "markdown":
         return PlainTextResponse(summary.markdown, media_type="text/markdown; charset=utf-8")
     return summary
+
+
+@router.post(
+    "/themes",
+    response_model=ThemeMap,
+    tags=["verksteder"],
+    responses={
+        200: {
+            "content": {
+                "text/markdown": {},
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
+            },
+            "description": "JSON, Markdown (format=markdown) or Word (format=docx).",
+        }
+    },
+)
+def themes(body: ThemesRequest, assistant: AssistantDep) -> ThemeMap | Response:
+    """Every workshop point grouped into themes, which workshops raised each, and the 2022 links (cited)."""
+    from assistant.theme_export import to_docx, to_markdown
+
+    theme_map = assistant.themes()
+    if body.format == "markdown":
+        return PlainTextResponse(to_markdown(theme_map), media_type="text/markdown; charset=utf-8")
+    if body.format == "docx":
+        return Response(
+            to_docx(theme_map),
+            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            headers={"Content-Disposition": 'attachment; filename="veiviser-temakart.docx"'},
+        )
+    return theme_map
 
 
 @router.post("/feedback", status_code=201, response_model=FeedbackResponse, tags=["tilbakemelding"])

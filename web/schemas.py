@@ -124,6 +124,16 @@ class SummaryRequest(BaseModel):
     )
 
 
+class ThemesRequest(BaseModel):
+    """The theme map of the three 2018 workshops, with what the 2022 sources report against each theme."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["json", "markdown", "docx"] = Field(
+        default="json", description="'markdown' answers text/markdown; 'docx' a Word document."
+    )
+
+
 class FeedbackRequest(BaseModel):
     """A thumbs up/down on one answer."""
 

@@ -25,6 +25,8 @@ from fastapi import FastAPI
 
 from assistant.facade import Assistant
 from assistant.settings import APIConfig
+from assistant.theme_export import short
+from assistant.themes import ThemeMap
 from assistant.types import Answer, ChatTurn, Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
 from ingest.errors import VeiviserError
 from ingest.records import PreventionLevel, Role
@@ -357,6 +359,83 @@ def finder_tab(get: Get) -> Any:
     return service
 
 
+def theme_heatmap_html(theme_map: ThemeMap) -> str:
+    """Themes × workshops as a heatmap (points per cell), an inline PNG with a text alternative."""
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    titles = [short(t) for t in theme_map.workshops.values()]
+    rows = [[t.workshops.get(doc, 0) for doc in theme_map.workshops] for t in theme_map.themes]
+    if not rows:
+        return ""
+    peak = max(max(row) for row in rows) or 1
+    figure, axis = plt.subplots(figsize=(7, 0.32 * len(rows) + 1.2), dpi=100)
+    axis.imshow(rows, cmap="Blues", aspect="auto")
+    axis.set_xticks(range(len(titles)), titles, fontsize=8)
+    axis.set_yticks(range(len(rows)), [t.label[:40] for t in theme_map.themes], fontsize=7)
+    for y, row in enumerate(rows):
+        for x, count in enumerate(row):
+            dark = count > 0.6 * peak  # white on the darkest cells only: readable everywhere
+            axis.text(x, y, str(count), ha="center", va="center", fontsize=7, color="white" if dark else "black")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    alt = "Varmekart: antall punkter per tema og verksted (tallene står også i tabellen)"
+    return f'<img alt="{alt}" src="data:image/png;base64,{encoded}" style="max-width:100%">'
+
+
+def themes_details(markdown: str) -> str:
+    """The export's per-theme sections, each folded behind its heading (the page stays short on a phone)."""
+    sections = markdown.split("\n## ")[1:]
+    folded = []
+    for section in sections:
+        heading, _, body = section.partition("\n")
+        folded.append(f"<details><summary>{html.escape(heading)}</summary>\n\n{body.strip()}\n\n</details>")
+    return "\n\n".join(folded)
+
+
+def themes_tab(get: Get) -> None:
+    """The theme map: overview table and heatmap, each theme with its cited points and 2022 links."""
+    gr.Markdown(
+        "Alle punktene fra de tre politiske arbeidsverkstedene i 2018, gruppert i tema etter mening, og hva "
+        "kunnskapsgrunnlaget fra 2022 rapporterer om hvert tema. Hver kobling har et likhetstall, så du kan "
+        "vurdere den selv."
+    )
+    show = gr.Button("Vis temakartet", variant="primary", elem_id="show-themes")
+    overview = gr.Dataframe(label="Punkter per tema og verksted", interactive=False, wrap=True, elem_id="theme-table")
+    heatmap = gr.HTML("", elem_id="theme-heatmap")
+    details = gr.Markdown(elem_id="theme-details")
+    with gr.Row():
+        markdown_file = gr.File(label="Last ned Markdown", elem_id="themes-md")
+        word_file = gr.File(label="Last ned Word", elem_id="themes-docx")
+
+    def build() -> tuple[Any, str, str, str, str]:
+        from assistant.theme_export import to_docx, to_markdown
+
+        theme_map = get().themes()
+        headers = ["Tema", *(short(t) for t in theme_map.workshops.values())]
+        rows = [[t.label, *(t.workshops.get(d, 0) for d in theme_map.workshops)] for t in theme_map.themes]
+        text = to_markdown(theme_map)
+        word = download_path("veiviser-temakart.docx")
+        word.write_bytes(to_docx(theme_map))
+        return (
+            gr.update(value=rows, headers=headers),
+            theme_heatmap_html(theme_map),
+            themes_details(text),
+            write_text(text, "veiviser-temakart.md"),
+            str(word),
+        )
+
+    show.click(build, None, [overview, heatmap, details, markdown_file, word_file])
+
+
 def summary_tab(get: Get) -> Any:
     """What the 2018 workshops said on a theme, per workshop, cited; Markdown download."""
 
@@ -435,6 +514,8 @@ def build_blocks(get: Get, feedback: Callable[[], FeedbackStore], evaluator: Eva
             service = finder_tab(get)
         with gr.Tab("Verkstedoppsummering", id="summary-tab"):
             workshops = summary_tab(get)
+        with gr.Tab("Temakart", id="themes-tab"):
+            themes_tab(get)
         with gr.Tab("Evaluering", id="eval-tab"):
             report = evaluation_tab(get, evaluator)
 

@@ -528,3 +528,16 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_theme_map_in_json_markdown_and_word(client: TestClient) -> None:
+    body = client.post(f"{API}/themes", json={}).json()
+    assert body["themes"] and body["degraded"] is False and len(body["workshops"]) == 3
+    points = sum(len(t["points"]) for t in body["themes"])
+    assert points > 300  # every workshop point is in a theme (participant lists are not points)
+    assert all(1 <= c["n"] <= len(body["citations"]) for t in body["themes"] for c in t["points"])
+    markdown = client.post(f"{API}/themes", json={"format": "markdown"})
+    assert markdown.headers["content-type"].startswith("text/markdown") and "## Kilder" in markdown.text
+    word = client.post(f"{API}/themes", json={"format": "docx"})
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+    assert client.post(f"{API}/themes", json={"format": "pdf"}).status_code == 422

@@ -236,6 +236,20 @@ def test_summary_tab(page: Any) -> None:
     page.screenshot(path=str(ARTIFACTS / "verkstedoppsummering.png"), full_page=True)
 
 
+def test_theme_map_tab(page: Any) -> None:
+    open_tab(page, "Temakart")
+    page.get_by_role("button", name="Vis temakartet").click()
+    page.locator("#theme-heatmap img").wait_for(timeout=90000)
+    table = page.locator("#theme-table").inner_text()
+    assert "Tema" in table and "Barnevernspolitikk" in table
+    themes = page.locator("#theme-details details")
+    assert themes.count() >= 10  # each theme folded behind its heading
+    themes.first.locator("summary").click()
+    assert "I 2022-kildene" in themes.first.inner_text()
+    assert len(download(page, "#themes-docx", "veiviser-temakart.docx")) > 1000
+    page.screenshot(path=str(ARTIFACTS / "temakart.png"), full_page=True)
+
+
 def test_evaluation_tab_runs_an_uploaded_set(page: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     dataset = ROOT / "eval" / "datasets" / "veiviser.jsonl"
     upload = tmp_path_factory.mktemp("eval") / "mitt-sett.jsonl"

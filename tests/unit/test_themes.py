@@ -1,0 +1,93 @@
+"""The theme map's parts: B-cubed scoring, characteristic labels, the exports."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from assistant.theme_export import raised_phrase, to_docx, to_markdown
+from assistant.themes import Theme, ThemeLink, ThemeMap, ThemePoint, label_words
+from assistant.types import Citation
+from eval.themes import bcubed
+
+
+def test_bcubed_of_perfect_and_merged_clusterings() -> None:
+    gold = ["a", "a", "b", "b"]
+    assert bcubed([0, 0, 1, 1], gold) == (1.0, 1.0)
+    precision, recall = bcubed([0, 0, 0, 0], gold)
+    assert precision == pytest.approx(0.5) and recall == 1.0
+    precision, recall = bcubed([0, 1, 2, 3], gold)
+    assert precision == 1.0 and recall == pytest.approx(0.5)
+
+
+def test_labels_are_the_groups_own_words() -> None:
+    def analyze(text: str) -> list[str]:
+        return [text.casefold()[:6]]
+
+    labels = label_words(
+        [
+            ["frivillige lag", "frivillige organisasjoner", "samarbeid"],
+            ["arbeid først", "arbeid til alle", "samarbeid"],
+        ],
+        analyze,
+        top=1,
+    )
+    assert labels == ["frivillige", "arbeid"]
+
+
+def theme_map() -> ThemeMap:
+    workshops = {"a.txt": "Rapport – Barnevern", "b.txt": "Rapport – Oppvekst", "c.txt": "Rapport – Helse"}
+    citations = [
+        Citation(n=1, node_id="n1", document="a.txt", title="Rapport – Barnevern", section="Frivillighet", text="x"),
+        Citation(n=2, node_id="n2", document="k.txt", title="Kunnskapsgrunnlag", section="5.1", text="y"),
+    ]
+    point = ThemePoint(text="Samarbeid med frivilligheten", document="a.txt", heading="Frivillighet", n=1)
+    link = ThemeLink(kind="knowledge_base", text="Frivillig sektor er en viktig merverdi.", similarity=0.31, n=2)
+    themes = [
+        Theme(
+            id="tema-01",
+            label="frivilligheten, frivillige",
+            workshops={"a.txt": 3, "b.txt": 2, "c.txt": 4},
+            raised_in=3,
+            representative=[point],
+            points=[point, point.model_copy(update={"text": "Frivillige lag"})],
+            links=[link],
+        ),
+        Theme(
+            id="tema-02",
+            label="bolig",
+            workshops={"a.txt": 0, "b.txt": 0, "c.txt": 2},
+            raised_in=1,
+            representative=[point.model_copy(update={"text": "Bolig for alle", "document": "c.txt"})],
+            points=[point.model_copy(update={"text": "Bolig for alle", "document": "c.txt"})] * 2,
+        ),
+    ]
+    return ThemeMap(
+        workshops=workshops,
+        themes=themes,
+        gaps=["tema-02"],
+        citations=citations,
+        distance_threshold=0.95,
+        min_link_similarity=0.15,
+    )
+
+
+def test_markdown_has_the_table_the_points_the_links_the_gaps_and_the_sources() -> None:
+    text = to_markdown(theme_map())
+    assert "| Tema | Barnevern | Oppvekst | Helse |" in text and "| frivilligheten, frivillige | 3 | 2 | 4 |" in text
+    assert "Tatt opp i alle 3 verkstedene" in text and "Bare tatt opp i «Helse»" in text
+    assert "- Frivillig sektor er en viktig merverdi. [2] (likhet 0.31)" in text
+    assert "Ingen tiltak eller omtale funnet i 2022-kildene." in text
+    assert "## Tema uten treff i 2022-kildene\n\n- bolig" in text
+    assert text.rstrip().endswith("2. Kunnskapsgrunnlag › 5.1")
+
+
+def test_word_document_holds_the_same_content() -> None:
+    from docx import Document
+
+    document = Document(io.BytesIO(to_docx(theme_map())))
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    assert "frivilligheten, frivillige" in paragraphs and "Frivillig sektor er en viktig merverdi. [2]" in paragraphs
+    assert document.tables[0].rows[1].cells[3].text == "4"
+    assert raised_phrase(theme_map().themes[0], theme_map().workshops).startswith("Tatt opp i alle")
