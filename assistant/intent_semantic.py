@@ -11,13 +11,14 @@ against 19 %); its threshold is a setting tuned there, so that it adds no false 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from assistant.lexicon import read_toml
+from assistant.vectors import unit_rows
 from ingest.errors import PromptError
 
 PROTOTYPES = Path(__file__).resolve().parent / "data" / "intent_prototypes.toml"
@@ -35,11 +36,7 @@ class IntentPrototypes:
 
 
 def load_intent_prototypes(path: Path = PROTOTYPES) -> IntentPrototypes:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PromptError(f"{path}: cannot read the intent prototypes ({exc}).") from exc
+    data = read_toml(path)
     prototypes = IntentPrototypes(
         [str(t) for t in data.get("situation", {}).get("texts", [])],
         [str(t) for t in data.get("question", {}).get("texts", [])],
@@ -47,11 +44,6 @@ def load_intent_prototypes(path: Path = PROTOTYPES) -> IntentPrototypes:
     if len(prototypes.situation) < NEAREST or len(prototypes.question) < NEAREST:
         raise PromptError(f"{path}: needs [situation] and [question] tables with at least {NEAREST} texts each.")
     return prototypes
-
-
-def unit_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)
 
 
 class SemanticRouter:

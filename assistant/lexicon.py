@@ -35,7 +35,11 @@ def _phrase_pattern(phrases: list[str], flags: int = re.I) -> re.Pattern[str] | 
 
 
 def _read_toml(name: str) -> dict[str, Any]:
-    path = DATA_DIR / name
+    return read_toml(DATA_DIR / name)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A reviewed data file; PromptError names the file when it is missing or not valid TOML."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

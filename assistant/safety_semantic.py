@@ -9,13 +9,14 @@ the evaluation lists; the two thresholds are settings tuned on the dev split of 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from assistant.lexicon import read_toml
+from assistant.vectors import unit_rows
 from ingest.errors import PromptError
 
 PROTOTYPES = Path(__file__).resolve().parent / "data" / "safety_prototypes.toml"
@@ -30,11 +31,7 @@ class Prototypes:
 
 
 def load_prototypes(path: Path = PROTOTYPES) -> Prototypes:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PromptError(f"{path}: cannot read the safety prototypes ({exc}).") from exc
+    data = read_toml(path)
 
     def pairs(key: str) -> list[tuple[str, str]]:
         return [(str(t["category"]), str(text)) for t in data.get(key, []) for text in t.get("texts", [])]
@@ -68,8 +65,8 @@ class SemanticSafety:
         self.embed_one = embed_one
         self.min_similarity = min_similarity
         self.min_margin = min_margin
-        self.danger = _unit(np.array(embed_many([t for _, t in prototypes.danger]), dtype=np.float32))
-        self.calm = _unit(np.array(embed_many([t for _, t in prototypes.calm]), dtype=np.float32))
+        self.danger = unit_rows(np.array(embed_many([t for _, t in prototypes.danger]), dtype=np.float32))
+        self.calm = unit_rows(np.array(embed_many([t for _, t in prototypes.calm]), dtype=np.float32))
 
     def verdict(self, text: str) -> SafetyVerdict:
         q = np.array(self.embed_one(text), dtype=np.float32)
@@ -82,8 +79,3 @@ class SemanticSafety:
 
     def triggers(self, text: str) -> bool:
         return self.verdict(text).triggered
-
-
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)

@@ -33,6 +33,7 @@ from assistant.lexicon import (
 )
 from assistant.settings import FinderConfig
 from assistant.types import Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
+from assistant.vectors import unit_rows
 from index.reader import KnowledgeIndex
 from ingest.errors import StoreUnavailable
 from ingest.records import Node, NodeKind, ServiceMeasure
@@ -218,7 +219,7 @@ class ServiceFinder:
         except StoreUnavailable:
             vectors, self.degraded = {}, True
         self.has_vectors = len(vectors) == len(self.rows) and len(self.rows) > 0
-        self.row_vectors = self._unit(np.array([vectors[m.node_id] for m in self.rows])) if self.has_vectors else None
+        self.row_vectors = unit_rows(np.array([vectors[m.node_id] for m in self.rows])) if self.has_vectors else None
         self.profiles = self._profiles() if self.has_vectors else None
 
     def _prose_mentions(self) -> dict[str, list[Node]]:
@@ -238,11 +239,6 @@ class ServiceFinder:
         text += [n.text for n in self.mentions[service]]
         return self.analyze(" ".join(text))
 
-    @staticmethod
-    def _unit(matrix: np.ndarray) -> np.ndarray:
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return matrix / np.where(norms == 0, 1, norms)
-
     def _profiles(self) -> np.ndarray:
         """Per service: the mean of its row vectors and of the knowledge-base prose that names it."""
         assert self.row_vectors is not None
@@ -254,7 +250,7 @@ class ServiceFinder:
                 np.array(prose_vectors[n.node_id]) for n in self.mentions[service] if n.node_id in prose_vectors
             ]
             rows.append(np.mean(members, axis=0))
-        return self._unit(np.array(rows))
+        return unit_rows(np.array(rows))
 
     # -- the situation ---------------------------------------------------------------------
     def prepare(self, situation: str) -> SituationQuery:

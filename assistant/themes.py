@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from assistant.extractive import split_units
 from assistant.retrieval import to_passage
 from assistant.types import Citation
+from assistant.vectors import unit_rows
 from index.reader import KnowledgeIndex
 from ingest.records import DocumentKind, NodeKind
 
@@ -115,11 +116,6 @@ def workshop_points(index: KnowledgeIndex) -> list[WorkshopPoint]:
                 if len(_WORD.findall(text)) >= 1:
                     points.append(WorkshopPoint(text.strip(), doc.doc_id, heading, node.node_id))
     return points
-
-
-def unit_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)
 
 
 def cluster(vectors: np.ndarray, distance_threshold: float) -> list[int]:
