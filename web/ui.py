@@ -468,13 +468,15 @@ def evaluation_tab(get: Get, evaluator: Evaluator | None) -> tuple[Any, Any, Cal
         "forrige kjøring."
     )
     split = gr.Radio(["dev", "test", "alle"], value="dev", label="Del av evalueringssettet")
+    key = gr.Textbox(label="Administratornøkkel", type="password", elem_id="eval-key")
     upload = gr.File(
         label="Eller last opp et eget sett (JSONL; hele filen kjøres)",
         file_types=[".jsonl"],
         type="filepath",
         elem_id="eval-upload",
+        visible=False,  # shown once the admin key is given
     )
-    key = gr.Textbox(label="Administratornøkkel", type="password", elem_id="eval-key")
+    key.change(lambda given: gr.update(visible=admin_refusal(get(), given) is None), key, upload)
     evaluate_button = gr.Button("Kjør evaluering", variant="primary", elem_id="evaluate")
     metrics = gr.Markdown(elem_id="eval-metrics")
     plots = gr.HTML(elem_id="eval-plots")
