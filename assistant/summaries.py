@@ -17,10 +17,12 @@ from assistant import llm as llm_backend
 from assistant.citations import validate_citations
 from assistant.extractive import split_units
 from assistant.retrieval import to_passage
+from assistant.themes import Theme, ThemeMap
 from assistant.types import (
     Citation,
     CrossWorkshopTopic,
     Passage,
+    SummaryLink,
     SummaryPoint,
     WorkshopSection,
     WorkshopSummary,
@@ -44,6 +46,8 @@ class SummaryContext(Protocol):
     prompts: PromptSet
     llm: LLM | None
     llm_gate: llm_backend.LLMGate
+
+    def themes(self) -> ThemeMap: ...
 
 
 # Words that belong to common planning themes, so that "tidlig innsats" also finds "forebygging".
@@ -77,7 +81,6 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
 MAX_POINTS_PER_WORKSHOP = 12
 HEADING_WORDS = 3  # a heading is about the theme when its first words name it ("Kompetanse (Utdyping …)")
 DUPLICATE_JACCARD = 0.6
-RECURRING_JACCARD = 0.3
 
 Analyze = Callable[[str], list[str]]
 
@@ -127,35 +130,67 @@ def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> 
     return sorted(points[:MAX_POINTS_PER_WORKSHOP], key=lambda p: p.node.position)
 
 
-def cross_workshop(
-    points: dict[str, list[SummaryPoint]], terms: dict[int, set[str]]
+# The themes (with most of the summary's points) whose 2022 links a summary shows, and how many links each.
+LINKED_THEMES = 3
+LINKS_PER_THEME = 2
+
+
+def _key(document: str, text: str) -> tuple[str, str]:
+    return document, " ".join(text.split()).casefold()
+
+
+def by_theme(
+    theme_map: ThemeMap, points: dict[str, list[SummaryPoint]]
 ) -> tuple[list[CrossWorkshopTopic], list[CrossWorkshopTopic]]:
-    """Cluster similar points across workshops: clusters over ≥ 2 workshops recur, the rest are unique."""
-    flat = [(doc, p) for doc, ps in points.items() for p in ps]
-    parent = list(range(len(flat)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(flat)):
-        for j in range(i + 1, len(flat)):
-            if flat[i][0] != flat[j][0] and jaccard(terms[id(flat[i][1])], terms[id(flat[j][1])]) >= RECURRING_JACCARD:
-                parent[find(i)] = find(j)
-    clusters: dict[int, list[tuple[str, SummaryPoint]]] = {}
-    for i, item in enumerate(flat):
-        clusters.setdefault(find(i), []).append(item)
+    """The summary's points grouped by the theme map's themes. «Recurring» and «only one workshop» come from the
+    theme map (which workshops raised the theme at all), not from the wording of the points selected here."""
+    theme_of = {_key(p.document, p.text): t for t in theme_map.themes for p in t.points}
+    grouped: dict[str, list[SummaryPoint]] = {}
+    themes: dict[str, Theme | None] = {}
+    for doc_points in points.values():
+        for point in doc_points:
+            theme = theme_of.get(_key(point.document, point.text))
+            key = theme.id if theme is not None else f"punkt-{point.document}-{point.n}-{point.text[:40]}"
+            grouped.setdefault(key, []).append(point)
+            themes[key] = theme
     recurring: list[CrossWorkshopTopic] = []
     unique: list[CrossWorkshopTopic] = []
-    for members in clusters.values():
-        docs = sorted({doc for doc, _ in members})
-        label = min((p.text for _, p in members), key=len)
-        topic = CrossWorkshopTopic(label=label, documents=docs, points=[p for _, p in members])
+    for key, members in grouped.items():
+        theme = themes[key]
+        if theme is not None:
+            docs = sorted(d for d, count in theme.workshops.items() if count)
+            label = theme.label
+        else:
+            docs, label = sorted({p.document for p in members}), min((p.text for p in members), key=len)
+        topic = CrossWorkshopTopic(label=label, documents=docs, points=members)
         (recurring if len(docs) > 1 else unique).append(topic)
-    recurring.sort(key=lambda t: (-len(t.documents), t.label))
+    recurring.sort(key=lambda t: (-len(t.documents), -len(t.points), t.label))
+    unique.sort(key=lambda t: (-len(t.points), t.label))
     return recurring, unique
+
+
+def links_2022(theme_map: ThemeMap, topics: list[CrossWorkshopTopic], cite: Callable[[str], int]) -> list[SummaryLink]:
+    """What the 2022 sources report against the themes most of the summary's points belong to (the theme map's
+    nearest links: LINKED_THEMES themes, LINKS_PER_THEME each; a long list would bury them)."""
+    by_label = {t.label: t for t in theme_map.themes}
+    seen: set[str] = set()
+    links: list[SummaryLink] = []
+    for topic in sorted(topics, key=lambda t: -len(t.points))[:LINKED_THEMES]:
+        theme = by_label.get(topic.label)
+        for link in theme.links[:LINKS_PER_THEME] if theme is not None else []:
+            if link.node_id and link.node_id not in seen:
+                seen.add(link.node_id)
+                links.append(
+                    SummaryLink(
+                        text=link.text,
+                        kind=link.kind,
+                        service=link.service,
+                        level=link.level,
+                        similarity=link.similarity,
+                        n=cite(link.node_id),
+                    )
+                )
+    return links
 
 
 def to_markdown(summary: WorkshopSummary) -> str:
@@ -181,6 +216,14 @@ def to_markdown(summary: WorkshopSummary) -> str:
             refs = "".join(f"[{n}]" for n in sorted({p.n for p in topic.points}))
             lines.append(f"- {topic.label} – {titles.get(topic.documents[0], topic.documents[0])} {refs}")
         lines.append("")
+    lines += ["## I 2022-kildene", ""]
+    if summary.in_2022:
+        for link in summary.in_2022:
+            where = f"{link.service}, {link.level}: " if link.service else ""
+            lines.append(f"- {where}{link.text} [{link.n}] (likhet {link.similarity:.2f})")
+    else:
+        lines.append("- Ingen tiltak eller omtale funnet i 2022-kildene for disse temaene.")
+    lines.append("")
     lines += ["## Kilder", ""]
     lines += [f"- [{c.n}] {c.title} › {c.section} (node {c.node_id})" for c in summary.citations]
     return "\n".join(lines).rstrip() + "\n"
@@ -223,13 +266,30 @@ def summarize_workshops(assistant: SummaryContext, theme: str, workshops: list[s
             points.append(summary_point)
         by_doc[meta.doc_id] = points
         sections.append(WorkshopSection(document=meta.doc_id, title=meta.title, date=meta.date, points=points))
-    recurring, unique = cross_workshop(by_doc, terms)
+    theme_map = assistant.themes()
+    recurring, unique = by_theme(theme_map, by_doc)
+
+    def cite(node_id: str) -> int:
+        if node_id not in citations:
+            node = assistant.index.nodes[node_id]
+            citations[node_id] = Citation(
+                n=len(citations) + 1,
+                node_id=node_id,
+                document=node.doc_id,
+                title=assistant.index.title(node.doc_id),
+                section=node.section,
+                text=node.text,
+            )
+        return citations[node_id].n
+
+    links = links_2022(theme_map, [*recurring, *unique], cite)
     summary = WorkshopSummary(
         theme=theme,
         workshops=sections,
         recurring=recurring,
         unique=unique,
         citations=list(citations.values()),
+        in_2022=links,
     )
     if assistant.llm is not None and citations:
         summary = _llm_write_up(assistant, summary)

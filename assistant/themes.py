@@ -54,6 +54,7 @@ class WorkshopPoint:
 
 class ThemePoint(BaseModel):
     text: str
+    node_id: str = ""
     document: str
     heading: str = Field(description="The workshop question or heading the point answers.")
     n: int = Field(description="Citation number in the theme map's source list.")
@@ -64,6 +65,7 @@ class ThemeLink(BaseModel):
 
     kind: str = Field(description="'knowledge_base' (prose) or 'measure' (a Vedlegg 2 row).")
     text: str
+    node_id: str = ""
     service: str = ""
     level: str = ""
     similarity: float = Field(
@@ -264,7 +266,9 @@ class ThemeMapper:
 
             def point(i: int) -> ThemePoint:
                 p = self.points[i]
-                return ThemePoint(text=p.text, document=p.document, heading=p.heading, n=cite(p.node_id))
+                return ThemePoint(
+                    text=p.text, node_id=p.node_id, document=p.document, heading=p.heading, n=cite(p.node_id)
+                )
 
             links = []
             for node_id, similarity in self.links(centroid):
@@ -274,6 +278,7 @@ class ThemeMapper:
                     ThemeLink(
                         kind="measure" if measure is not None else "knowledge_base",
                         text=measure.measure if measure is not None else node.text,
+                        node_id=node_id,
                         service=measure.service if measure is not None else "",
                         level=measure.level.value if measure is not None and measure.level else "",
                         similarity=round(similarity, 3),

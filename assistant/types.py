@@ -164,12 +164,26 @@ class CrossWorkshopTopic(BaseModel):
     points: list[SummaryPoint]
 
 
+class SummaryLink(BaseModel):
+    """What the 2022 sources report against a theme the summary touches (from the theme map), cited."""
+
+    text: str
+    kind: str = Field(description="'knowledge_base' (prose) or 'measure' (a Vedlegg 2 row).")
+    service: str = ""
+    level: str = ""
+    similarity: float = Field(description="The theme map's similarity of the theme and the passage.")
+    n: int = Field(description="Citation number in the summary's citation list.")
+
+
 class WorkshopSummary(BaseModel):
     theme: str
     workshops: list[WorkshopSection]
     recurring: list[CrossWorkshopTopic] = Field(default_factory=list)
     unique: list[CrossWorkshopTopic] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
+    in_2022: list[SummaryLink] = Field(
+        default_factory=list, description="What the 2022 sources report against the themes the points belong to."
+    )
     text: str = Field(default="", description="LLM-written summary when a backend is used, else empty.")
     mode: Literal["extractive", "llm"] = "extractive"
     backend_error: str | None = None

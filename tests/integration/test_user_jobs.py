@@ -110,3 +110,11 @@ def test_theme_map_covers_every_point_and_scores_against_the_labels(e5_assistant
     assert any(t.raised_in == 3 for t in theme_map.themes)
     scores = evaluate(e5_assistant.theme_mapper(), "test")
     assert scores["clustering"]["f1"] >= 0.45 and scores["links"]["recall"] >= 0.15
+
+
+def test_summary_recurrence_and_2022_come_from_the_theme_map(e5_assistant) -> None:  # type: ignore[no-untyped-def]
+    summary = e5_assistant.summarize("tidlig innsats")
+    assert any(len(t.documents) == 3 for t in summary.recurring), "early intervention runs through all three"
+    numbers = {c.n for c in summary.citations}
+    assert summary.in_2022 and all(link.n in numbers for link in summary.in_2022)
+    assert "## I 2022-kildene" in summary.markdown

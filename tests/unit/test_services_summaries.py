@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.service_finder import matches_filters
-from assistant.summaries import cross_workshop, select_points, theme_terms
+from assistant.summaries import select_points, theme_terms
 from assistant.types import SummaryPoint
 from index.lexical import NorwegianAnalyzer
 from ingest.records import Node, NodeKind, PreventionLevel, Role, ServiceMeasure
@@ -61,11 +61,35 @@ def test_select_points_by_point_or_heading_and_merge_duplicates() -> None:
     assert "Mer samarbeid med frivillige lag" in texts
 
 
-def test_cross_workshop_recurring_and_unique() -> None:
+def test_recurring_and_unique_come_from_the_theme_map() -> None:
+    from assistant.summaries import by_theme
+    from assistant.themes import Theme, ThemeMap, ThemePoint
+
     a = SummaryPoint(text="Mer samarbeid med frivillige organisasjoner", n=1, document="a.txt")
-    b = SummaryPoint(text="Samarbeid med frivillige organisasjoner må styrkes", n=2, document="b.txt")
-    c = SummaryPoint(text="Gratis leksehjelp på biblioteket", n=3, document="b.txt")
-    terms = {id(p): set(ANALYZE(p.text)) for p in (a, b, c)}
-    recurring, unique = cross_workshop({"a.txt": [a], "b.txt": [b, c]}, terms)
-    assert len(recurring) == 1 and recurring[0].documents == ["a.txt", "b.txt"]
-    assert [t.label for t in unique] == ["Gratis leksehjelp på biblioteket"]
+    b = SummaryPoint(text="Gratis leksehjelp på biblioteket", n=2, document="b.txt")
+    loose = SummaryPoint(text="Noe ingen tema har", n=3, document="b.txt")
+
+    def theme(tid: str, label: str, point: SummaryPoint, workshops: dict[str, int]) -> Theme:
+        p = ThemePoint(text=point.text, document=point.document, heading="", n=point.n)
+        return Theme(
+            id=tid,
+            label=label,
+            workshops=workshops,
+            raised_in=sum(1 for v in workshops.values() if v),
+            representative=[p],
+            points=[p],
+        )
+
+    theme_map = ThemeMap(
+        workshops={"a.txt": "A", "b.txt": "B", "c.txt": "C"},
+        themes=[
+            # Raised by all three workshops, though the summary selected a point from one only.
+            theme("tema-01", "frivillighet", a, {"a.txt": 2, "b.txt": 1, "c.txt": 3}),
+            theme("tema-02", "leksehjelp", b, {"a.txt": 0, "b.txt": 1, "c.txt": 0}),
+        ],
+        distance_threshold=0.9,
+        min_link_similarity=0.1,
+    )
+    recurring, unique = by_theme(theme_map, {"a.txt": [a], "b.txt": [b, loose]})
+    assert [(t.label, t.documents) for t in recurring] == [("frivillighet", ["a.txt", "b.txt", "c.txt"])]
+    assert sorted(t.label for t in unique) == ["Noe ingen tema har", "leksehjelp"]
