@@ -17,6 +17,7 @@ from assistant import llm as llm_backend
 from assistant.citations import validate_citations
 from assistant.extractive import split_units
 from assistant.retrieval import to_passage
+from assistant.theme_export import link_line
 from assistant.themes import Theme, ThemeMap
 from assistant.types import (
     Citation,
@@ -218,9 +219,7 @@ def to_markdown(summary: WorkshopSummary) -> str:
         lines.append("")
     lines += ["## I 2022-kildene", ""]
     if summary.in_2022:
-        for link in summary.in_2022:
-            where = f"{link.service}, {link.level}: " if link.service else ""
-            lines.append(f"- {where}{link.text} [{link.n}] (likhet {link.similarity:.2f})")
+        lines += [f"- {link_line(k.service, k.level, k.text, k.n, k.similarity)}" for k in summary.in_2022]
     else:
         lines.append("- Ingen tiltak eller omtale funnet i 2022-kildene for disse temaene.")
     lines.append("")

@@ -24,6 +24,12 @@ def raised_phrase(theme: Theme, titles: dict[str, str]) -> str:
     return "Tatt opp i " + " og ".join(f"«{short(titles[d])}»" for d in raised)
 
 
+def link_line(service: str, level: str, text: str, n: int, similarity: float) -> str:
+    """A 2022 link as a cited line with its similarity (a measure names its service and level)."""
+    where = f"{service}, {level}: " if service else ""
+    return f"{where}{text} [{n}] (likhet {similarity:.2f})"
+
+
 def short(title: str) -> str:
     return title.split("–")[-1].strip() or title
 
@@ -47,9 +53,7 @@ def to_markdown(theme_map: ThemeMap) -> str:
             lines += [f"- {p.text} ({short(titles[p.document])}) [{p.n}]" for p in rest]
         lines += ["", "**I 2022-kildene:**"]
         if theme.links:
-            for link in theme.links:
-                where = f"{link.service}, {link.level}: " if link.service else ""
-                lines.append(f"- {where}{link.text} [{link.n}] (likhet {link.similarity:.2f})")
+            lines += [f"- {link_line(k.service, k.level, k.text, k.n, k.similarity)}" for k in theme.links]
         else:
             lines.append("- Ingen tiltak eller omtale funnet i 2022-kildene.")
         lines.append("")
@@ -98,8 +102,8 @@ def to_docx(theme_map: ThemeMap) -> bytes:
         if not theme.links:
             doc.add_paragraph("Ingen tiltak eller omtale funnet i 2022-kildene.", style="List Bullet")
         for link in theme.links:
-            where = f"{link.service}, {link.level}: " if link.service else ""
-            doc.add_paragraph(f"{where}{link.text} [{link.n}] (likhet {link.similarity:.2f})", style="List Bullet")
+            line = link_line(link.service, link.level, link.text, link.n, link.similarity)
+            doc.add_paragraph(line, style="List Bullet")
     doc.add_heading("Kilder", level=2)
     for c in theme_map.citations:
         doc.add_paragraph(f"{c.title} › {c.section}", style="List Number")
