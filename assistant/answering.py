@@ -279,7 +279,7 @@ def matching_card(assistant: AnswerContext, question: str) -> Passage | None:
     mass, and clearly more than any other card), as a passage; None when no document is meant."""
     analysis = _Analysis(assistant)
     terms = analysis.analyze(question)
-    cards = [n for n in assistant.index.nodes.values() if n.metadata.get("card") == "true"]
+    cards = [assistant.index.nodes[nid] for nid in sorted(assistant.index.card_ids)]
     scored = sorted(
         ((score_unit(set(analysis.analyze(n.text)), terms, analysis.idf), n) for n in cards),
         key=lambda sn: -sn[0],

@@ -245,8 +245,8 @@ class Assistant:
         started = time.perf_counter()
         if self._theme_map is None:
             self._theme_map = self.theme_mapper().build()
-        logger_ms = round((time.perf_counter() - started) * 1000, 2)
-        return self._theme_map.model_copy(update={"latency_ms": logger_ms})
+        latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        return self._theme_map.model_copy(update={"latency_ms": latency_ms})
 
     def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary:
         from assistant.summaries import summarize_workshops

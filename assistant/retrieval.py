@@ -28,6 +28,9 @@ class SearchIndex(Protocol):
 
     def node(self, node_id: str) -> Node | None: ...
 
+    @property
+    def card_ids(self) -> frozenset[str]: ...
+
     def title(self, doc_id: str) -> str: ...
 
 
@@ -87,7 +90,6 @@ class HybridRetriever:
     def __init__(self, index: SearchIndex, config: RetrievalConfig) -> None:
         self.index = index
         self.config = config
-        self._card_count: int | None = None
 
     def search(
         self,
@@ -107,7 +109,8 @@ class HybridRetriever:
         lexical: list[tuple[str, float]] = []
         degraded = False
         # Without cards, ask for as many more dense candidates as there are cards, so the list keeps its length.
-        wanted = cfg.candidates + (0 if cards else self._cards())
+        skip = frozenset() if cards else self.index.card_ids
+        wanted = cfg.candidates + len(skip)
         if mode == "dense":
             dense = self.index.dense_search(query, wanted, filters)  # no fallback: StoreUnavailable
         elif mode == "hybrid" and cfg.dense_weight > 0:
@@ -117,9 +120,9 @@ class HybridRetriever:
                 degraded = True  # answer from the word index alone, and say so
         if mode in ("hybrid", "lexical") and cfg.lexical_weight > 0:
             lexical = self.index.lexical_search(expanded, cfg.candidates, filters)
-        if not cards:
-            dense = [(nid, s) for nid, s in dense if not self._is_card(nid)][: cfg.candidates]
-            lexical = [(nid, s) for nid, s in lexical if not self._is_card(nid)]
+        if skip:
+            dense = [(nid, s) for nid, s in dense if nid not in skip][: cfg.candidates]
+            lexical = [(nid, s) for nid, s in lexical if nid not in skip]
         dense_ids = [nid for nid, _ in dense]
         lexical_ids = [nid for nid, _ in lexical]
         if mode == "dense":
@@ -156,14 +159,3 @@ class HybridRetriever:
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
             degraded=degraded,
         )
-
-    def _is_card(self, node_id: str) -> bool:
-        node = self.index.node(node_id)
-        return node is not None and node.metadata.get("card") == "true"
-
-    def _cards(self) -> int:
-        """How many document cards the index holds (one per document)."""
-        if self._card_count is None:
-            nodes = getattr(self.index, "nodes", {})
-            self._card_count = sum(1 for n in nodes.values() if n.metadata.get("card") == "true")
-        return self._card_count

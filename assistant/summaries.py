@@ -17,14 +17,14 @@ from assistant import llm as llm_backend
 from assistant.citations import validate_citations
 from assistant.extractive import split_units
 from assistant.retrieval import to_passage
-from assistant.theme_export import link_line
+from assistant.theme_export import link_lines
 from assistant.themes import Theme, ThemeMap
 from assistant.types import (
     Citation,
     CrossWorkshopTopic,
     Passage,
-    SummaryLink,
     SummaryPoint,
+    ThemeLink,
     WorkshopSection,
     WorkshopSummary,
 )
@@ -170,27 +170,18 @@ def by_theme(
     return recurring, unique
 
 
-def links_2022(theme_map: ThemeMap, topics: list[CrossWorkshopTopic], cite: Callable[[str], int]) -> list[SummaryLink]:
+def links_2022(theme_map: ThemeMap, topics: list[CrossWorkshopTopic], cite: Callable[[str], int]) -> list[ThemeLink]:
     """What the 2022 sources report against the themes most of the summary's points belong to (the theme map's
     nearest links: LINKED_THEMES themes, LINKS_PER_THEME each; a long list would bury them)."""
     by_label = {t.label: t for t in theme_map.themes}
     seen: set[str] = set()
-    links: list[SummaryLink] = []
+    links: list[ThemeLink] = []
     for topic in sorted(topics, key=lambda t: -len(t.points))[:LINKED_THEMES]:
         theme = by_label.get(topic.label)
         for link in theme.links[:LINKS_PER_THEME] if theme is not None else []:
             if link.node_id and link.node_id not in seen:
                 seen.add(link.node_id)
-                links.append(
-                    SummaryLink(
-                        text=link.text,
-                        kind=link.kind,
-                        service=link.service,
-                        level=link.level,
-                        similarity=link.similarity,
-                        n=cite(link.node_id),
-                    )
-                )
+                links.append(link.model_copy(update={"n": cite(link.node_id)}))  # renumbered for this summary
     return links
 
 
@@ -218,10 +209,7 @@ def to_markdown(summary: WorkshopSummary) -> str:
             lines.append(f"- {topic.label} – {titles.get(topic.documents[0], topic.documents[0])} {refs}")
         lines.append("")
     lines += ["## I 2022-kildene", ""]
-    if summary.in_2022:
-        lines += [f"- {link_line(k.service, k.level, k.text, k.n, k.similarity)}" for k in summary.in_2022]
-    else:
-        lines.append("- Ingen tiltak eller omtale funnet i 2022-kildene for disse temaene.")
+    lines += link_lines(summary.in_2022, "Ingen tiltak eller omtale funnet i 2022-kildene for disse temaene.")
     lines.append("")
     lines += ["## Kilder", ""]
     lines += [f"- [{c.n}] {c.title} › {c.section} (node {c.node_id})" for c in summary.citations]

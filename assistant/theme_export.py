@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from assistant.themes import Theme, ThemeMap
+from assistant.types import ThemeLink
+
+NO_LINKS = "Ingen tiltak eller omtale funnet i 2022-kildene."
 
 INTRO = (
     "Temakartet grupperer alle punktene fra de tre politiske arbeidsverkstedene i 2018 etter mening, og viser hva "
@@ -24,10 +28,15 @@ def raised_phrase(theme: Theme, titles: dict[str, str]) -> str:
     return "Tatt opp i " + " og ".join(f"«{short(titles[d])}»" for d in raised)
 
 
-def link_line(service: str, level: str, text: str, n: int, similarity: float) -> str:
+def link_line(link: ThemeLink) -> str:
     """A 2022 link as a cited line with its similarity (a measure names its service and level)."""
-    where = f"{service}, {level}: " if service else ""
-    return f"{where}{text} [{n}] (likhet {similarity:.2f})"
+    where = f"{link.service}, {link.level}: " if link.service else ""
+    return f"{where}{link.text} [{link.n}] (likhet {link.similarity:.2f})"
+
+
+def link_lines(links: Sequence[ThemeLink], none: str) -> list[str]:
+    """The links as Markdown bullets, or one bullet saying that there are none."""
+    return [f"- {link_line(link)}" for link in links] or [f"- {none}"]
 
 
 def short(title: str) -> str:
@@ -51,12 +60,7 @@ def to_markdown(theme_map: ThemeMap) -> str:
         if rest:
             lines += ["", "**Øvrige punkter:**"]
             lines += [f"- {p.text} ({short(titles[p.document])}) [{p.n}]" for p in rest]
-        lines += ["", "**I 2022-kildene:**"]
-        if theme.links:
-            lines += [f"- {link_line(k.service, k.level, k.text, k.n, k.similarity)}" for k in theme.links]
-        else:
-            lines.append("- Ingen tiltak eller omtale funnet i 2022-kildene.")
-        lines.append("")
+        lines += ["", "**I 2022-kildene:**", *link_lines(theme.links, NO_LINKS), ""]
     if theme_map.gaps:
         labels = {t.id: t.label for t in theme_map.themes}
         lines += ["## Tema uten treff i 2022-kildene", ""]
@@ -99,10 +103,7 @@ def to_docx(theme_map: ThemeMap) -> bytes:
             for p in rest:
                 doc.add_paragraph(f"{p.text} ({short(titles[p.document])}) [{p.n}]", style="List Bullet")
         doc.add_paragraph("I 2022-kildene:").runs[0].bold = True
-        if not theme.links:
-            doc.add_paragraph("Ingen tiltak eller omtale funnet i 2022-kildene.", style="List Bullet")
-        for link in theme.links:
-            line = link_line(link.service, link.level, link.text, link.n, link.similarity)
+        for line in [link_line(link) for link in theme.links] or [NO_LINKS]:
             doc.add_paragraph(line, style="List Bullet")
     doc.add_heading("Kilder", level=2)
     for c in theme_map.citations:

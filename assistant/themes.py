@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from assistant.extractive import split_units
 from assistant.retrieval import to_passage
-from assistant.types import Citation
+from assistant.types import Citation, ThemeLink
 from assistant.vectors import unit_rows
 from index.reader import KnowledgeIndex
 from ingest.records import DocumentKind, NodeKind
@@ -57,20 +57,6 @@ class ThemePoint(BaseModel):
     node_id: str = ""
     document: str
     heading: str = Field(description="The workshop question or heading the point answers.")
-    n: int = Field(description="Citation number in the theme map's source list.")
-
-
-class ThemeLink(BaseModel):
-    """A 2022 passage or catalog row that addresses a theme."""
-
-    kind: str = Field(description="'knowledge_base' (prose) or 'measure' (a Vedlegg 2 row).")
-    text: str
-    node_id: str = ""
-    service: str = ""
-    level: str = ""
-    similarity: float = Field(
-        description="Cosine similarity of the theme's centroid and the passage, both centred (higher: nearer)."
-    )
     n: int = Field(description="Citation number in the theme map's source list.")
 
 
@@ -106,7 +92,7 @@ def workshop_points(index: KnowledgeIndex) -> list[WorkshopPoint]:
             (
                 n
                 for n in index.nodes.values()
-                if n.doc_id == doc.doc_id and n.kind == NodeKind.PROSE and n.metadata.get("card") != "true"
+                if n.doc_id == doc.doc_id and n.kind == NodeKind.PROSE and n.node_id not in index.card_ids
             ),
             key=lambda n: n.position,
         )
@@ -168,7 +154,6 @@ class ThemeMapper:
         min_link_similarity: float,
     ) -> None:
         self.index = index
-        self.embed_many = embed_many
         self.distance_threshold = distance_threshold
         self.min_link_similarity = min_link_similarity
         self.points = workshop_points(index)
@@ -195,7 +180,7 @@ class ThemeMapper:
             for n in self.index.nodes.values()
             if self.index.documents.get(n.doc_id) is not None
             and self.index.documents[n.doc_id].kind == DocumentKind.KNOWLEDGE_BASE
-            and n.metadata.get("card") != "true"
+            and n.node_id not in self.index.card_ids
             and (n.kind == NodeKind.PROSE or n.metadata.get("appendix") == "Vedlegg 2")
         ]
         vectors = self.index.vectors(ids)

@@ -164,15 +164,18 @@ class CrossWorkshopTopic(BaseModel):
     points: list[SummaryPoint]
 
 
-class SummaryLink(BaseModel):
-    """What the 2022 sources report against a theme the summary touches (from the theme map), cited."""
+class ThemeLink(BaseModel):
+    """A 2022 passage or catalog row that addresses a theme (in the theme map, and in a workshop summary)."""
 
-    text: str
     kind: str = Field(description="'knowledge_base' (prose) or 'measure' (a Vedlegg 2 row).")
+    text: str
+    node_id: str = ""
     service: str = ""
     level: str = ""
-    similarity: float = Field(description="The theme map's similarity of the theme and the passage.")
-    n: int = Field(description="Citation number in the summary's citation list.")
+    similarity: float = Field(
+        description="Cosine similarity of the theme's centroid and the passage, both centred (higher: nearer)."
+    )
+    n: int = Field(description="Citation number in the source list of the map or summary it is part of.")
 
 
 class WorkshopSummary(BaseModel):
@@ -181,7 +184,7 @@ class WorkshopSummary(BaseModel):
     recurring: list[CrossWorkshopTopic] = Field(default_factory=list)
     unique: list[CrossWorkshopTopic] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
-    in_2022: list[SummaryLink] = Field(
+    in_2022: list[ThemeLink] = Field(
         default_factory=list, description="What the 2022 sources report against the themes the points belong to."
     )
     text: str = Field(default="", description="LLM-written summary when a backend is used, else empty.")

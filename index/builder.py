@@ -32,6 +32,7 @@ from index.lexical import LexicalIndex
 from index.manifest import DocumentEntry, IndexManifest, collection_name, read_manifest, write_manifest
 from index.nodestore import read_vectors, write_generation
 from index.store import ChromaStore, index_text, make_chroma_client, to_text_node
+from ingest.cards import is_card
 from ingest.corpus import load_corpus
 from ingest.errors import IngestRunning
 from ingest.pipeline import parse_corpus
@@ -137,7 +138,7 @@ def ingest(
 
         # Document cards are found by meaning only: in the word index their titles, dates and themes would
         # shift every other passage's idf (measured on dev: one question lost its evidence).
-        words = [n for _, n in nodes if n.metadata.get("card") != "true"]
+        words = [n for _, n in nodes if not is_card(n)]
         lexical = LexicalIndex.build([n.node_id for n in words], [index_text(n) for n in words])
         folder = index_dir / f"gen-{generation}"
         shutil.rmtree(folder, ignore_errors=True)  # a leftover of a killed ingest

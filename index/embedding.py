@@ -127,7 +127,6 @@ class EmbeddingCache:
         self._path = path
         self._key = embedder_key
         self._lock = threading.Lock()
-        self.writable = True
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(str(path), check_same_thread=False)
@@ -136,7 +135,6 @@ class EmbeddingCache:
         except (OSError, sqlite3.Error):
             # A read-only data folder: readers go on without a persistent cache (an ingest fails on its own
             # writes with a clear message). An in-memory cache keeps the same interface.
-            self.writable = False
             self._conn = sqlite3.connect(":memory:", check_same_thread=False)
             self._conn.execute("CREATE TABLE emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
 
@@ -163,7 +161,6 @@ class EmbeddingCache:
                 self._conn.commit()
             except sqlite3.OperationalError:  # read-only file: a cache that cannot keep is still correct
                 self._conn.rollback()
-                self.writable = False
 
     def close(self) -> None:
         with self._lock:

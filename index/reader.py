@@ -17,6 +17,7 @@ from index.lexical import LexicalIndex
 from index.manifest import IndexManifest, collection_name, read_manifest
 from index.nodestore import read_catalog, read_documents, read_lexical, read_nodes, read_vector_matrix
 from index.store import ServedStore
+from ingest.cards import is_card
 from ingest.corpus import load_corpus
 from ingest.errors import IndexNotBuiltError
 from ingest.records import DocumentMeta, Node, ServiceMeasure
@@ -42,6 +43,7 @@ class KnowledgeIndex:
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
         self.nodes = {n.node_id: n for n in nodes}
+        self.card_ids = frozenset(nid for nid, n in self.nodes.items() if is_card(n))
         self.catalog = list(catalog)
         self.lexical = lexical
         self.store = store

@@ -198,10 +198,6 @@ class ServedStore:
         self.reason: str | None = None
         self._lock = threading.Lock()
 
-    @property
-    def degraded(self) -> bool:
-        return self.reason is not None
-
     def _connect(self) -> ChromaStore:
         with self._lock:
             if self._store is not None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
-from ingest.records import DocumentKind, DocumentMeta
+from ingest.records import DocumentKind, DocumentMeta, Node
 
 CARD_SECTION = "Om dokumentet"
+# The metadata that marks a card node (Chroma metadata is flat strings).
+CARD_METADATA = {"card": "true"}
 MONTHS = (
     "januar",
     "februar",
@@ -23,6 +25,11 @@ MONTHS = (
     "november",
     "desember",
 )
+
+
+def is_card(node: Node) -> bool:
+    """The node is a document card, not the document's own text."""
+    return node.metadata.get("card") == CARD_METADATA["card"]
 
 
 def spoken_date(date: str) -> str:

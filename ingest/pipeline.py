@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.cards import CARD_SECTION, document_card
+from ingest.cards import CARD_METADATA, CARD_SECTION, document_card
 from ingest.chunking import block_units, chunk_units
 from ingest.config import ChunkingConfig
 from ingest.corpus import CorpusDocument
@@ -173,7 +173,7 @@ def parse_document(meta: DocumentMeta, text: str, chunking: ChunkingConfig | Non
         seen.append(block)
     flush()
     # Last, so that adding the card moves no other node (their ids hold their position).
-    drafts.append(_Draft(NodeKind.PROSE, document_card(meta), (CARD_SECTION,), {"card": "true"}))
+    drafts.append(_Draft(NodeKind.PROSE, document_card(meta), (CARD_SECTION,), dict(CARD_METADATA)))
 
     nodes: list[Node] = []
     catalog: list[ServiceMeasure] = []

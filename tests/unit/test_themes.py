@@ -7,8 +7,8 @@ import io
 import pytest
 
 from assistant.theme_export import raised_phrase, to_docx, to_markdown
-from assistant.themes import Theme, ThemeLink, ThemeMap, ThemePoint, label_words
-from assistant.types import Citation
+from assistant.themes import Theme, ThemeMap, ThemePoint, label_words
+from assistant.types import Citation, ThemeLink
 from eval.themes import bcubed
 
 
