@@ -264,9 +264,13 @@ class QuestionAnalysis:
 
     @property
     def may_be_situation(self) -> bool:
-        """Not recognised as a situation, but about someone's life in words the lexicon knows: when the
-        sources cannot answer it as a question, the services that fit are the better answer."""
-        return self.intent in ("fact", "who_where", "measures") and self.personal and bool(self.lay_concepts)
+        """Not recognised as a situation, but about someone's life in words the lexicon knows or naming a
+        service: when the sources cannot answer it as a question, the services that fit are the better answer."""
+        return (
+            self.intent in ("fact", "who_where", "measures")
+            and self.personal
+            and bool(self.lay_concepts or self.services)
+        )
 
 
 def detect_language(text: str) -> Language:

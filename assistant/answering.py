@@ -6,6 +6,7 @@ from the passages' own sentences, and the response says why the LLM was not used
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from itertools import zip_longest
@@ -14,13 +15,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant import llm as llm_backend
 from assistant.analysis import QuestionAnalysis, analyze_question
 from assistant.citations import validate_citations
-from assistant.extractive import compose, score_unit, select_units
+from assistant.extractive import compose, plain_row, score_unit, select_units
 from assistant.followup import rewrite_followup
 from assistant.lexicon import other_places, service_names
+from assistant.planner_answer import compose_planner_answer, planner_theme
 from assistant.refusal import RefusalDecision, decide_refusal, situation_details
 from assistant.retrieval import to_passage
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
-from assistant.types import Answer, ChatTurn, Passage, StreamEvent
+from assistant.types import Answer, ChatTurn, Passage, StreamEvent, WorkshopSummary
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind
 
@@ -52,6 +54,8 @@ class AnswerContext(Protocol):
     def first_help(self, text: str) -> tuple[str, ...]: ...
 
     def reads_as_situation(self, text: str) -> bool: ...
+
+    def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary: ...
 
 
 # Languages the sources' words can be matched in (nynorsk reaches BM25 through shared stems).
@@ -137,9 +141,14 @@ def judge(
 
 
 def extractive_answer(
-    assistant: AnswerContext, question: str, passages: Sequence[Passage], language: str = "nb"
+    assistant: AnswerContext,
+    question: str,
+    passages: Sequence[Passage],
+    language: str = "nb",
+    audience: Audience = "citizen",
 ) -> str:
-    """Lead line (in English for an English question) + the passages' best sentences/rows, each cited."""
+    """Lead line (in English for an English question) + the passages' best sentences/rows, each cited; appendix
+    rows in words (staff also get level, roles and partners)."""
     analysis = _Analysis(assistant)
     config = assistant.settings.answer
     units = select_units(
@@ -151,7 +160,12 @@ def extractive_answer(
         min_relative=config.min_relative_unit_score,
     )
     lead = "default_en" if language == "en" else "default"
-    return compose(assistant.prompts.lead(lead, question=question), units)
+    names = service_names()
+
+    def render(text: str) -> str:
+        return plain_row(text, audience, lambda service: names.plain(service, language))
+
+    return compose(assistant.prompts.lead(lead, question=question), units, render)
 
 
 def answer_question(
@@ -181,7 +195,7 @@ def answer_question(
     return _finish(
         assistant,
         answer,
-        extractive_answer(assistant, answer.standalone_question, answer.passages, answer.language),
+        extractive_answer(assistant, answer.standalone_question, answer.passages, answer.language, answer.audience),
         "extractive",
     )
 
@@ -216,7 +230,7 @@ def stream_answer(
             return
         except BackendUnavailable as exc:
             base.backend_error = _backend_message(exc)
-    text = extractive_answer(assistant, base.standalone_question, base.passages, base.language)
+    text = extractive_answer(assistant, base.standalone_question, base.passages, base.language, base.audience)
     for line in text.splitlines(keepends=True):
         yield StreamEvent(type="delta", text=line)
     yield StreamEvent(type="done", answer=_finish(assistant, base, text, "extractive"))
@@ -239,7 +253,14 @@ def situation_answer(
     # Under a safety notice only help services follow; otherwise one sentence of the knowledge base may.
     support = None if notice else supporting_sentence(assistant, standalone, retrieved.passages)
     text, passages = compose_service_answer(
-        result, assistant.prompts, service_names(), audience, analysis.language, analysis.services, support
+        result,
+        assistant.prompts,
+        service_names(),
+        audience,
+        analysis.language,
+        analysis.services,
+        support,
+        missing=situation_details(standalone),
     )
     if not text:
         return None
@@ -263,6 +284,43 @@ def situation_answer(
         audience=audience,
         services=chosen_groups(result),
         **degradation(assistant, retrieved.degraded, analysis.language),
+    )
+
+
+def planner_answer(
+    assistant: AnswerContext,
+    question: str,
+    standalone: str,
+    analysis: QuestionAnalysis,
+    audience: Audience,
+    condense_error: str | None,
+) -> Answer | None:
+    """What the workshops said on the theme the question names, cited; None when it names none or no workshop
+    said anything on it (then the question is answered from retrieval as any other)."""
+    theme = planner_theme(standalone)
+    if theme is None:
+        return None
+    started = time.perf_counter()
+    summary = assistant.summarize(theme)
+    text, passages = compose_planner_answer(summary, assistant.prompts, assistant.index.lexical.analyzer.terms)
+    if not text:
+        return None
+    clean, citations, removed = validate_citations(text, passages)
+    cited = [passages[c.n - 1] for c in citations]
+    return Answer(
+        question=question,
+        standalone_question=standalone,
+        answer=clean,
+        citations=citations,
+        passages=passages,
+        hits=cited[:HITS_REPORTED],
+        backend_error=condense_error,
+        removed_citations=removed,
+        intent=analysis.intent,
+        language=analysis.language,
+        audience=audience,
+        latency_ms=round((time.perf_counter() - started) * 1000, 2),
+        degraded=summary.degraded,
     )
 
 
@@ -356,11 +414,16 @@ def _prepare(
         analysis = replace(analysis, intent="situation")
     notice = assistant.safety_notice_for(question, analysis.language)
     acute = notice is not None
-    # A situation (and every acute question) is answered with services; a question for a phone number,
-    # price, opening hours or address goes through the refusal rule, which says plainly what is missing.
-    if (analysis.wants_services or acute) and not filters and not situation_details(standalone):
-        # A situation (and every acute one: what comes under the notice is help) is answered with services.
+    # A situation (and every acute one: what comes under the notice is help) is answered with services; when
+    # it also asks for a phone number, price, opening hours or address, the lead first says plainly that the
+    # sources do not give it. A question for such a detail alone goes through the refusal rule.
+    if (analysis.wants_services or acute) and not filters:
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
+        if answered is not None:
+            return _Prepared(answered, answered)
+    if analysis.intent == "planner" and not filters and not acute and not history:
+        # «Hva sa verkstedene om frivillighet?»: the workshop summary on that theme, in short.
+        answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error)
         if answered is not None:
             return _Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
@@ -401,7 +464,7 @@ def _prepare(
             }
         )
         return _Prepared(base, refused)
-    if decision.refuse and analysis.may_be_situation and not filters and not situation_details(standalone):
+    if decision.refuse and analysis.may_be_situation and not filters:
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:
             return _Prepared(answered, answered)
@@ -419,7 +482,9 @@ def _finish(assistant: AnswerContext, answer: Answer, text: str, mode: str) -> A
     clean, citations, removed = validate_citations(text, answer.passages)
     if mode == "llm" and not citations:
         # An uncited LLM answer is not grounded: fall back to the extractive one.
-        fallback = extractive_answer(assistant, answer.standalone_question, answer.passages, answer.language)
+        fallback = extractive_answer(
+            assistant, answer.standalone_question, answer.passages, answer.language, answer.audience
+        )
         clean, citations, removed = validate_citations(fallback, answer.passages)
         answer = answer.model_copy(update={"backend_error": "Språkmodellens svar manglet kildehenvisninger."})
         mode = "extractive"

@@ -110,10 +110,51 @@ def select_units(
     return [lead, *sorted(rest, key=lambda u: (u.passage, u.order))]
 
 
-def compose(lead: str, units: Sequence[Unit]) -> str:
-    """A one-line lead, then each unit as a bullet with its citation."""
+# A measure or law row as the index stores it: «Tjeneste: … · Nivå: … · Tiltak: … · Rolle: … · Samarbeid: …».
+_ROW_FIELD = re.compile(
+    r"^(Tjeneste|Kommune|Nivå|Tiltak|Rolle|Samarbeid|Perspektiv|Lov og forskrift|Beskrivelse): (.*)$", re.S
+)
+
+
+def row_fields(text: str) -> dict[str, str] | None:
+    """The fields of a stored appendix row, or None when the text is not one."""
+    fields: dict[str, str] = {}
+    for part in text.split(" · "):
+        match = _ROW_FIELD.match(part.strip())
+        if match is None:
+            return None
+        fields[match.group(1)] = match.group(2).strip()
+    return fields if "Tjeneste" in fields or "Kommune" in fields else None
+
+
+def plain_row(text: str, audience: str = "citizen", name: Callable[[str], str] = str) -> str:
+    """A row in words, not in the index's field syntax: «Helsestasjonen: Åpen helsestasjon». Staff also see the
+    level, roles and partners; citizens see the service (in plain words, `name`) and what the row offers.
+    Only the row's own fields are shown, so nothing is stated that the cited row does not say."""
+    fields = row_fields(text)
+    if fields is None:
+        return text
+    if "Tjeneste" not in fields:  # Vedlegg 3: another municipality's measure, said as theirs
+        body = " – ".join(v for v in (fields.get("Tiltak"), fields.get("Beskrivelse")) if v)
+        return f"{fields['Kommune']}: {body}" if body else text
+    service = fields["Tjeneste"] if audience == "staff" else name(fields["Tjeneste"])
+    service = service[:1].upper() + service[1:]
+    if "Tiltak" in fields:
+        line = f"{service}: {fields['Tiltak']}"
+        if audience == "staff":
+            partners = f"samarbeid: {fields['Samarbeid']}" if fields.get("Samarbeid") else ""
+            details = [fields.get("Nivå", "").lower(), fields.get("Rolle", ""), partners]
+            if any(details):
+                line += f" ({'; '.join(d for d in details if d)})"
+        return line
+    body = " – ".join(v for v in (fields.get("Lov og forskrift"), fields.get("Beskrivelse")) if v)
+    return f"{service}: {body}" if body else text
+
+
+def compose(lead: str, units: Sequence[Unit], render: Callable[[str], str] = str) -> str:
+    """A one-line lead, then each unit as a bullet with its citation (`render` turns a row into words)."""
     lines = [lead]
     for unit in units:
-        text = unit.text.rstrip()
+        text = render(unit.text).rstrip()
         lines.append(f"- {text} [{unit.passage}]")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ knowledge. Built once by the composition root (app.build_services).
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -59,6 +60,7 @@ class Assistant:
         self._finder: ServiceFinder | None = None
         self._themes: ThemeMapper | None = None
         self._theme_map: ThemeMap | None = None
+        self._theme_lock = threading.Lock()
         self.semantic_safety = semantic_safety
         self.semantic_router = semantic_router
 
@@ -243,8 +245,9 @@ class Assistant:
     def themes(self) -> ThemeMap:
         """The theme map of the three workshops, with what the 2022 sources report against each theme."""
         started = time.perf_counter()
-        if self._theme_map is None:
-            self._theme_map = self.theme_mapper().build()
+        with self._theme_lock:  # one build, also when a warm-up thread and a request ask at once
+            if self._theme_map is None:
+                self._theme_map = self.theme_mapper().build()
         latency_ms = round((time.perf_counter() - started) * 1000, 2)
         return self._theme_map.model_copy(update={"latency_ms": latency_ms})
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -148,6 +149,7 @@ class ServiceName:
     aliases: tuple[str, ...]
     plain_nb: str
     plain_en: str
+    ages: tuple[int, int] | None = None  # the ages (years) a child-specific service is for
 
 
 @dataclass
@@ -175,6 +177,16 @@ class ServiceNames:
             if service.name == name:
                 return [service.name, *service.aliases]
         return [name]
+
+    def fits_ages(self, name: str, ages: Sequence[float]) -> bool:
+        """False only when the situation states ages and none is in the service's age range."""
+        span = next((s.ages for s in self.services if s.name == name), None)
+        return span is None or not ages or any(span[0] <= age <= span[1] for age in ages)
+
+    def made_for_ages(self, name: str, ages: Sequence[float]) -> bool:
+        """True when the service is for a range of ages (not for all) and one of the ages is in it."""
+        span = next((s.ages for s in self.services if s.name == name), None)
+        return span is not None and any(span[0] <= age <= span[1] for age in ages)
 
     def plain(self, name: str, language: str = "nb") -> str:
         """How to name the service in a plain sentence in the given language."""
@@ -225,6 +237,7 @@ def service_names() -> ServiceNames:
             tuple(a for a in _strings(s.get("aliases")) if a.strip()),
             str(s.get("plain_nb", s["name"])),
             str(s.get("plain_en", s["name"])),
+            _age_span(s.get("ages")),
         )
         for s in data.get("service", [])
     ]
@@ -235,7 +248,8 @@ def service_names() -> ServiceNames:
 # («14 konsultasjoner», «§ 14»). Each span of ages maps to the words the rows use for that group.
 _AGE = re.compile(
     r"(?<![\d§.,])(\d{1,2})\s*(?:-\s*)?(?:år(?:ing\w*|s)?\b|yo\b|years?\b|y/o)|\((\d{1,2})\)|"
-    r"\b(?:på|er|is|am|i'm|im|aged|age)\s+(\d{1,2})\b(?!\s*(?:uker|veker|mnd|måneder|månader|weeks|months|dager))",
+    r"\b(?:på|er|is|am|i'm|im|aged|age)\s+(\d{1,2})\b(?!\s*(?:uker|veker|mnd|måneder|månader|weeks|months|dager))"
+    r"(?!\.?\s*(?:klasse|trinn|grade|class|kl\.))",
     re.I,
 )
 _CLASS = re.compile(r"\b(\d{1,2})\s*\.?\s*(?:klasse|klasse[n]?|trinn|trinnet|grade|class|kl\.)", re.I)
@@ -255,6 +269,33 @@ _CLASS_WORDS: tuple[tuple[range, tuple[str, ...]], ...] = (
 )
 
 
+def _age_span(value: object) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
+        raise PromptError(f"service_aliases.toml: `ages` must be two whole numbers [from, to], not {value!r}")
+    if not 0 <= value[0] <= value[1]:
+        raise PromptError(f"service_aliases.toml: `ages` {value!r} must run from a lower to a higher age")
+    return (value[0], value[1])
+
+
+# A baby's age said in words or in weeks/months (under one year).
+_INFANT = re.compile(
+    r"\b(?:baby(?:en)?|nyfødt\w*|nyføddi?|spedbarn\w*|newborn|infant)\b|"
+    r"\b\d{1,2}\s*(?:uker|veker|mnd|måneder|månader|weeks|months)\s*(?:gammel|gamal|old)\b",
+    re.I,
+)
+
+
+def stated_ages(text: str) -> list[float]:
+    """The ages in years that a situation states: «på 14», «4-åring», «(6)», «10. trinn» (≈ 15), a baby (0)."""
+    ages: list[float] = [float(next(g for g in m.groups() if g)) for m in _AGE.finditer(text)]
+    ages += [float(int(m.group(1)) + 5) for m in _CLASS.finditer(text) if 1 <= int(m.group(1)) <= 13]
+    if _INFANT.search(text):
+        ages.append(0.0)
+    return list(dict.fromkeys(ages))
+
+
 def age_terms(text: str) -> list[str]:
     """Words for the age group of the ages and school years a situation mentions."""
     words: list[str] = []
@@ -265,6 +306,34 @@ def age_terms(text: str) -> list[str]:
         year = int(match.group(1))
         words.extend(w for span, ws in _CLASS_WORDS if year in span for w in ws)
     return list(dict.fromkeys(words))
+
+
+@cache
+def _nynorsk_words() -> dict[str, str]:
+    data = _read_toml("nynorsk.toml")
+    words = data.get("words", {})
+    if not isinstance(words, dict) or not all(isinstance(v, str) and v.strip() for v in words.values()):
+        raise PromptError("nynorsk.toml: [words] must map each nynorsk form to a bokmål form (text).")
+    return {str(k).casefold(): str(v) for k, v in words.items()}
+
+
+def bokmal_forms(text: str) -> list[str]:
+    """The bokmål forms of the nynorsk words in a text, each once, in order («ikkje» → «ikke»)."""
+    table = _nynorsk_words()
+    found = (table.get(w.casefold()) for w in re.findall(r"[\wæøåÆØÅ]+", text))
+    return list(dict.fromkeys(f for f in found if f))
+
+
+def to_bokmal(text: str) -> str:
+    """The text with each nynorsk word replaced by its bokmål form («låg inntekt» → «lav inntekt»)."""
+    table = _nynorsk_words()
+    return re.sub(r"[\wæøåÆØÅ]+", lambda m: table.get(m.group(0).casefold(), m.group(0)), text)
+
+
+def with_bokmal(text: str) -> str:
+    """The text with the bokmål forms of its nynorsk words added (for lexical matching only)."""
+    forms = bokmal_forms(text)
+    return f"{text} {' '.join(forms)}" if forms else text
 
 
 def without_numbers(text: str) -> str:

@@ -2,12 +2,15 @@
 
 Compounds are split by the lexical analyzer itself (index.lexical), on both sides; numbers are
 normalised there too. Here we only add the long forms of abbreviations (and the short form when a
-long form is asked), since BM25 cannot know that `HFU` is `helsestasjon for ungdom`.
+long form is asked), since BM25 cannot know that `HFU` is `helsestasjon for ungdom`, and the bokmål forms of
+nynorsk words (assistant/data/nynorsk.toml).
 """
 
 from __future__ import annotations
 
 import re
+
+from assistant.lexicon import with_bokmal
 
 # Abbreviation → long forms, as the corpus writes them.
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -26,7 +29,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def expand_query(query: str) -> str:
-    """Append long forms for abbreviations in the query, and abbreviations for long forms."""
+    """Append long forms for abbreviations in the query, abbreviations for long forms, and the bokmål forms
+    of nynorsk words («korleis», «ikkje», «låg inntekt»: the sources are in bokmål)."""
+    query = with_bokmal(query)
     words = {w.casefold() for w in _WORD.findall(query)}
     folded = query.casefold()
     extra: list[str] = []

@@ -50,7 +50,7 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
 _CAPITALISED = re.compile(r"^[A-ZÆØÅ][a-zæøå]{2,}$")
-_TOKEN = re.compile(r"[\wÆØÅæøå-]+|[.!?]")
+_TOKEN = re.compile(r"[\wÆØÅæøå-]+|[.!?:]")
 
 Analyze = Callable[[str], list[str]]
 Idf = Callable[[str], float]
@@ -79,11 +79,12 @@ def situation_details(question: str) -> list[str]:
 
 
 def proper_names(question: str) -> list[str]:
-    """Capitalised words that do not start a sentence (names of places, services, people)."""
+    """Capitalised words that do not start a sentence or follow a colon («Lærer: Mange …») (names of places,
+    services, people)."""
     names: list[str] = []
     sentence_start = True
     for token in _TOKEN.findall(question):
-        if token in ".!?":
+        if token in ".!?:":
             sentence_start = True
             continue
         if not sentence_start and _CAPITALISED.match(token):

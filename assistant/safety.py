@@ -82,6 +82,13 @@ _ACUTE = re.compile(
     r"har tatt (?:noe|noko)|overdosed|seizure|krampe\w*|"
     # sexual abuse and grooming
     r"tar på meg|tek på meg|touch(?:es|ed|ing)? me|gjør ting med meg|gjer ting med meg|"
+    r"(?:touch\w*|tar på|tok på|tek på|rører|rørte|fikler|fikla|feeling up)\b.{0,30}?"
+    r"(?:private parts|privates|down there|kjønnsorgan\w*|tissen\w*|mellom beina|between (?:her|my|his) legs|"
+    r"under (?:the |her |my |his )?clothes|under klærne)|"
+    r"(?:babysitter\w*|barnevakt\w*|stefar\w*|stepdad|stepfather|onkel\w*|uncle|coach|trener\w*)\b.{0,40}?"
+    r"(?:touch\w*|tar på henne|tar på ham|tok på henne|tok på ham|rører henne|rørte henne|rører ved)|"
+    r"(?:forced|forces|forcing) (?:me|her|him) to have sex|raped (?:me|her|him)|"
+    r"(?:voldtok|tvang) (?:meg|henne|ham|han) (?:til sex|til å ha sex)?|"
     r"(?:misbruker|forgriper seg på|voldtar) (?:meg|henne|ham|han|lillesøst\w*|lillebro\w*|barnet|dattera|datteren)|"
     r"(?:vil|skal|wants? to) (?:møte|treffe|hente|meet|pick up) (?:meg|henne|ham|dattera|datteren|sønnen|me|her|him)\b"
     r".{0,60}?(?:alene|åleine|aleine|alone|hemmelig\w*|secret)|"
@@ -113,7 +120,7 @@ _ACUTE = re.compile(
 _HARM_WORDS = re.compile(
     r"\b(?:"
     r"kutt\w*|kutta|skjær\w* meg|skore meg|skar meg|riss\w* meg|risp\w* meg|cutting|cut myself|"
-    r"avskjed\w*|goodbye letter|ingen vits|no point|orker ikke mer|orkar ikkje|"
+    r"avskjed\w*|goodbye letter|ingen vits|no point|orker ikke mer(?! av\b)|orkar ikkje(?! meir av\b)|"
     r"can'?t (?:take|do) (?:it|this) any ?more|"
     r"(?:ikke|ikkje) (?:være|vere) her (?:lenger|meir|mer)|(?:be|stay) here any ?more|aldri våkne|aldri vakne|"
     r"sove for alltid|"
@@ -188,7 +195,10 @@ _POLICY = re.compile(
     r"\bavvergeplikt\w*|\bsom (?:lærer|helsesykepleier|ansatt|saksbehandler|barnehagelærer|fagperson)\b|"
     r"\bhvordan jobber\b|\bhvilke tall\b|\bsammendrag\w*|\boppsummer\w*|\brapport\w*|\bhva gjør kommunen\b|"
     r"\bkommunen\w* (?:mot|med)\b|\butfordring\w*|\bwhat does\b|\bknowledge base\b|\bprevention\b|\bstatistic\w*|"
-    r"\bhow many\b|\bpolicy\b|\bmeasures?\b|\bkva seier\b|\bkor mange\b|\bførebygg\w*)",
+    r"\bhow many\b|\bpolicy\b|\bmeasures?\b|\bkva seier\b|\bkor mange\b|\bførebygg\w*|"
+    # a professional's question about the work (training, preparedness, cases, suspicion as a procedure)
+    r"\bopplæring\w*|\bberedskap\w*|\bi saker om\b|\bved mistanke\b|\bansatte\b|\bkompetanse\w*|"
+    r"\binvolvert i\b|\btraining\b|\bprocedures?\b|\bemployees\b|\bstaff\b)",
     re.I,
 )
 

@@ -65,6 +65,24 @@ def service_lines(
     return lines, passages
 
 
+# What a situation may ask for that the sources never give (the kinds of assistant.refusal.DETAIL_REQUESTS).
+MISSING_DETAILS = {
+    "telefonnummer": ("telefonnumre", "phone numbers"),
+    "pris": ("priser", "prices"),
+    "åpningstider": ("åpningstider", "opening hours"),
+    "adresse": ("adresser", "addresses"),
+    "e-post": ("e-postadresser", "e-mail addresses"),
+}
+
+
+def missing_phrase(kinds: Sequence[str], english: bool) -> str:
+    """«telefonnumre og priser» / «phone numbers and prices»."""
+    words = [MISSING_DETAILS[k][1 if english else 0] for k in kinds if k in MISSING_DETAILS]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {'and' if english else 'og'} {words[-1]}"
+
+
 def compose_service_answer(
     result: ServiceFinderResult,
     prompts: PromptSet,
@@ -73,10 +91,12 @@ def compose_service_answer(
     language: str = "nb",
     named: Sequence[str] = (),
     support: tuple[str, Passage] | None = None,
+    missing: Sequence[str] = (),
 ) -> tuple[str, list[Passage]]:
     """(answer text, the passages it cites) for a situation; empty text when no service fits.
 
-    `support` is one sentence of the sources' prose that speaks to the situation, with its passage."""
+    `support` is one sentence of the sources' prose that speaks to the situation, with its passage;
+    `missing` the details the situation asks for that the sources never give (the lead says so first)."""
     groups = chosen_groups(result)
     if not groups:
         return "", []
@@ -87,7 +107,11 @@ def compose_service_answer(
         passages.append(passage)
         also = prompts.lead("also_en" if english else "also")
         lines.append(f"{also} {sentence.rstrip()} [{len(passages)}]")
-    lead = prompts.lead("services_en" if english else "services", situation=result.situation)
+    details = missing_phrase(missing, english)
+    if details:
+        lead = prompts.lead("services_missing_en" if english else "services_missing", details=details)
+    else:
+        lead = prompts.lead("services_en" if english else "services", situation=result.situation)
     pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")
     contact = (prompts.contact_en if english else prompts.contact).strip()
     return "\n".join([lead, *lines, "", pointer, contact]), passages

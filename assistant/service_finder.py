@@ -16,7 +16,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,6 +29,9 @@ from assistant.lexicon import (
     age_terms,
     service_names,
     situation_lexicon,
+    stated_ages,
+    to_bokmal,
+    with_bokmal,
     without_numbers,
 )
 from assistant.settings import FinderConfig
@@ -41,6 +44,16 @@ from ingest.records import Node, NodeKind, ServiceMeasure
 APPENDIX = "Vedlegg 2"
 # A situation that names one or two services asks about them; one that lists more names the setting.
 MAX_NAMED = 2
+# The asker's role written first («Saksbehandler NAV: …», «Helsesykepleier vgs: …») names who asks, not a
+# service asked for.
+_ROLE_PREFIX = re.compile(r"^\s*[^:.!?\n]{1,40}:\s+")
+
+
+def without_role(situation: str) -> str:
+    """The situation without a leading «Role:» prefix."""
+    return _ROLE_PREFIX.sub("", situation, count=1)
+
+
 Analyze = Callable[[str], list[str]]
 
 
@@ -154,6 +167,7 @@ class SituationQuery:
     ages: list[str]
     named: list[str]
     vector: np.ndarray | None = None  # the situation's unit embedding (None without stored row vectors)
+    ages_stated: list[float] = field(default_factory=list)  # ages in years («på 14», «10. trinn», a baby)
 
 
 class BM25Rows:
@@ -255,12 +269,12 @@ class ServiceFinder:
     # -- the situation ---------------------------------------------------------------------
     def prepare(self, situation: str) -> SituationQuery:
         """Lexical terms of a situation: its own words without numbers, lay words mapped, ages as words."""
-        links = self.lexicon.links(situation)
+        text = with_bokmal(situation)  # nynorsk words reach the bokmål rows and the lexicon
+        bokmal = to_bokmal(situation)
+        links = self.lexicon.links(situation if bokmal == situation else f"{situation}\n{bokmal}")
         ages = age_terms(situation)
         terms: dict[str, float] = {}
-        words = " ".join(
-            w for w in without_numbers(situation).split() if w.casefold().strip(".,!?:;") not in _NOT_A_NEED
-        )
+        words = " ".join(w for w in without_numbers(text).split() if w.casefold().strip(".,!?:;") not in _NOT_A_NEED)
         for term in self.analyze(words):
             terms[term] = max(terms.get(term, 0.0), 1.0)
         for link in links:
@@ -272,7 +286,8 @@ class ServiceFinder:
         if self.row_vectors is not None:
             q = np.array(self.index.query_embedding(situation), dtype=np.float32)
             vector = q / (np.linalg.norm(q) or 1.0)
-        return SituationQuery(situation, terms, links, ages, self.names.mentioned(situation), vector)
+        named = self.names.mentioned(without_role(situation))
+        return SituationQuery(situation, terms, links, ages, named, vector, stated_ages(situation))
 
     def row_scores(self, query: SituationQuery) -> np.ndarray:
         """Every row's score 0..1: meaning and words combined."""
@@ -302,6 +317,10 @@ class ServiceFinder:
                 score += cfg.named_bonus
             if service in first_help:
                 score += cfg.acute_bonus
+            if not self.names.fits_ages(service, query.ages_stated):
+                score *= cfg.age_mismatch_factor
+            elif query.ages_stated and self.names.made_for_ages(service, query.ages_stated):
+                score += cfg.age_match_bonus
             scores[service] = score
         return scores
 
@@ -325,12 +344,8 @@ class ServiceFinder:
             query = self.prepare(situation)
             rows = self.row_scores(query)
             scores = self.service_scores(query, rows, allowed, first_help)
-            ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
-            if ranked:  # only the services that fit: far below the best is noise, not an answer
-                floor = ranked[0][1] * self.config.min_relative_score
-                keep = self.config.min_services
-                ranked = [(s, v) for i, (s, v) in enumerate(ranked) if v >= floor or i < keep]
-            per = measures_per_service or self.config.measures_per_service
+            ranked = self.fitting(scores)[:limit]
+            per = measures_per_service or self.measures_for(len(ranked))
             groups = [self._group(service, score, rows, allowed, query, per) for service, score in ranked]
         numbered = self._number(groups)
         return ServiceFinderResult(
@@ -340,6 +355,27 @@ class ServiceFinder:
             total=sum(len(g.measures) for g in numbered),
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
             degraded=self.degraded,
+        )
+
+    def fitting(self, scores: dict[str, float]) -> list[tuple[str, float]]:
+        """The services that fit, best first: those that stand out from the typical service as much as the best
+        one does, at least `min_relative_score` of the way from the median service's score to the best
+        (and always `min_services`). Far below the best is noise, not an answer."""
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if len(ranked) < 3 or self.config.min_relative_score <= 0:
+            return ranked
+        best, median = ranked[0][1], float(np.median([v for _, v in ranked]))
+        if best - median <= 1e-9:
+            return ranked
+        share = self.config.min_relative_score
+        keep = self.config.min_services
+        return [(s, v) for i, (s, v) in enumerate(ranked) if (v - median) / (best - median) >= share or i < keep]
+
+    def measures_for(self, services: int) -> int:
+        """Measures per service: fewer services shown, more of each one's measures (up to `measures_shown`)."""
+        cfg = self.config
+        return max(
+            cfg.measures_per_service, min(cfg.max_measures_per_service, -(-cfg.measures_shown // max(services, 1)))
         )
 
     # -- building the result ---------------------------------------------------------------

@@ -43,21 +43,38 @@ class FinderConfig(BaseModel):
     acute_bonus: float = Field(
         default=0.5, ge=0.0, le=5.0, description="Under a safety notice: the services that help first for that danger."
     )
+    age_mismatch_factor: float = Field(
+        default=0.65,
+        ge=0.0,
+        le=1.0,
+        description="A child-specific service whose age range holds none of the ages stated: its score × this.",
+    )
+    age_match_bonus: float = Field(
+        default=0.1, ge=0.0, le=5.0, description="A child-specific service made for an age the situation states."
+    )
     partner_weight: float = Field(default=1.0, ge=0.0, le=5.0, description="Weight of the partners column.")
     service_words_weight: float = Field(default=1.0, ge=0.0, le=5.0, description="BM25 on the service's words.")
-    min_services: int = Field(default=3, ge=1, le=50, description="Always show at least this many services.")
+    min_services: int = Field(default=1, ge=1, le=50, description="Always show at least this many services.")
     min_relative_score: float = Field(
-        default=0.8, ge=0.0, le=1.0, description="Drop services below this share of the best."
+        default=0.55,
+        ge=0.0,
+        le=1.0,
+        description="Show a service only when its score is at least this share of the way from the median "
+        "service's score to the best one's (0 shows every service up to the limit).",
     )
     profile_prose_nodes: int = Field(default=8, ge=0, le=100)
-    measures_per_service: int = Field(default=3, ge=1, le=50)
+    measures_per_service: int = Field(default=3, ge=1, le=50, description="Measures per service at least.")
+    max_measures_per_service: int = Field(default=5, ge=1, le=50, description="Measures per service at most.")
+    measures_shown: int = Field(
+        default=6, ge=1, le=100, description="Aim for this many measures in all: fewer services, more measures each."
+    )
 
 
 class SafetyConfig(BaseModel):
     """The semantic safety check beside the patterns (tuned on the dev split of eval/datasets/safety.jsonl)."""
 
     semantic: bool = Field(default=True, description="Also compare with vetted danger prototypes (needs the embedder).")
-    min_similarity: float = Field(default=0.88, ge=-1.0, le=1.0, description="Nearest danger prototype at least this.")
+    min_similarity: float = Field(default=0.89, ge=-1.0, le=1.0, description="Nearest danger prototype at least this.")
     min_margin: float = Field(default=0.01, ge=-1.0, le=1.0, description="Nearer danger than calm by at least this.")
 
 

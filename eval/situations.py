@@ -7,6 +7,8 @@ Metrics (per item, then averaged):
   measures within each group);
 - chat_names_must: the chat answer names a must service (name, inflection or alias);
 - chat_refused: the chat refused the situation (every item is answerable);
+- chat_plain: a citizen's answer has no raw row syntax («Tjeneste: … · Nivå: …») and no level or role terms,
+  and every service line of it is cited (staff answers keep level, role and partners);
 - safety_recall / safety_false_alarms: the notice on acute items / on the others.
 """
 
@@ -54,6 +56,7 @@ class SituationScore(BaseModel):
     best_at_10: bool
     chat_names_must: bool | None = None
     chat_refused: bool | None = None
+    chat_plain: bool | None = None  # citizens only: plain words, every service line cited
     safety_notice: bool | None = None
     finder_latency_ms: float = 0.0
     ask_latency_ms: float | None = None
@@ -66,6 +69,7 @@ class SituationMetrics(BaseModel):
     best_at_10: float
     chat_names_must: float | None
     chat_refusal_rate: float | None
+    chat_plain_rate: float | None = None
     safety_recall: float | None
     safety_false_alarms: int | None
     finder_p50_ms: float | None
@@ -148,12 +152,32 @@ def score_situation(
         score.chat_refused = answer.refused
         score.chat_names_must = (not answer.refused) and names_service(answer.answer, names)
         score.safety_notice = answer.safety_notice is not None
+        if item.persona == "citizen" and not answer.refused:
+            score.chat_plain = plain_for_citizens(answer.answer)
     return score
+
+
+# What staff read and citizens should not: the index's row syntax and the prevention levels and roles.
+# (A row's own text may say «fange opp og følge opp elever»; the role *labels* are a list in brackets.)
+_STAFF_WORDS = re.compile(
+    r"(?-i:(?:Tjeneste|Kommune|Nivå|Tiltak|Rolle|Samarbeid|Beskrivelse): )|\b(?:universel\w*|selekter\w*|indiker\w*)\b|"
+    r"\((?:forebygge|fange opp|følge opp)(?:, (?:forebygge|fange opp|følge opp))*[;)]",
+    re.I,
+)
+_SERVICE_LINE = re.compile(r"^\s*-\s+\*\*[^*]+\*\*:")
+
+
+def plain_for_citizens(text: str) -> bool:
+    """No row syntax and no level or role terms; every service line («- **Service**: …») carries a citation."""
+    if _STAFF_WORDS.search(text):
+        return False
+    return all(re.search(r"\[\d+\]", line) for line in text.splitlines() if _SERVICE_LINE.match(line))
 
 
 def aggregate_situations(scores: Sequence[SituationScore]) -> SituationMetrics:
     chat = [s for s in scores if s.chat_names_must is not None]
     acute = [s for s in chat if s.acute]
+    plain = [s for s in chat if s.chat_plain is not None]
     calm = [s for s in chat if not s.acute]
     return SituationMetrics(
         n=len(scores),
@@ -162,6 +186,7 @@ def aggregate_situations(scores: Sequence[SituationScore]) -> SituationMetrics:
         best_at_10=mean(float(s.best_at_10) for s in scores) if scores else 0.0,
         chat_names_must=mean(float(bool(s.chat_names_must)) for s in chat) if chat else None,
         chat_refusal_rate=mean(float(bool(s.chat_refused)) for s in chat) if chat else None,
+        chat_plain_rate=mean(float(bool(s.chat_plain)) for s in plain) if plain else None,
         safety_recall=mean(float(bool(s.safety_notice)) for s in acute) if acute else None,
         safety_false_alarms=sum(bool(s.safety_notice) for s in calm) if chat else None,
         finder_p50_ms=percentile([s.finder_latency_ms for s in scores], 50),
@@ -199,7 +224,7 @@ def breakdown(scores: Sequence[SituationScore]) -> dict[str, Any]:
 
 def situation_table(metrics: Mapping[str, Any]) -> str:
     """A Markdown table of the overall and per-language situation metrics."""
-    keys = ("n", "must_at_3", "precision_at_5", "best_at_10", "chat_names_must", "chat_refusal_rate")
+    keys = ("n", "must_at_3", "precision_at_5", "best_at_10", "chat_names_must", "chat_refusal_rate", "chat_plain_rate")
     rows = [("alle", metrics["overall"]), *sorted(metrics.get("per_language", {}).items())]
     lines = ["| del | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for name, block in rows:

@@ -193,9 +193,7 @@ def _known_vectors(
     return known
 
 
-def _retire(
-    client: Any, index_dir: Path, name: str, current: IndexManifest, previous: IndexManifest | None
-) -> None:
+def _retire(client: Any, index_dir: Path, name: str, current: IndexManifest, previous: IndexManifest | None) -> None:
     """Delete generations older than the previous one: readers still on the previous one finish on it."""
     keep_folders = {f"gen-{current.generation}"} | ({f"gen-{previous.generation}"} if previous else set())
     for folder in index_dir.glob("gen-*"):

@@ -62,3 +62,11 @@ def test_services_named_and_answer_types() -> None:
     analysis = analyze_question("Hvilken aldersgruppe er Ungdomstorget for?")
     assert analysis.services == ["Ungdomstorg"] and analysis.answer_type == "age_range"
     assert analyze_question("Hvor stor andel av undersøkelsene ble henlagt?").answer_type == "percent"
+
+
+def test_a_personal_message_that_names_a_service_may_be_a_situation() -> None:
+    from assistant.analysis import analyze_question
+
+    moved = analyze_question("Vi flytta hit i sommer, og 2-åringen har ikke fått noen innkalling til helsestasjonen")
+    assert moved.may_be_situation
+    assert not analyze_question("Hva gjør helsestasjonen?").may_be_situation  # a question about a service

@@ -147,3 +147,70 @@ def test_hits_keep_retrieval_ranks_and_every_cited_passage() -> None:
     assert len(hits) == 10 and cited <= set(ids)
     assert ids[0] == retrieved[0].node_id and ids[1] == found[0].node_id
     assert len(set(ids)) == len(ids)
+
+
+ROW = (
+    "Tjeneste: Helsestasjon for ungdom · Nivå: Universelle tiltak · Tiltak: Prevensjonsveiledning og forskrivning "
+    "av prevensjon. · Rolle: forebygge, fange opp · Samarbeid: Fastlegene"
+)
+LEVEL_AND_ROLE_WORDS = ("Tjeneste:", "Nivå:", "Rolle:", "niversell", "elektert", "ndikert", "fange opp", "forebygge")
+
+
+def test_a_row_reads_as_words_for_citizens_and_keeps_details_for_staff() -> None:
+    from assistant.extractive import plain_row, row_fields
+
+    citizen = plain_row(ROW, "citizen", lambda s: "helsestasjonen for ungdom")
+    assert citizen == "Helsestasjonen for ungdom: Prevensjonsveiledning og forskrivning av prevensjon."
+    assert not any(word in citizen for word in LEVEL_AND_ROLE_WORDS)
+    staff = plain_row(ROW, "staff")
+    assert staff.startswith("Helsestasjon for ungdom: Prevensjonsveiledning")
+    assert "(universelle tiltak; forebygge, fange opp; samarbeid: Fastlegene)" in staff
+    law = "Tjeneste: NAV · Lov og forskrift: Sosialtjenesteloven § 17 · Beskrivelse: Kommunen skal gi økonomisk stønad."
+    assert plain_row(law) == "NAV: Sosialtjenesteloven § 17 – Kommunen skal gi økonomisk stønad."
+    # prose, and text that only looks like a row, stay as they are
+    assert plain_row("Tiltak: ingen tjeneste her") == "Tiltak: ingen tjeneste her"
+    assert row_fields("En vanlig setning · med punkt") is None
+
+
+def test_compose_renders_rows_and_keeps_the_citation() -> None:
+    from assistant.extractive import Unit, plain_row
+
+    text = compose("Lead:", [Unit(2, 0, ROW)], lambda t: plain_row(t, "citizen"))
+    assert text.splitlines()[1].startswith("- Helsestasjon for ungdom: Prevensjonsveiledning")
+    assert text.endswith("[2]")
+
+
+def _finder_result() -> object:
+    from assistant.types import Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
+
+    match = ServiceMatch(
+        service="SFO",
+        level="selektert",
+        measure="Moderasjonsordninger ut over det lovpålagt",
+        roles=["forebygge"],
+        partners="NAV",
+        appendix="Vedlegg 2",
+        citation=Citation(n=1, node_id="row-1", document="kb.txt", text="Tjeneste: SFO · Tiltak: Moderasjonsordninger"),
+    )
+    return ServiceFinderResult(situation="sfo koster for mye", groups=[ServiceGroup(service="SFO", measures=[match])])
+
+
+def test_a_situation_that_asks_for_a_price_is_told_first_that_the_sources_give_none() -> None:
+    from assistant.lexicon import service_names
+    from assistant.prompts import load_prompts
+    from assistant.service_answer import compose_service_answer, missing_phrase
+
+    result = _finder_result()
+    text, passages = compose_service_answer(result, load_prompts(), service_names(), missing=["pris"])  # type: ignore[arg-type]
+    assert text.splitlines()[0].startswith("Kildene oppgir ikke priser.")
+    assert "Moderasjonsordninger ut over det lovpålagt [1]" in text and len(passages) == 1
+    plain, _ = compose_service_answer(result, load_prompts(), service_names())  # type: ignore[arg-type]
+    assert not plain.startswith("Kildene oppgir ikke")
+    assert not any(word in plain for word in ("Nivå:", "selektert", "forebygge"))  # citizens: no level or role
+    assert missing_phrase(["telefonnummer", "pris"], english=True) == "phone numbers and prices"
+    assert missing_phrase(["telefonnummer", "pris", "adresse"], english=False) == "telefonnumre, priser og adresser"
+
+
+def test_a_capital_after_a_colon_is_no_name() -> None:
+    assert proper_names("Barnehagelærar: Mange av borna har lite norsk") == []
+    assert proper_names("Lærer: eleven har flyttet fra Bergen") == ["Bergen"]

@@ -63,3 +63,68 @@ def test_inflections_the_lexicon_does_not_list_link_through_their_stem() -> None
     concepts = {link.concept for link in situation_lexicon().links("han skulkes bort, og mobbingen fortsetter")}
     assert {"skolefravær", "mobbing"} <= concepts
     assert situation_lexicon().links("Hva står i kapittel fem?") == []
+
+
+def test_stated_ages_read_ages_classes_and_babies_but_not_durations() -> None:
+    from assistant.lexicon import stated_ages
+
+    assert stated_ages("Gutten på 4 sier nesten ingen ord") == [4.0]
+    assert stated_ages("14-åring med høyt fravær") == [14.0]
+    assert stated_ages("elev på 10. trinn") == [15.0]  # a school year, not an age of 10
+    assert stated_ages("My son is 15") == [15.0]
+    assert stated_ages("Førstegangsmor med baby på 6 uker") == [0.0]
+    assert stated_ages("han er 5 mnd gammel") == [0.0]
+    # durations and pregnancy weeks are no ages
+    assert stated_ages("mensen er 3 uker forsinka") == []
+    assert stated_ages("gravid i uke 14") == []
+    assert stated_ages("Vi bor på Strømsø") == []
+
+
+def test_age_ranges_rank_down_only_services_for_other_ages() -> None:
+    names = service_names()
+    assert not names.fits_ages("Skolehelsetjenesten", [4.0])  # a four-year-old is not at school
+    assert names.fits_ages("Skolehelsetjenesten", [4.0, 9.0])  # any stated age in the range fits
+    assert names.fits_ages("Helsestasjonstjenesten", [4.0])
+    assert names.fits_ages("NAV", [4.0]) and names.fits_ages("NAV", [])  # no range: for all ages
+    assert names.made_for_ages("Helsestasjon for ungdom", [16.0])
+    assert not names.made_for_ages("Fastlegene", [16.0])
+
+
+def test_a_bad_age_range_names_the_file(tmp_path: Path) -> None:
+    import pytest
+
+    from assistant.lexicon import _age_span
+    from ingest.errors import PromptError
+
+    assert _age_span([0, 5]) == (0, 5) and _age_span(None) is None
+    for bad in ([5, 0], [1], ["a", "b"], [-1, 4]):
+        with pytest.raises(PromptError, match=r"service_aliases\.toml"):
+            _age_span(bad)
+
+
+def test_nynorsk_words_get_their_bokmal_forms() -> None:
+    from assistant.lexicon import bokmal_forms, to_bokmal, with_bokmal
+    from assistant.query import expand_query
+
+    assert bokmal_forms("Korleis kan eg få hjelp når borna ikkje deltek?") == [
+        "hvordan",
+        "jeg",
+        "barna",
+        "ikke",
+        "deltar",
+    ]
+    assert to_bokmal("Familie med låg inntekt") == "Familie med lav inntekt"
+    assert with_bokmal("Hva er SFO?") == "Hva er SFO?"  # bokmål stays as it is
+    expanded = expand_query("Kva tilbod finst for ungdom?")
+    assert expanded.startswith("Kva tilbod finst for ungdom?") and "hva" in expanded and "tilbud" in expanded
+    # the lexicon then sees the bokmål phrase
+    links = situation_lexicon().links(to_bokmal("Vi har låg inntekt"))
+    assert any(link.concept == "lavinntekt og økonomi" for link in links)
+
+
+def test_every_nynorsk_entry_maps_to_a_different_word() -> None:
+    from assistant.lexicon import _nynorsk_words
+
+    table = _nynorsk_words()
+    assert len(table) >= 80
+    assert all(k != v.casefold() for k, v in table.items())

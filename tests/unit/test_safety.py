@@ -39,6 +39,10 @@ TRIGGERS = [
     "Vi er i fare nå",
     "Det er livsfare!",
     "Det er akutt, hvem kan jeg ringe?",
+    # abuse said by a witness, in English and Norwegian: who did it and where they touched
+    "My neighbour's girl says the babysitter touches her under her clothes",
+    "Dattera mi sier at treneren tar på henne når de er alene",
+    "A pupil just told me that her stepdad forced her to have sex",
 ]
 
 NEAR_MISSES = [
@@ -64,6 +68,12 @@ NEAR_MISSES = [
     "Hvordan samarbeider skolen med barnevernet?",
     "Hva gjør NoK Drammen?",
     "Hvordan fungerer akuttplasser i barnevernet?",
+    # a professional's question about the work (training, preparedness, cases) is no emergency
+    "Hvilken opplæring får de ansatte i å oppdage overgrep?",
+    "Hvordan lager vi en beredskapsplan ved mistanke om vold?",
+    "What training do staff get on violence against children?",
+    # a figure of speech about a form is no emergency
+    "Jeg orker ikke mer av dette søknadsskjemaet, finnes det en enklere vei?",
 ]
 
 

@@ -103,3 +103,38 @@ def test_acute_services_name_real_services_for_every_danger_kind() -> None:
     kinds = {t["category"] for t in prototypes["danger"]}
     assert set(acute_services()) == kinds
     assert {s for services in acute_services().values() for s in services} <= set(service_names().names)
+
+
+def test_only_the_services_that_stand_out_are_shown(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    finder = finder_assistant.finder
+    # one service far ahead of the typical one: it stands alone
+    alone = finder.fitting({"A": 3.0, "B": 1.3, "C": 1.2, "D": 1.1, "E": 1.0})
+    assert [s for s, _ in alone] == ["A"]
+    # two close at the top: both
+    pair = finder.fitting({"A": 3.0, "B": 2.9, "C": 1.2, "D": 1.1, "E": 1.0})
+    assert [s for s, _ in pair] == ["A", "B"]
+    # everything alike: nothing stands out, all are shown
+    flat = {"A": 1.0, "B": 1.0, "C": 1.0}
+    assert [s for s, _ in finder.fitting(flat)] == ["A", "B", "C"]
+    # fewer services, more measures of each
+    assert finder.measures_for(1) > finder.measures_for(3) >= finder.config.measures_per_service
+
+
+def test_a_role_written_first_is_not_a_service_asked_for() -> None:
+    from assistant.service_finder import without_role
+
+    assert without_role("Saksbehandler NAV: Enslig mor i trang bolig") == "Enslig mor i trang bolig"
+    assert without_role("Hva kan NAV gjøre for oss?") == "Hva kan NAV gjøre for oss?"
+
+
+def test_a_service_for_other_ages_ranks_lower(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.service_finder import ServiceFinder
+
+    base = finder_assistant.settings.finder.model_copy(update={"min_relative_score": 0.0, "age_match_bonus": 0.0})
+    without = ServiceFinder(finder_assistant.index, base.model_copy(update={"age_mismatch_factor": 1.0}))
+    with_ages = ServiceFinder(finder_assistant.index, base.model_copy(update={"age_mismatch_factor": 0.5}))
+    situation = "Gutten på 4 sier nesten ingen ord og sliter på skolen"
+    plain = {g.service: g.score for g in without.find(situation, limit=40).groups}
+    aged = {g.service: g.score for g in with_ages.find(situation, limit=40).groups}
+    assert aged["Skolehelsetjenesten"] == pytest.approx(plain["Skolehelsetjenesten"] * 0.5, abs=1e-3)
+    assert aged["Helsestasjonstjenesten"] == pytest.approx(plain["Helsestasjonstjenesten"], abs=1e-3)

@@ -76,3 +76,17 @@ def test_service_names_match_whole_words_only() -> None:
     assert names_service("Kontakt Uteteamet i kveld", ["Uteteam", "uteteamet"])
     assert not names_service("Kontakt uteteamets kontor", ["uteteamet"])
     assert names_service("helsestasjon for ungdom kan hjelpe", ["helsestasjon for ungdom"])
+
+
+def test_citizen_answers_are_scored_for_plain_words_and_cited_service_lines() -> None:
+    from eval.situations import plain_for_citizens
+
+    assert plain_for_citizens("Lead:\n- **Helsestasjonen**: Åpen helsestasjon [1]\n\nFlere tiltak i Tiltaksfinneren.")
+    assert plain_for_citizens(
+        "- **Skolen**: Grupper for å fange opp og følge opp elever som strever [2]"
+    )  # the row's words
+    assert plain_for_citizens("- Helsestasjonstjeneste i Oslo kommune: Barnehjernevernet [1]")
+    assert not plain_for_citizens("- Tjeneste: SFO · Nivå: Selekterte tiltak · Tiltak: Moderasjon [1]")  # row syntax
+    assert not plain_for_citizens("- **SFO**: Moderasjon (selekterte tiltak; forebygge) [1]")  # level for staff
+    assert not plain_for_citizens("- **SFO**: Moderasjon (forebygge, fange opp) [1]")  # role labels
+    assert not plain_for_citizens("- **SFO**: Moderasjon")  # a service line without its citation

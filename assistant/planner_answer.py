@@ -1,0 +1,71 @@
+"""A planner's question in the chat («Hva sa verkstedene om frivillighet?») answered from the workshop summary:
+what each workshop said (the best points, cited), which themes all workshops raised, and what the 2022 sources
+report against them (cited, with similarity), then a pointer to the full summary in the Verkstedoppsummering tab.
+
+Pure composition over a `WorkshopSummary` (assistant/summaries.py): nothing is stated that its cited points do
+not say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.prompts import PromptSet
+from assistant.theme_export import link_line, short
+from assistant.types import Passage, SummaryPoint, WorkshopSummary
+
+Analyze = Callable[[str], list[str]]
+
+# Points per workshop in a chat answer; the Verkstedoppsummering tab lists them all.
+POINTS_PER_WORKSHOP = 2
+LINKS_SHOWN = 2
+THEMES_SHOWN = 2  # 3 workshops × 2 points + 2 themes + 2 links: at most 10 passages, all among the hits
+# «… om frivillighet», «… om tidlig innsats og forebygging?», «… about early intervention», «… on housing».
+_THEME = re.compile(r"\b(?:om|angående|about|on)\s+(?P<theme>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
+
+
+def planner_theme(question: str) -> str | None:
+    """The theme a planner's question asks about, or None when it names none."""
+    match = _THEME.search(question.strip())
+    return match.group("theme").strip(" «»\"'") if match else None
+
+
+def best_points(points: Sequence[SummaryPoint], theme: str, analyze: Analyze, limit: int) -> list[SummaryPoint]:
+    """The points that say the theme's own words, most of them first (ties: in the workshop's order); the
+    summary's other points (related words, the heading's topic) only when none does."""
+    wanted = set(analyze(theme))
+    scored = [(len(wanted & set(analyze(p.text))), i, p) for i, p in enumerate(points)]
+    direct = [x for x in scored if x[0] > 0] or scored
+    return [p for _, _, p in sorted(direct, key=lambda x: (-x[0], x[1]))[:limit]]
+
+
+def compose_planner_answer(
+    summary: WorkshopSummary, prompts: PromptSet, analyze: Analyze = str.split
+) -> tuple[str, list[Passage]]:
+    """(answer text, the passages its numbers point to); empty text when no workshop said anything on it."""
+    if not any(section.points for section in summary.workshops):
+        return "", []
+    passages = [
+        Passage(node_id=c.node_id, document=c.document, title=c.title, section=c.section, text=c.text)
+        for c in sorted(summary.citations, key=lambda c: c.n)
+    ]
+    lines = [prompts.lead("summary", theme=summary.theme)]
+    for section in summary.workshops:
+        title = f"{short(section.title)} ({section.date})" if section.date else short(section.title)
+        if not section.points:
+            lines.append(f"- **{title}**: {prompts.lead('summary_none')}")
+            continue
+        chosen = best_points(section.points, summary.theme, analyze, POINTS_PER_WORKSHOP)
+        points = "; ".join(f"{p.text.rstrip(' .')} [{p.n}]" for p in chosen)
+        lines.append(f"- **{title}**: {points}")
+    everywhere = [t for t in summary.recurring if len(t.documents) == len(summary.workshops) > 1]
+    if everywhere:  # each theme cited by its first point, so the answer cites at most 10 passages
+        labels = ", ".join(f"{t.label} [{min(p.n for p in t.points)}]" for t in everywhere[:THEMES_SHOWN])
+        lines.append(prompts.lead("summary_everywhere", themes=labels))
+    links = summary.in_2022[:LINKS_SHOWN]
+    if links:
+        lines.append(prompts.lead("summary_2022"))
+        lines += [f"- {link_line(link)}" for link in links]
+    lines += ["", prompts.lead("summary_pointer")]
+    return "\n".join(lines), passages

@@ -1,0 +1,62 @@
+"""A planner's question in the chat is answered from the workshop summary: each workshop's best points, cited."""
+
+from __future__ import annotations
+
+from assistant.planner_answer import best_points, compose_planner_answer, planner_theme
+from assistant.prompts import load_prompts
+from assistant.types import Citation, SummaryPoint, WorkshopSection, WorkshopSummary
+
+
+def test_the_theme_is_what_the_question_asks_about() -> None:
+    assert planner_theme("Hva sa verkstedene om frivillighet?") == "frivillighet"
+    assert planner_theme("Hva mente politikerne om tidlig innsats og forebygging?") == "tidlig innsats og forebygging"
+    assert planner_theme("What did the workshops say about housing?") == "housing"
+    assert planner_theme("Hvilke temaer gikk igjen?") is None
+
+
+def _summary() -> WorkshopSummary:
+    points = [
+        SummaryPoint(text="Det er en dobbeltføring på side 3", n=1, document="a.txt"),
+        SummaryPoint(text="Mer samarbeid med frivillige organisasjoner", n=2, document="a.txt"),
+    ]
+    citations = [
+        Citation(n=1, node_id="n1", document="a.txt", text="Det er en dobbeltføring på side 3"),
+        Citation(n=2, node_id="n2", document="a.txt", text="Mer samarbeid med frivillige organisasjoner"),
+    ]
+    return WorkshopSummary(
+        theme="frivillige",
+        workshops=[
+            WorkshopSection(
+                document="a.txt", title="Arbeidsverksted – Oppvekstpolitikk", date="2018-04-26", points=points
+            ),
+            WorkshopSection(document="b.txt", title="Arbeidsverksted – Helse", date="2018-06-07", points=[]),
+        ],
+        citations=citations,
+    )
+
+
+def test_each_workshop_leads_with_the_points_on_the_theme_and_every_point_is_cited() -> None:
+    summary = _summary()
+    assert [p.n for p in best_points(summary.workshops[0].points, "frivillige", str.split, 1)] == [2]
+    text, passages = compose_planner_answer(summary, load_prompts())
+    lines = text.splitlines()
+    assert lines[0] == "Dette sa verkstedene om «frivillige»:"
+    # the point that says the theme's words leads; the other one is left out (it does not say them)
+    assert lines[1] == "- **Oppvekstpolitikk (2018-04-26)**: Mer samarbeid med frivillige organisasjoner [2]"
+    assert "sa ikke noe om dette temaet" in lines[2]
+    assert [p.node_id for p in passages] == ["n1", "n2"]  # [n] is the n-th passage
+    assert "Verkstedoppsummering" in lines[-1]
+
+
+def test_no_points_no_planner_answer() -> None:
+    empty = _summary().model_copy(
+        update={"workshops": [WorkshopSection(document="b.txt", title="X", date="", points=[])]}
+    )
+    assert compose_planner_answer(empty, load_prompts()) == ("", [])
+
+
+def test_the_chat_answers_a_planner_question_from_the_summary(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant.ask("Hva sa verkstedene om frivillighet?")
+    assert not answer.refused and answer.intent == "planner"
+    assert answer.answer.startswith("Dette sa verkstedene om «frivillighet»:")
+    assert answer.citations and all(c.document.startswith("arbeidsverksted") for c in answer.citations[:2])
