@@ -248,7 +248,12 @@ def situation_answer(
     """The services that fit the situation, cited to their rows, and the one sentence of the knowledge base
     that speaks to it when there is one; None when no service fits."""
     first_help = assistant.first_help(question) if notice else ()
-    result = assistant.finder.find(standalone, limit=MAX_SERVICES + 1, first_help=first_help)
+    result = assistant.finder.find(
+        standalone,
+        limit=MAX_SERVICES + 1,
+        first_help=first_help,
+        min_services=assistant.settings.finder.chat_min_services,
+    )
     retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED, cards=False)
     # Under a safety notice only help services follow; otherwise one sentence of the knowledge base may.
     support = None if notice else supporting_sentence(assistant, standalone, retrieved.passages)

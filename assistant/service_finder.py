@@ -333,9 +333,11 @@ class ServiceFinder:
         limit: int = 10,
         measures_per_service: int | None = None,
         first_help: Sequence[str] = (),
+        min_services: int | None = None,
     ) -> ServiceFinderResult:
         """Services (at most `limit`) with their best measures; a listing when there is no situation.
-        `first_help`: services that help first in an acute situation (they get `acute_bonus`)."""
+        `first_help`: services that help first in an acute situation (they get `acute_bonus`); `min_services`
+        overrides the setting (the chat names a few services to choose from even when one stands out)."""
         started = time.perf_counter()
         allowed = np.array([matches_filters(m, levels, roles, services) for m in self.rows], dtype=bool)
         if not situation:
@@ -344,7 +346,7 @@ class ServiceFinder:
             query = self.prepare(situation)
             rows = self.row_scores(query)
             scores = self.service_scores(query, rows, allowed, first_help)
-            ranked = self.fitting(scores)[:limit]
+            ranked = self.fitting(scores, min_services)[:limit]
             per = measures_per_service or self.measures_for(len(ranked))
             groups = [self._group(service, score, rows, allowed, query, per) for service, score in ranked]
         numbered = self._number(groups)
@@ -357,7 +359,7 @@ class ServiceFinder:
             degraded=self.degraded,
         )
 
-    def fitting(self, scores: dict[str, float]) -> list[tuple[str, float]]:
+    def fitting(self, scores: dict[str, float], min_services: int | None = None) -> list[tuple[str, float]]:
         """The services that fit, best first: those that stand out from the typical service as much as the best
         one does, at least `min_relative_score` of the way from the median service's score to the best
         (and always `min_services`). Far below the best is noise, not an answer."""
@@ -368,7 +370,7 @@ class ServiceFinder:
         if best - median <= 1e-9:
             return ranked
         share = self.config.min_relative_score
-        keep = self.config.min_services
+        keep = self.config.min_services if min_services is None else min_services
         return [(s, v) for i, (s, v) in enumerate(ranked) if (v - median) / (best - median) >= share or i < keep]
 
     def measures_for(self, services: int) -> int:

@@ -55,6 +55,12 @@ class FinderConfig(BaseModel):
     partner_weight: float = Field(default=1.0, ge=0.0, le=5.0, description="Weight of the partners column.")
     service_words_weight: float = Field(default=1.0, ge=0.0, le=5.0, description="BM25 on the service's words.")
     min_services: int = Field(default=1, ge=1, le=50, description="Always show at least this many services.")
+    chat_min_services: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="A chat answer names at least this many services (when that many fit at all).",
+    )
     min_relative_score: float = Field(
         default=0.55,
         ge=0.0,
