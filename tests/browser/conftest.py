@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -56,3 +57,14 @@ def browser(base_url: str) -> Iterator[Any]:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call" and report.failed:
+        page = getattr(item, "funcargs", {}).get("page")
+        if page is not None and not page.is_closed():  # what the page showed when the test failed
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(ARTIFACTS / f"failed-{item.name}.png"), full_page=True)
+    return report
