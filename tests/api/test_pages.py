@@ -116,7 +116,7 @@ def test_accessibility_statement(client: TestClient) -> None:
     assert "2. desember 2026" in text  # the date the breaches were registered and the statement updated
 
 
-@pytest.mark.parametrize("path,kind", [("/static/pages.css", "text/css")])
+@pytest.mark.parametrize("path,kind", [("/static/pages.css", "text/css"), ("/static/veiviser-ui.js", "javascript")])
 def test_static_files_of_the_pages_and_the_ui(client: TestClient, path: str, kind: str) -> None:
     response = client.get(path)
     assert response.status_code == 200 and kind in response.headers["content-type"]
