@@ -197,7 +197,7 @@ def test_evaluation_tab_runs_an_uploaded_set(page: Any, tmp_path_factory: pytest
     page.get_by_label("Administratornøkkel").fill(ADMIN_KEY)
     page.locator("#eval-upload").wait_for(timeout=WAIT_MS)  # shown once the key is accepted
     page.locator("#eval-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#eval-upload").get_by_text("mitt-sett.jsonl").wait_for(timeout=WAIT_MS)
+    page.locator('#eval-upload a[download="mitt-sett.jsonl"]').wait_for(timeout=WAIT_MS)  # the uploaded file
     page.get_by_role("button", name="Kjør evaluering").click()
     page.locator("#eval-metrics").get_by_text("Per persona", exact=False).wait_for(timeout=90000)
     assert "3 spørsmål" in page.locator("#eval-metrics").inner_text()
