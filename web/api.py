@@ -39,6 +39,7 @@ from web.deps import (
 from web.errors import add_error_handlers, log_unexpected, logger
 from web.feedback import FeedbackStore, feedback_path
 from web.guards import RequestGuard
+from web.pages import mount_pages
 from web.privacy import MaskingFilter, for_log, install_masking
 from web.schemas import (
     AskRequest,
@@ -414,6 +415,7 @@ def create_app(
         redoc_url=None,
     )
     mount_docs(app)
+    mount_pages(app)
     if assistant is not None:
         # Ready at once: also served by ASGI clients that do not run the lifespan (schemathesis).
         app.state.services = make_context(assistant, ingest_fn)

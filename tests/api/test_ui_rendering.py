@@ -9,12 +9,17 @@ from fastapi.testclient import TestClient
 from assistant.types import Answer, Citation
 from web.api import create_app
 from web.ui import (
+    answer_announcement,
     answer_cards_html,
     answer_markdown,
     citations_markdown,
+    live_html,
     measure_rows,
     notice_html,
+    plain_text,
     service_cards_html,
+    sources_details,
+    theme,
 )
 
 
@@ -84,3 +89,78 @@ def test_answer_cards_use_the_answers_citation_numbers(api_assistant: Any) -> No
     cited = {f"[{c.n}]" for c in answer.citations}
     shown = {part.split("]")[0] + "]" for part in html_text.split('class="vv-cite">')[1:]}
     assert shown and shown <= cited
+
+
+def test_answer_folds_its_sources_behind_kilder_n() -> None:
+    answer = Answer(
+        question="q", standalone_question="q", answer="Svar [1] og [2]", citations=[citation(1), citation(2)]
+    )
+    shown = answer_markdown(answer)
+    assert shown.startswith("Svar [1] og [2]")
+    assert shown.endswith(sources_details(answer.citations))
+    assert '<details class="vv-sources"><summary>Kilder (2)</summary>' in shown
+    assert "<li>[1] Strategien › 1 Innledning</li>" in shown and "<details open" not in shown
+    assert sources_details([]) == ""
+    hostile = citation(1).model_copy(update={"title": "<img src=x>"})
+    assert "<img" not in sources_details([hostile])
+
+
+def test_answers_in_english_or_nynorsk_are_marked_with_their_language() -> None:
+    english = Answer(question="q", standalone_question="q", answer="The answer [1]", language="en")
+    assert answer_markdown(english) == '<div lang="en">\n\nThe answer [1]\n\n</div>'
+    nynorsk = Answer(question="q", standalone_question="q", answer="Svaret [1]", language="nn")
+    assert answer_markdown(nynorsk).startswith('<div lang="nn">')
+    assert answer_markdown(Answer(question="q", standalone_question="q", answer="Svar")) == "Svar"
+    assert 'lang="en"' in notice_html("Call 113", "en") and "lang=" not in notice_html("Ring 113", "nb")
+
+
+def test_live_region_announces_the_whole_answer_as_plain_text() -> None:
+    answer = Answer(
+        question="q",
+        standalone_question="q",
+        answer="**Ungdomstorget** er et _lavterskeltilbud_:\n\n- for unge [1]\n- gratis [2]",
+        citations=[citation(1), citation(2)],
+    )
+    heard = answer_announcement(answer)
+    assert heard == (
+        "Nytt svar: Ungdomstorget er et lavterskeltilbud: for unge [1]. gratis [2]. 2 kilder, under «Kilder (2)»."
+    )
+    refused = Answer(question="q", standalone_question="q", answer="Det står ikke i dokumentene.", refused=True)
+    assert answer_announcement(refused) == "Nytt svar: Ikke i dokumentene. Det står ikke i dokumentene."
+    assert plain_text("## Tittel\n1. første\n2. andre") == "Tittel. første. andre."
+    region = live_html("Svar <b>her</b>")
+    assert 'aria-live="polite"' in region and "&lt;b&gt;" in region and "<b>" not in region
+    assert 'aria-live="assertive"' in live_html("Fare", "assertive")
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_theme_colours_meet_wcag_aa_contrast() -> None:
+    """The colours axe found too weak (white on orange buttons, orange selected tab, grey 400 hints) now meet
+    4.5:1 on white; the browser tests check the rendered page."""
+    chosen = theme()
+
+    def colour(value: str) -> str:
+        while value.startswith("*"):
+            name = value[1:]
+            value = getattr(chosen, name) if hasattr(chosen, name) else value
+            if value == "*" + name:
+                break
+        return value
+
+    white = "#ffffff"
+    assert colour(chosen.button_primary_text_color) == "white"
+    assert contrast(white, colour(chosen.button_primary_background_fill)) >= 4.5
+    assert contrast(white, colour(chosen.button_primary_background_fill_hover)) >= 4.5
+    for name in ("color_accent", "body_text_color_subdued", "input_placeholder_color", "link_text_color"):
+        assert contrast(white, colour(getattr(chosen, name))) >= 4.5, name

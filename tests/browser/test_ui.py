@@ -1,99 +1,32 @@
 """The UI in headless Chromium (Debian package): chat with sources, safety notice and feedback,
 the service finder, the workshop summary, the evaluation tab; a screenshot of each tab.
 
-The app (API + UI on the real assistant with the fake embedder) runs under uvicorn on a free
-loopback port in a thread. Screenshots go to test-artifacts/ at the repository root.
+The app runs once per session (tests/browser/conftest.py); screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.common import ADMIN_KEY, ARTIFACTS, ROOT, WAIT_MS, open_tab, open_ui, record_csp_violations
+
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--lang=nb-NO",
-]
-WAIT_MS = 30000
-ADMIN_KEY = "a-long-enough-browser-admin-key"
 CSP_VIOLATIONS: list[str] = []
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def base_url(fake_assistant: Any) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "Debian chromium is missing (/usr/bin/chromium): `apt-get install -y chromium` or `make browser-deps`"
-        )
-    import uvicorn
-    from pydantic import SecretStr
-
-    from eval.ui_view import evaluate_for_ui, latest_for_ui
-    from tests.api.conftest import with_settings
-    from web.api import create_app
-    from web.ui_types import Evaluator
-
-    port = free_port()
-    assistant = with_settings(fake_assistant, admin_api_key=SecretStr(ADMIN_KEY))
-    config = uvicorn.Config(
-        create_app(assistant=assistant, evaluator=Evaluator(run=evaluate_for_ui, latest=latest_for_ui)),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def page(base_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nb-NO")
-        page = context.new_page()
-        # Every Content-Security-Policy violation of the whole session (checked by the last test).
-        page.on("console", lambda m: "Content Security Policy" in m.text and CSP_VIOLATIONS.append(m.text))
-        page.goto(f"{base_url}/", wait_until="domcontentloaded")  # `/` redirects to /ui/
-        page.get_by_label("Spørsmålet ditt", exact=True).wait_for(timeout=60000)
-        yield page
-        browser.close()
-
-
-def open_tab(page: Any, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nb-NO")
+    page = context.new_page()
+    # Every Content-Security-Policy violation of the whole module (checked by the last test).
+    record_csp_violations(page, CSP_VIOLATIONS)
+    open_ui(page, base_url)
+    yield page
+    context.close()
 
 
 def download(page: Any, component: str, name: str) -> bytes:
@@ -262,8 +195,9 @@ def test_evaluation_tab_runs_an_uploaded_set(page: Any, tmp_path_factory: pytest
     page.get_by_role("button", name="Kjør evaluering").click()  # without the key: refused, nothing run
     page.locator("#eval-metrics").get_by_text("administratornøkkel", exact=False).wait_for(timeout=WAIT_MS)
     page.get_by_label("Administratornøkkel").fill(ADMIN_KEY)
+    page.locator("#eval-upload").wait_for(timeout=WAIT_MS)  # shown once the key is accepted
     page.locator("#eval-upload input[type=file]").set_input_files(str(upload))
-    page.locator("#eval-upload").get_by_text("mitt-sett.jsonl").wait_for(timeout=WAIT_MS)
+    page.locator('#eval-upload a[download="mitt-sett.jsonl"]').wait_for(timeout=WAIT_MS)  # the uploaded file
     page.get_by_role("button", name="Kjør evaluering").click()
     page.locator("#eval-metrics").get_by_text("Per persona", exact=False).wait_for(timeout=90000)
     assert "3 spørsmål" in page.locator("#eval-metrics").inner_text()
@@ -284,7 +218,7 @@ def test_api_docs_load_without_a_cdn(page: Any, base_url: str) -> None:
     response = page.request.get(f"{base_url}/docs")
     assert "cdn." not in response.text() and "content-security-policy" in response.headers
     docs = page.context.new_page()
-    docs.on("console", lambda m: "Content Security Policy" in m.text and CSP_VIOLATIONS.append(m.text))
+    record_csp_violations(docs, CSP_VIOLATIONS)
     docs.goto(f"{base_url}/docs")
     docs.locator(".swagger-ui .info .title").wait_for(timeout=WAIT_MS)
     assert "Veiviser API" in docs.locator(".swagger-ui .info .title").inner_text()
