@@ -67,6 +67,8 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         "safety_notice": answer.safety_notice,
         "refusal_reason": answer.refusal_reason,
         "degraded": answer.degraded,
+        "intent": answer.intent,
+        "language": answer.language,
     }
 
 

@@ -194,6 +194,7 @@ def score_item(item: EvalItem, output: dict[str, Any]) -> ItemScore:
             "id": item.id,
             "persona": item.persona,
             "split": item.split,
+            "intent": str(output.get("intent") or "–"),
             "answerable": item.answerable,
             "followup": bool(item.history),
             "rank": None,
@@ -267,15 +268,17 @@ def _block(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def aggregate(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Overall, per persona and per split (and follow-ups) metric blocks."""
+    """Overall, per persona, per intent (as the question analysis read the question) and per split (and
+    follow-ups) metric blocks."""
 
     def groups(key: str) -> list[str]:
         return sorted({s[key] for s in scores})
 
-    scores = [{"followup": False, **s} for s in scores]
+    scores = [{"followup": False, "intent": "–", **s} for s in scores]
     return {
         "overall": _block(scores),
         "per_persona": {p: _block([s for s in scores if s["persona"] == p]) for p in groups("persona")},
+        "per_intent": {p: _block([s for s in scores if s["intent"] == p]) for p in groups("intent")},
         "per_split": {p: _block([s for s in scores if s["split"] == p]) for p in groups("split")},
         "followups": _block([s for s in scores if s["followup"]]) if any(s["followup"] for s in scores) else None,
     }

@@ -37,15 +37,20 @@ def overall(metrics: dict[str, Any]) -> dict[str, float]:
     return {k: v for k, v in block.items() if isinstance(v, int | float) and not isinstance(v, bool)}
 
 
-def per_persona(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
-    block = metrics.get("per_persona", {})
+def per_group(metrics: dict[str, Any], group: str = "persona") -> dict[str, dict[str, float]]:
+    """Metric values per persona or per intent (flat name → number per group)."""
+    block = metrics.get(f"per_{group}", {}) or {}
     return {p: overall(v) for p, v in block.items() if isinstance(v, dict)}
+
+
+def per_persona(metrics: dict[str, Any]) -> dict[str, dict[str, float]]:
+    return per_group(metrics, "persona")
 
 
 def _fmt(name: str, value: float | None) -> str:
     if value is None:
         return "–"
-    if name.endswith("_ms"):
+    if name.endswith("_ms") or name == "n":
         return f"{value:.0f}"
     return f"{value:.3f}"
 
@@ -62,20 +67,44 @@ def headline_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def persona_table(result: dict[str, Any], system: str = "veiviser") -> str:
+GROUP_METRICS = (
+    "n",
+    "hit@5",
+    "mrr@10",
+    "key_fact_accuracy",
+    "line_precision",
+    "refusal_accuracy",
+    "false_refusal_rate",
+)
+
+
+def group_table(result: dict[str, Any], group: str = "persona", system: str = "veiviser") -> str:
+    """A Markdown table of the system's metrics per persona or per intent (`group`)."""
     data = result["systems"].get(system)
     if not data:
         return ""
-    personas = per_persona(data["metrics"])
+    blocks = per_group(data["metrics"], group)
     keys = [
         k
-        for k in ("n", "hit@5", "mrr@10", "key_fact_accuracy", "refusal_accuracy", "false_refusal_rate")
-        if any(k in v for v in personas.values())
+        for k in (
+            "n",
+            "hit@5",
+            "mrr@10",
+            "key_fact_accuracy",
+            "line_precision",
+            "refusal_accuracy",
+            "false_refusal_rate",
+        )
+        if any(k in v for v in blocks.values())
     ]
-    lines = ["| persona | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
-    for persona, values in sorted(personas.items()):
-        lines.append(f"| {persona} | " + " | ".join(_fmt(k, values.get(k)) for k in keys) + " |")
+    lines = [f"| {group} | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    for name, values in sorted(blocks.items()):
+        lines.append(f"| {name} | " + " | ".join(_fmt(k, values.get(k)) for k in keys) + " |")
     return "\n".join(lines)
+
+
+def persona_table(result: dict[str, Any], system: str = "veiviser") -> str:
+    return group_table(result, "persona", system)
 
 
 def slice_tables(result: dict[str, Any]) -> str:
@@ -125,6 +154,10 @@ def markdown_report(result: dict[str, Any]) -> str:
             "## Veiviser per persona",
             "",
             persona_table(result),
+            "",
+            "## Veiviser per intent (as the question analysis read the question)",
+            "",
+            group_table(result, "intent"),
             "",
             slice_tables(result),
         ]

@@ -48,6 +48,7 @@ class MetricBlock(BaseModel):
 class SystemMetrics(BaseModel):
     overall: MetricBlock
     per_persona: dict[str, MetricBlock] = Field(default_factory=dict)
+    per_intent: dict[str, MetricBlock] = Field(default_factory=dict)
     per_split: dict[str, MetricBlock] = Field(default_factory=dict)
     followups: MetricBlock | None = None
 

@@ -71,6 +71,19 @@ def test_refusals_and_aggregate() -> None:
     assert set(block["per_persona"]) == {"fact", "citizen"}
 
 
+def test_metrics_per_intent_as_the_analysis_read_the_question() -> None:
+    from eval.report import group_table
+
+    out = {"answer": "1260 Familieteam", "refused": False, "citations": [], "hits": HITS, "latency_ms": 10}
+    quantity = score_item(ITEM, {**out, "intent": "quantity"})
+    unknown = score_item(NEG, {**out, "refused": True})  # an output without an intent (a baseline) counts as «–»
+    block = aggregate([quantity, unknown])
+    assert set(block["per_intent"]) == {"quantity", "–"}
+    assert block["per_intent"]["quantity"]["key_fact_accuracy"] == 1.0
+    table = group_table({"systems": {"veiviser": {"metrics": block}}}, "intent")
+    assert table.splitlines()[0].startswith("| intent | n | hit@5") and "| quantity |" in table
+
+
 def test_real_dataset_is_valid_and_covers_the_brief() -> None:
     items = load_dataset(DEFAULT_DATASET)
     assert validate_dataset(DEFAULT_DATASET) == []
