@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assistant.analysis import detect_language
@@ -50,8 +50,12 @@ class Assistant:
         llm: Any | None = None,
         semantic_safety: SemanticSafety | None = None,
         semantic_router: SemanticRouter | None = None,
+        embed_queries: Callable[[Sequence[str]], list[list[float]]] | None = None,
     ) -> None:
         self.index = index
+        # Fixed texts embedded as queries (the theme map's workshop points): through the on-disk cache when the
+        # composition root gives one, so a second process does not embed them again.
+        self.embed_queries = embed_queries
         self.settings = settings
         self.prompts = prompts
         self.llm = llm
@@ -73,6 +77,7 @@ class Assistant:
             self.llm,
             self.semantic_safety,
             self.semantic_router,
+            self.embed_queries,
         )
 
     def reads_as_situation(self, text: str) -> bool:
@@ -236,7 +241,7 @@ class Assistant:
             config = self.settings.themes
             self._themes = ThemeMapper(
                 self.index,
-                lambda texts: [self.index.query_embedding(t) for t in texts],
+                self.embed_queries or (lambda texts: [self.index.query_embedding(t) for t in texts]),
                 config.distance_threshold,
                 config.min_link_similarity,
             )

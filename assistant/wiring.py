@@ -158,9 +158,20 @@ def build_assistant(settings: Settings, ensure_index: bool = True) -> Assistant:
         build_llm(settings.llm),
         build_semantic_safety(settings, index),
         build_semantic_router(settings, index),
+        embed_queries=cached_query_embedder(settings, index),
     )
     assistant.warm_up()
     return assistant
+
+
+def cached_query_embedder(settings: Settings, index: KnowledgeIndex) -> Callable[[Sequence[str]], list[list[float]]]:
+    """Embed fixed texts as queries through the on-disk cache (opened per call: the assistant lives long)."""
+
+    def embed_many(texts: Sequence[str]) -> list[list[float]]:
+        with cached_queries(settings, index) as embed:
+            return embed(texts)
+
+    return embed_many
 
 
 def build_semantic_safety(settings: Settings, index: KnowledgeIndex) -> SemanticSafety | None:

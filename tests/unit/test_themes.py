@@ -91,3 +91,19 @@ def test_word_document_holds_the_same_content() -> None:
     assert "frivilligheten, frivillige" in paragraphs and "Frivillig sektor er en viktig merverdi. [2]" in paragraphs
     assert document.tables[0].rows[1].cells[3].text == "4"
     assert raised_phrase(theme_map().themes[0], theme_map().workshops).startswith("Tatt opp i alle")
+
+
+def test_the_theme_map_embeds_its_points_through_the_injected_embedder(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The composition root injects an embedder that goes through the on-disk cache (wiring.cached_query_embedder),
+    so a second process reads the workshop points' vectors instead of embedding them again."""
+    calls: list[int] = []
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return [fake_assistant.index.query_embedding(t) for t in texts]
+
+    assistant = fake_assistant.rebuilt()
+    assistant.embed_queries = embed
+    assert assistant.rebuilt().embed_queries is embed  # a new generation keeps it
+    theme_map = assistant.themes()
+    assert calls and sum(calls) >= sum(len(t.points) for t in theme_map.themes)
