@@ -27,15 +27,7 @@ from assistant.settings import Settings, load_settings
 from assistant.themes import ThemeMap
 from assistant.types import Answer, Passage, SearchFilters, ServiceFinderResult, WorkshopSummary
 from assistant.wiring import build_assistant, reingest, reopen_if_changed, resolve_paths
-from web.deps import (
-    AdminDep,
-    AppContext,
-    AssistantDep,
-    ContextDep,
-    FeedbackDep,
-    IngestFn,
-    warm_up_in_background,
-)
+from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn
 from web.errors import add_error_handlers, log_unexpected, logger
 from web.feedback import FeedbackStore, feedback_path
 from web.guards import RequestGuard
@@ -394,7 +386,6 @@ def create_app(
         watcher = threading.Thread(target=follow_writer, args=(context, interval, stop), daemon=True)
         if interval > 0:
             watcher.start()
-        warm_up_in_background(context.assistant)
         try:
             yield
         finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,19 +18,6 @@ IngestFn = Callable[[Assistant], Assistant]
 """Re-ingests the corpus and returns an assistant on the new index (injectable for tests)."""
 ReopenFn = Callable[[Assistant], "Assistant | None"]
 """An assistant on a generation committed by another process, or None when the loaded one is current."""
-logger = logging.getLogger("veiviser.api")
-
-
-def warm_up_in_background(assistant: Assistant) -> None:
-    """Build the theme map (seconds) in a thread, so that the first planner question does not wait for it."""
-
-    def build() -> None:
-        try:
-            assistant.themes()
-        except Exception as exc:  # the request that needs it builds it again and reports the error
-            logger.warning("theme map warm-up failed: %s", type(exc).__name__)
-
-    threading.Thread(target=build, name="theme-map-warm-up", daemon=True).start()
 
 
 @dataclass
@@ -51,7 +37,6 @@ class AppContext:
             raise IngestRunning("En indeksering kjører allerede; prøv igjen når den er ferdig.")
         try:
             self.assistant = self.ingest(self.assistant)
-            warm_up_in_background(self.assistant)
             return self.assistant
         finally:
             self.lock.release()
@@ -65,7 +50,6 @@ class AppContext:
             if fresh is None:
                 return False
             self.assistant = fresh
-            warm_up_in_background(fresh)
             return True
         finally:
             self.lock.release()
