@@ -157,9 +157,11 @@ class ServiceNames:
     services: list[ServiceName]
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _owner: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_name: dict[str, ServiceName] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for service in self.services:
+            self._by_name.setdefault(service.name, service)
             for form in (service.name, *service.aliases):
                 self._owner.setdefault(_fold(form), service.name)
         self._pattern = _phrase_pattern(list(self._owner))
@@ -173,27 +175,31 @@ class ServiceNames:
 
     def forms(self, name: str) -> list[str]:
         """The name and every alias of a service (for evaluation and highlighting)."""
-        for service in self.services:
-            if service.name == name:
-                return [service.name, *service.aliases]
-        return [name]
+        service = self._by_name.get(name)
+        return [service.name, *service.aliases] if service else [name]
+
+    def _ages_in_range(self, name: str, ages: Sequence[float]) -> bool | None:
+        """Whether one of the ages is in the service's age range; None for a service without a range."""
+        service = self._by_name.get(name)
+        if service is None or service.ages is None:
+            return None
+        low, high = service.ages
+        return any(low <= age <= high for age in ages)
 
     def fits_ages(self, name: str, ages: Sequence[float]) -> bool:
         """False only when the situation states ages and none is in the service's age range."""
-        span = next((s.ages for s in self.services if s.name == name), None)
-        return span is None or not ages or any(span[0] <= age <= span[1] for age in ages)
+        return not ages or self._ages_in_range(name, ages) is not False
 
     def made_for_ages(self, name: str, ages: Sequence[float]) -> bool:
         """True when the service is for a range of ages (not for all) and one of the ages is in it."""
-        span = next((s.ages for s in self.services if s.name == name), None)
-        return span is not None and any(span[0] <= age <= span[1] for age in ages)
+        return self._ages_in_range(name, ages) is True
 
     def plain(self, name: str, language: str = "nb") -> str:
         """How to name the service in a plain sentence in the given language."""
-        for service in self.services:
-            if service.name == name:
-                return service.plain_en if language == "en" else service.plain_nb
-        return name
+        service = self._by_name.get(name)
+        if service is None:
+            return name
+        return service.plain_en if language == "en" else service.plain_nb
 
     @property
     def names(self) -> list[str]:

@@ -84,19 +84,7 @@ def group_table(result: dict[str, Any], group: str = "persona", system: str = "v
     if not data:
         return ""
     blocks = per_group(data["metrics"], group)
-    keys = [
-        k
-        for k in (
-            "n",
-            "hit@5",
-            "mrr@10",
-            "key_fact_accuracy",
-            "line_precision",
-            "refusal_accuracy",
-            "false_refusal_rate",
-        )
-        if any(k in v for v in blocks.values())
-    ]
+    keys = [k for k in GROUP_METRICS if any(k in v for v in blocks.values())]
     lines = [f"| {group} | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for name, values in sorted(blocks.items()):
         lines.append(f"| {name} | " + " | ".join(_fmt(k, values.get(k)) for k in keys) + " |")

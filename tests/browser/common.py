@@ -7,7 +7,9 @@ Screenshots go to test-artifacts/ at the repository root.
 
 from __future__ import annotations
 
+import contextlib
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +45,21 @@ def open_ui(page: Any, base_url: str) -> None:
     page.get_by_label("Spørsmålet ditt", exact=True).wait_for(timeout=60000)
 
 
+@contextlib.contextmanager
+def ui_page(browser: Any, base_url: str, viewport: dict[str, int], violations: list[str]) -> Iterator[Any]:
+    """The UI opened in a fresh browser context of this size; its CSP violations go into `violations`."""
+    context = browser.new_context(viewport=viewport, locale="nb-NO")
+    page = context.new_page()
+    record_csp_violations(page, violations)
+    open_ui(page, base_url)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 def open_tab(page: Any, name: str) -> None:
-    tab = page.get_by_role("tab", name=name)
-    if not tab.count():  # BEFORE-MEASUREMENT ONLY
-        page.locator(".overflow-menu > button").click()
-        page.locator(".overflow-dropdown button", has_text=name).click()
-        return
-    tab.click()
+    page.get_by_role("tab", name=name).click()
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from tests.browser.common import (
     axe_at_widths,
     horizontal_overflow,
     open_tab,
-    open_ui,
     record_csp_violations,
+    ui_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -49,19 +49,19 @@ INTERACTIVE = {"button", "link", "textbox", "searchbox", "combobox", "radio", "c
 
 @pytest.fixture(scope="module")
 def page(browser: Any, base_url: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
-    page = context.new_page()
-    record_csp_violations(page, CSP_VIOLATIONS)
-    open_ui(page, base_url)
-    yield page
-    context.close()
+    with ui_page(browser, base_url, {"width": 1280, "height": 900}, CSP_VIOLATIONS) as page:
+        yield page
     (ARTIFACTS / "axe-report.json").write_text(json.dumps(REPORT, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def assert_no_violations(problems: list[str]) -> None:
+    assert problems == [], "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(problems)
 
 
 def assert_accessible(page: Any, *states: str) -> None:
     """No axe violation at either width; `states` names what the page shows (first the current state)."""
     problems = axe_at_widths(page, states[0], REPORT)
-    assert problems == [], "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(problems)
+    assert_no_violations(problems)
 
 
 def ask(page: Any, question: str) -> None:
@@ -99,7 +99,7 @@ def test_finder_empty_and_with_results(page: Any) -> None:
     page.get_by_text("Tabellvisning og nedlasting").click()
     page.locator("#measures-csv a[download]").wait_for(timeout=WAIT_MS)
     problems += axe_at_widths(page, "finder-results", REPORT)
-    assert problems == [], "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(problems)
+    assert_no_violations(problems)
 
 
 def test_summary_empty_and_with_summary(page: Any) -> None:
@@ -110,7 +110,7 @@ def test_summary_empty_and_with_summary(page: Any) -> None:
     page.get_by_role("button", name="Oppsummer").click()
     page.locator("#summary-md a[download]").wait_for(timeout=WAIT_MS)
     problems += axe_at_widths(page, "summary-result", REPORT)
-    assert problems == [], "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(problems)
+    assert_no_violations(problems)
 
 
 def test_theme_map_empty_and_built(page: Any) -> None:
@@ -121,7 +121,7 @@ def test_theme_map_empty_and_built(page: Any) -> None:
     page.locator("#theme-heatmap img").wait_for(timeout=90000)
     page.locator("#theme-details details summary").first.click()
     problems += axe_at_widths(page, "themes-built", REPORT)
-    assert problems == [], "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(problems)
+    assert_no_violations(problems)
 
 
 def test_evaluation_latest_and_report(page: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -141,7 +141,7 @@ def test_evaluation_latest_and_report(page: Any, tmp_path_factory: pytest.TempPa
     page.get_by_role("button", name="Kjør evaluering").click()
     metrics.get_by_text("Per persona", exact=False).wait_for(timeout=90000)
     problems += axe_at_widths(page, "evaluation-report", REPORT)
-    assert problems == [], "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(problems)
+    assert_no_violations(problems)
 
 
 @pytest.mark.parametrize("width,height", [(320, 800), (640, 450)], ids=["320px", "zoom-200pct"])
@@ -189,7 +189,7 @@ def test_information_pages(page: Any, base_url: str, path: str) -> None:
         assert horizontal_overflow(info) == 0
     finally:
         info.close()
-    assert problems == [], "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(problems)
+    assert_no_violations(problems)
 
 
 def test_no_content_security_policy_violations() -> None:

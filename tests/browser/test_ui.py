@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.common import ADMIN_KEY, ARTIFACTS, ROOT, WAIT_MS, open_tab, open_ui, record_csp_violations
+from tests.browser.common import ADMIN_KEY, ARTIFACTS, ROOT, WAIT_MS, open_tab, record_csp_violations, ui_page
 
 pytestmark = pytest.mark.browser
 CSP_VIOLATIONS: list[str] = []
@@ -20,13 +20,9 @@ CSP_VIOLATIONS: list[str] = []
 
 @pytest.fixture(scope="module")
 def page(browser: Any, base_url: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nb-NO")
-    page = context.new_page()
     # Every Content-Security-Policy violation of the whole module (checked by the last test).
-    record_csp_violations(page, CSP_VIOLATIONS)
-    open_ui(page, base_url)
-    yield page
-    context.close()
+    with ui_page(browser, base_url, {"width": 1200, "height": 1000}, CSP_VIOLATIONS) as page:
+        yield page
 
 
 def download(page: Any, component: str, name: str) -> bytes:
