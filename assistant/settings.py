@@ -192,6 +192,14 @@ class APIConfig(BaseModel):
     feedback_retention_days: int = Field(
         default=90, ge=1, le=3650, description="Feedback older than this is deleted (checked hourly)."
     )
+    worker_threads: int = Field(
+        default=8,
+        ge=1,
+        le=256,
+        description="API requests worked on at once (threads); more wait in line without holding a thread. "
+        "Retrieval is CPU work under one GIL: many more threads than cores only slow every request and the "
+        "event loop (health probes) with them.",
+    )
     ui_concurrency: int = Field(
         default=4, ge=1, le=64, description="UI requests worked on at once (Gradio's queue); more wait in line."
     )

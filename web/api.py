@@ -27,7 +27,7 @@ from assistant.settings import Settings, load_settings
 from assistant.themes import ThemeMap
 from assistant.types import Answer, Passage, SearchFilters, ServiceFinderResult, WorkshopSummary
 from assistant.wiring import build_assistant, reingest, reopen_if_changed, resolve_paths
-from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn
+from web.deps import AdminDep, AppContext, AssistantDep, ContextDep, FeedbackDep, IngestFn, settle_heap
 from web.errors import add_error_handlers, log_unexpected, logger
 from web.feedback import FeedbackStore, feedback_path
 from web.guards import RequestGuard
@@ -381,6 +381,10 @@ def create_app(
             built = (build or build_assistant)(settings or resolve_paths(load_settings()))
             app.state.services = make_context(built, ingest_fn)
         context: AppContext = app.state.services
+        # Sync routes run on anyio's default limiter (40 threads). With 40 CPU-bound requests on 2 cores the
+        # event loop waits for the GIL behind each of them, so /healthz took 1.5 s; a few threads serve the same.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = context.assistant.settings.api.worker_threads
+        settle_heap(collect=False)  # startup garbage is small; a collection here would cost every test app 0.3 s
         interval = context.assistant.settings.api.reload_interval_s
         stop = threading.Event()
         watcher = threading.Thread(target=follow_writer, args=(context, interval, stop), daemon=True)
