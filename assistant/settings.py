@@ -32,7 +32,7 @@ class RetrievalConfig(BaseModel):
 class FinderConfig(BaseModel):
     """The service finder's ranking (tuned on the dev split of the situation slice)."""
 
-    dense_weight: float = Field(default=0.5, ge=0.0, le=1.0, description="Meaning vs words in a row's score.")
+    dense_weight: float = Field(default=0.7, ge=0.0, le=1.0, description="Meaning vs words in a row's score.")
     lexicon_weight: float = Field(default=0.7, ge=0.0, le=5.0, description="Weight of words the lexicon adds.")
     age_weight: float = Field(default=0.3, ge=0.0, le=5.0, description="Weight of age-group words.")
     top_rows: int = Field(default=3, ge=1, le=20)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.lexicon import acronyms
-from assistant.service_finder import BM25Rows, informative, minmax, row_text
+from assistant.lexicon import acronyms, situation_lexicon
+from assistant.service_finder import BM25Rows, informative, minmax, row_text, with_concepts
 from ingest.records import PreventionLevel, ServiceMeasure
 
 
@@ -138,3 +138,11 @@ def test_a_service_for_other_ages_ranks_lower(finder_assistant) -> None:  # type
     aged = {g.service: g.score for g in with_ages.find(situation, limit=40).groups}
     assert aged["Skolehelsetjenesten"] == pytest.approx(plain["Skolehelsetjenesten"] * 0.5, abs=1e-3)
     assert aged["Helsestasjonstjenesten"] == pytest.approx(plain["Helsestasjonstjenesten"], abs=1e-3)
+
+
+def test_the_embedder_reads_the_appendix_words_the_lay_words_link_to() -> None:
+    situation = "Sønnen min røyker hasj og er på fylla hver helg"  # two concepts that share terms
+    text = with_concepts(situation, situation_lexicon().links(situation))
+    assert text.startswith(situation + " (") and "cannabis" in text and "rusmiddelbruk" in text
+    assert text.count("rusmiddelbruk") == 1  # a term both concepts have is said once
+    assert with_concepts("Hva er kunnskapsgrunnlaget?", []) == "Hva er kunnskapsgrunnlaget?"
