@@ -12,10 +12,12 @@ from dataclasses import replace
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
+
 from assistant import llm as llm_backend
 from assistant.analysis import QuestionAnalysis, analyze_question
 from assistant.citations import validate_citations
-from assistant.extractive import compose, plain_row, score_unit, select_units
+from assistant.extractive import Meaning, compose, plain_row, score_unit, select_units
 from assistant.followup import rewrite_followup
 from assistant.lexicon import other_places, service_names
 from assistant.planner_answer import compose_planner_answer, planner_theme
@@ -158,6 +160,8 @@ def extractive_answer(
         analysis.idf,
         max_units=config.max_sentences,
         min_relative=config.min_relative_unit_score,
+        meaning=closeness(assistant, question),
+        meaning_weight=config.unit_meaning_weight,
     )
     lead = "default_en" if language == "en" else "default"
     names = service_names()
@@ -166,6 +170,26 @@ def extractive_answer(
         return plain_row(text, audience, lambda service: names.plain(service, language))
 
     return compose(assistant.prompts.lead(lead, question=question), units, render)
+
+
+def closeness(assistant: AnswerContext, question: str) -> Meaning | None:
+    """How close each answer unit is in meaning to the question (0..1, from the vectors stored at ingest);
+    None when the meaning weight is off. One embedding per question, shared with retrieval's cache."""
+    config = assistant.settings.answer
+    if config.unit_meaning_weight <= 0:
+        return None
+    index = assistant.index
+    query = np.asarray(index.query_embedding(question), dtype=np.float32)
+    query /= float(np.linalg.norm(query)) or 1.0
+    low, span = config.unit_meaning_floor, max(config.unit_meaning_ceiling - config.unit_meaning_floor, 1e-6)
+
+    def close(text: str) -> float | None:
+        vector = index.unit_vector(text)
+        if vector is None:
+            return None
+        return min(1.0, max(0.0, (float(vector @ query) - low) / span))
+
+    return close
 
 
 def answer_question(

@@ -11,14 +11,11 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Passage
-from ingest.text import jaccard, split_sentences
-
-_BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
-MIN_UNIT_CHARS = 25
-MAX_UNIT_CHARS = 600
+from ingest.text import answer_units, jaccard
 
 Analyze = Callable[[str], list[str]]
 Idf = Callable[[str], float]
+Meaning = Callable[[str], "float | None"]  # a unit's closeness in meaning to the question, 0..1
 
 
 @dataclass(frozen=True)
@@ -33,33 +30,7 @@ class Unit:
 
 def split_units(passage: Passage) -> list[str]:
     """Sentences and bullets of a prose passage; a table row or small table stays one unit."""
-    if passage.kind in ("table_row", "table"):
-        return [passage.text.strip()]
-    units: list[tuple[str, bool]] = []  # (text, is a bullet)
-    for line in passage.text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        if _BULLET.match(line):
-            units.append((_BULLET.sub("", line), True))
-            continue
-        units.extend((s.strip(), False) for s in split_sentences(line, at_colons=True))
-    merged: list[str] = []
-    previous_bullet = True
-    for unit, bullet in units:
-        # A sentence too short to stand alone joins the previous sentence (e.g. "Se tabell 3.").
-        if (
-            merged
-            and not bullet
-            and not previous_bullet
-            and len(unit) < MIN_UNIT_CHARS
-            and not merged[-1].endswith(":")
-        ):
-            merged[-1] = f"{merged[-1]} {unit}"
-        else:
-            merged.append(unit)
-        previous_bullet = bullet
-    return [u if len(u) <= MAX_UNIT_CHARS else u[: MAX_UNIT_CHARS - 1].rstrip() + "…" for u in merged]
+    return answer_units(passage.text, passage.kind)
 
 
 def score_unit(unit_terms: Collection[str], query_terms: Collection[str], idf: Idf) -> float:
@@ -81,15 +52,25 @@ def select_units(
     min_score: float = 0.2,
     rank_decay: float = 0.04,
     min_relative: float = 0.0,
+    meaning: Meaning | None = None,
+    meaning_weight: float = 0.0,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
-    at least `min_relative` of it, in reading order (passage rank, then position)."""
+    at least `min_relative` of it, in reading order (passage rank, then position).
+
+    A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
+    close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
+    score), less a small decay by passage rank."""
     query_terms = analyze(question)
     candidates: list[tuple[Unit, set[str]]] = []
     for number, passage in enumerate(passages, start=1):
         for order, text in enumerate(split_units(passage)):
             terms = set(analyze(text))
-            score = score_unit(terms, query_terms, idf) - rank_decay * (number - 1)
+            score = score_unit(terms, query_terms, idf)
+            close = meaning(text) if meaning is not None else None
+            if close is not None:
+                score = (1 - meaning_weight) * score + meaning_weight * close
+            score -= rank_decay * (number - 1)
             if passage.kind == "table" and any(ch.isdigit() for ch in question):
                 score += 0.1  # a question with a year or number is usually answered by the table
             candidates.append((Unit(number, order, text, score), terms))

@@ -81,20 +81,21 @@ def run_ingest(
 
     from index.builder import ingest
 
-    bar: Any = None
+    bars: dict[str, Any] = {}
+    labels = {"embed": ("Embedder avsnitt", "avsnitt"), "units": ("Embedder setninger", "setninger")}
 
     def progress(stage: str, done: int, total: int) -> None:
-        nonlocal bar
         if not show_progress:
             return
-        if bar is None:
-            bar = tqdm(total=total, desc="Embedder avsnitt", unit="avsnitt", file=sys.stderr)
-        bar.update(done)
+        if stage not in bars:
+            desc, unit = labels.get(stage, (stage, "stk"))
+            bars[stage] = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
+        bars[stage].update(done)
 
     try:
         return ingest(settings.index, embedder.model, rebuild=rebuild, progress=progress, identity=embedder.identity)
     finally:
-        if bar is not None:
+        for bar in bars.values():
             bar.close()
 
 

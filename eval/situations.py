@@ -158,9 +158,10 @@ def score_situation(
 
 
 # What staff read and citizens should not: the index's row syntax and the prevention levels and roles.
+# The level words as adjectives only: «Dette kan indikere at …» is plain Norwegian, «indikerte tiltak» is not.
 # (A row's own text may say «fange opp og følge opp elever»; the role *labels* are a list in brackets.)
 _STAFF_WORDS = re.compile(
-    r"(?-i:(?:Tjeneste|Kommune|Nivå|Tiltak|Rolle|Samarbeid|Beskrivelse): )|\b(?:universel\w*|selekter\w*|indiker\w*)\b|"
+    r"(?-i:(?:Tjeneste|Kommune|Nivå|Tiltak|Rolle|Samarbeid|Beskrivelse): )|\b(?:universell|selektert|indikert)e?\b|"
     r"\((?:forebygge|fange opp|følge opp)(?:, (?:forebygge|fange opp|følge opp))*[;)]",
     re.I,
 )

@@ -30,13 +30,14 @@ from index.config import IndexConfig
 from index.embedding import EmbeddingCache, embed_with_cache, embedder_identity
 from index.lexical import LexicalIndex
 from index.manifest import DocumentEntry, IndexManifest, collection_name, read_manifest, write_manifest
-from index.nodestore import read_vectors, write_generation
+from index.nodestore import UNIT_TEXTS_FILE, read_unit_vectors, read_vectors, write_generation
 from index.store import ChromaStore, index_text, make_chroma_client, to_text_node
 from ingest.cards import is_card
 from ingest.corpus import load_corpus
 from ingest.errors import IngestRunning
 from ingest.pipeline import parse_corpus
 from ingest.records import NodeKind, ParsedDocument
+from ingest.text import answer_units
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -116,7 +117,8 @@ def ingest(
         )
         removed = sorted(set(old.documents) - set(new_docs)) if old else []
         wanted_ids = {n.node_id for p in parsed for n in p.nodes}
-        if old is not None and not changed and not removed and wanted_ids <= existing:
+        has_units = committed is not None and (index_dir / f"gen-{committed.generation}" / UNIT_TEXTS_FILE).is_file()
+        if old is not None and not changed and not removed and wanted_ids <= existing and has_units:
             return _report(name, parsed, 0, 0, 0, [], [], True, time.perf_counter() - started)
 
         nodes = [(p, n) for p in parsed for n in p.nodes]
@@ -136,13 +138,19 @@ def ingest(
         store.add([to_text_node(n, p.meta, v) for (p, n), v in zip(missing, vectors, strict=True)])
         known.update({n.node_id: v for (_, n), v in zip(missing, vectors, strict=True)})
 
+        # Every answer unit (sentence, bullet, row) gets its vector here, so a question costs one embedding.
+        unit_vectors, unit_computed = _unit_vectors(
+            index_dir, committed, parsed, embed_model, config, identity, progress
+        )
+        computed += unit_computed
+
         # Document cards are found by meaning only: in the word index their titles, dates and themes would
         # shift every other passage's idf (measured on dev: one question lost its evidence).
         words = [n for _, n in nodes if not is_card(n)]
         lexical = LexicalIndex.build([n.node_id for n in words], [index_text(n) for n in words])
         folder = index_dir / f"gen-{generation}"
         shutil.rmtree(folder, ignore_errors=True)  # a leftover of a killed ingest
-        write_generation(folder, parsed, lexical, {n.node_id: known[n.node_id] for _, n in nodes})
+        write_generation(folder, parsed, lexical, {n.node_id: known[n.node_id] for _, n in nodes}, unit_vectors)
         manifest = IndexManifest(
             collection=name,
             store_collection=physical,
@@ -191,6 +199,40 @@ def _known_vectors(
     if lacking:
         known.update(store.vectors(lacking))
     return known
+
+
+def _unit_vectors(
+    index_dir: Path,
+    committed: IndexManifest | None,
+    parsed: list[ParsedDocument],
+    embed_model: BaseEmbedding,
+    config: IndexConfig,
+    identity: dict[str, Any],
+    progress: ProgressFn | None = None,
+) -> tuple[dict[str, list[float]], int]:
+    """Vectors of the answer units of every node but the cards: the committed generation's, then the
+    embedding cache's, then computed. Returns (unit text → vector, number computed)."""
+    texts = list(
+        dict.fromkeys(
+            unit for p in parsed for n in p.nodes if not is_card(n) for unit in answer_units(n.text, n.kind.value)
+        )
+    )
+    previous = read_unit_vectors(index_dir / f"gen-{committed.generation}") if committed else {}
+    vectors = {t: previous[t].tolist() for t in texts if t in previous}
+    missing = [t for t in texts if t not in vectors]
+    cache = EmbeddingCache(config.embedding_cache_path, _cache_key(identity))
+    try:
+        computed_vectors, computed = embed_with_cache(
+            embed_model,
+            missing,
+            cache,
+            batch_size=config.embedding.batch_size,
+            on_progress=(lambda k: progress("units", k, len(missing))) if progress else None,
+        )
+    finally:
+        cache.close()
+    vectors.update(zip(missing, computed_vectors, strict=True))
+    return {t: vectors[t] for t in texts}, computed
 
 
 def _retire(client: Any, index_dir: Path, name: str, current: IndexManifest, previous: IndexManifest | None) -> None:

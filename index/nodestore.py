@@ -1,4 +1,5 @@
-"""Files of one index generation: nodes, document metadata, catalog, the lexical index and node vectors.
+"""Files of one index generation: nodes, document metadata, catalog, the lexical index, node vectors and
+the vectors of the answer units (sentences, bullets, rows) the extractive composer selects from.
 
 The node vectors are a copy of what Chroma holds, kept with the generation so that what is derived from
 them (the service finder's rows and profiles, the safety check) never depends on the vector store being up.
@@ -21,6 +22,8 @@ CATALOG_FILE = "catalog.json"
 LEXICAL_DIR = "lexical"
 VECTORS_FILE = "vectors.npy"
 VECTOR_IDS_FILE = "vector-ids.json"
+UNIT_VECTORS_FILE = "unit-vectors.npy"
+UNIT_TEXTS_FILE = "unit-texts.json"
 
 
 def write_generation(
@@ -28,6 +31,7 @@ def write_generation(
     parsed: list[ParsedDocument],
     lexical: LexicalIndex,
     vectors: Mapping[str, Sequence[float]] | None = None,
+    unit_vectors: Mapping[str, Sequence[float]] | None = None,
 ) -> None:
     """Write a complete generation folder (a fresh folder: readers never see it half written)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -44,6 +48,22 @@ def write_generation(
         ids = list(vectors)
         np.save(directory / VECTORS_FILE, np.asarray([vectors[i] for i in ids], dtype=np.float32))
         (directory / VECTOR_IDS_FILE).write_text(json.dumps(ids), encoding="utf-8")
+    if unit_vectors:
+        texts = list(unit_vectors)
+        np.save(directory / UNIT_VECTORS_FILE, np.asarray([unit_vectors[t] for t in texts], dtype=np.float32))
+        (directory / UNIT_TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+
+
+def read_unit_vectors(directory: Path) -> dict[str, np.ndarray]:
+    """Answer unit text → its unit-length vector; empty for a generation written without them."""
+    texts_path = directory / UNIT_TEXTS_FILE
+    if not texts_path.is_file() or not (directory / UNIT_VECTORS_FILE).is_file():
+        return {}
+    texts = json.loads(texts_path.read_text(encoding="utf-8"))
+    matrix = np.load(directory / UNIT_VECTORS_FILE)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = matrix / np.where(norms == 0, 1.0, norms)
+    return dict(zip(texts, matrix, strict=True))
 
 
 def read_vector_matrix(directory: Path) -> tuple[dict[str, int], np.ndarray] | None:

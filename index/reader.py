@@ -15,7 +15,14 @@ from index.config import IndexConfig
 from index.embedding import embedder_identity
 from index.lexical import LexicalIndex
 from index.manifest import IndexManifest, collection_name, read_manifest
-from index.nodestore import read_catalog, read_documents, read_lexical, read_nodes, read_vector_matrix
+from index.nodestore import (
+    read_catalog,
+    read_documents,
+    read_lexical,
+    read_nodes,
+    read_unit_vectors,
+    read_vector_matrix,
+)
 from index.store import ServedStore
 from ingest.cards import is_card
 from ingest.corpus import load_corpus
@@ -39,6 +46,7 @@ class KnowledgeIndex:
         store: ServedStore,
         embed_model: BaseEmbedding,
         vectors: tuple[dict[str, int], np.ndarray] | None = None,
+        unit_vectors: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
@@ -49,6 +57,7 @@ class KnowledgeIndex:
         self.store = store
         self.embed_model = embed_model
         self._vectors = vectors
+        self._unit_vectors = dict(unit_vectors or {})
         self.corpus_problem: str | None = None  # set when the corpus could not be read; this index is served
         self._query_cache: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()
@@ -79,6 +88,7 @@ class KnowledgeIndex:
             store,
             embed_model,
             read_vector_matrix(generation),
+            read_unit_vectors(generation),
         )
 
     # -- lookups ---------------------------------------------------------------------------
@@ -129,6 +139,11 @@ class KnowledgeIndex:
             if len(self._query_cache) > 1024:
                 self._query_cache.popitem(last=False)
         return vector
+
+    def unit_vector(self, text: str) -> np.ndarray | None:
+        """The unit-length vector of an answer unit (ingest.text.answer_units) of a committed node; None for
+        other text and for a generation written without unit vectors."""
+        return self._unit_vectors.get(text)
 
     def vectors(self, node_ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors of committed nodes (for derived rankings such as the service finder): from the

@@ -20,6 +20,9 @@ _SPACES = re.compile(r"[ \u00a0]{2,}")
 # The one sentence boundary: end punctuation, space, then what starts a sentence. With colons, a
 # «Tiltak: Tekst» or a dash-led list item also starts a new unit (the composer's answer lines).
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
+_BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
+MIN_UNIT_CHARS = 25
+MAX_UNIT_CHARS = 600
 _SENTENCE_OR_COLON = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9«\"(–-])")
 
 
@@ -84,3 +87,35 @@ def clean_inline(text: str) -> str:
 def jaccard(a: set[str], b: set[str]) -> float:
     """Overlap of two term sets (0 when either is empty)."""
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def answer_units(text: str, kind: str) -> list[str]:
+    """The units an answer is made of: sentences and bullets of prose; a table row or small table stays one.
+    The composer selects among them and the index stores a vector for each (the same split in both)."""
+    if kind in ("table_row", "table"):
+        return [text.strip()]
+    units: list[tuple[str, bool]] = []  # (text, is a bullet)
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if _BULLET.match(line):
+            units.append((_BULLET.sub("", line), True))
+            continue
+        units.extend((s.strip(), False) for s in split_sentences(line, at_colons=True))
+    merged: list[str] = []
+    previous_bullet = True
+    for unit, bullet in units:
+        # A sentence too short to stand alone joins the previous sentence (e.g. "Se tabell 3.").
+        if (
+            merged
+            and not bullet
+            and not previous_bullet
+            and len(unit) < MIN_UNIT_CHARS
+            and not merged[-1].endswith(":")
+        ):
+            merged[-1] = f"{merged[-1]} {unit}"
+        else:
+            merged.append(unit)
+        previous_bullet = bullet
+    return [u if len(u) <= MAX_UNIT_CHARS else u[: MAX_UNIT_CHARS - 1].rstrip() + "…" for u in merged]

@@ -13,9 +13,11 @@ import pytest
 from index.builder import ingest
 from index.config import EmbeddingConfig, IndexConfig
 from index.embedding import FakeEmbedding
+from index.nodestore import UNIT_TEXTS_FILE
 from index.reader import KnowledgeIndex
 from index.store import ChromaStore
 from ingest.errors import CorpusError, IndexNotBuiltError, IngestRunning, StoreUnavailable
+from ingest.text import answer_units
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -233,6 +235,26 @@ def test_generation_carries_node_vectors(config: IndexConfig) -> None:
     assert set(local) == set(some)
     for nid in some:
         assert local[nid] == pytest.approx(stored[nid], abs=1e-6)
+
+
+def test_generation_carries_a_vector_for_every_answer_unit(config: IndexConfig) -> None:
+    """Answer lines are chosen by meaning without embedding them per question: each unit of each node (but the
+    cards) has its vector in the generation; a generation written before them gets them on the next ingest."""
+    embedder = CountingEmbedding()
+    ingest(config, embedder)
+    index = KnowledgeIndex.open(config, embedder)
+    units = {u for n in index.nodes.values() if n.node_id not in index.card_ids for u in answer_units(n.text, n.kind)}
+    assert len(units) > len(index.nodes)  # prose passages hold several sentences
+    assert all(index.unit_vector(u) is not None for u in units)
+    some = next(iter(units))
+    assert float(index.unit_vector(some) @ index.unit_vector(some)) == pytest.approx(1.0, abs=1e-5)
+    assert index.unit_vector("Ingen node har denne setningen.") is None
+    generation = config.data_dir / "indexes" / index.manifest.collection / f"gen-{index.manifest.generation}"
+    (generation / UNIT_TEXTS_FILE).unlink()  # as written by a version without unit vectors
+    calls = embedder.calls
+    upgraded = ingest(config, embedder)
+    assert not upgraded.unchanged and embedder.calls == calls  # the embedding cache serves them
+    assert KnowledgeIndex.open(config, embedder).unit_vector(some) is not None
 
 
 def test_concurrent_ingest_is_refused(config: IndexConfig) -> None:

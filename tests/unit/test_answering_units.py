@@ -214,3 +214,15 @@ def test_a_situation_that_asks_for_a_price_is_told_first_that_the_sources_give_n
 def test_a_capital_after_a_colon_is_no_name() -> None:
     assert proper_names("Barnehagelærar: Mange av borna har lite norsk") == []
     assert proper_names("Lærer: eleven har flyttet fra Bergen") == ["Bergen"]
+
+
+def test_a_line_close_in_meaning_leads_when_words_do_not_match() -> None:
+    """An English question shares no word with the Norwegian sources: the stored vectors choose the line."""
+    question = "Which age group is the youth square for?"
+    closeness = {"Ungdomstorget er en tverrfaglig arena for unge mellom 13-25 år.": 0.9}
+    plain = select_units(question, [SKOLE, UNGDOMSTORG], ANALYZE, idf)
+    meant = select_units(
+        question, [SKOLE, UNGDOMSTORG], ANALYZE, idf, meaning=closeness.get, meaning_weight=0.5, min_relative=0.6
+    )
+    assert "13-25" not in plain[0].text  # by words alone the first line is a guess
+    assert "13-25" in meant[0].text and len(meant) == 1  # lines far below the lead are dropped

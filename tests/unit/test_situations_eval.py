@@ -90,3 +90,5 @@ def test_citizen_answers_are_scored_for_plain_words_and_cited_service_lines() ->
     assert not plain_for_citizens("- **SFO**: Moderasjon (selekterte tiltak; forebygge) [1]")  # level for staff
     assert not plain_for_citizens("- **SFO**: Moderasjon (forebygge, fange opp) [1]")  # role labels
     assert not plain_for_citizens("- **SFO**: Moderasjon")  # a service line without its citation
+    assert not plain_for_citizens("- Indikerte tiltak for barn med behov [1]")  # a level label in a sentence
+    assert plain_for_citizens("- Dette kan indikere at foreldre trenger støtte. [2]")  # the verb is plain Norwegian
