@@ -6,6 +6,7 @@ from the passages' own sentences, and the response says why the LLM was not used
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -17,7 +18,7 @@ import numpy as np
 from assistant import llm as llm_backend
 from assistant.analysis import QuestionAnalysis, analyze_question
 from assistant.citations import validate_citations
-from assistant.extractive import Meaning, compose, plain_row, score_unit, select_units
+from assistant.extractive import Meaning, compose, other_municipality, plain_row, score_unit, select_units
 from assistant.followup import rewrite_followup
 from assistant.lexicon import other_places, service_names
 from assistant.planner_answer import compose_planner_answer, planner_theme
@@ -162,6 +163,7 @@ def extractive_answer(
         min_relative=config.min_relative_unit_score,
         meaning=closeness(assistant, question),
         meaning_weight=config.unit_meaning_weight,
+        usable=lambda passage: about_here(question, passage),
     )
     lead = "default_en" if language == "en" else "default"
     names = service_names()
@@ -170,6 +172,24 @@ def extractive_answer(
         return plain_row(text, audience, lambda service: names.plain(service, language))
 
     return compose(assistant.prompts.lead(lead, question=question), units, render)
+
+
+# «andre kommuner», «other municipalities»: a question that asks what others do.
+_OTHER_MUNICIPALITIES = re.compile(r"\b(andre|other)\s+(kommuner|kommunar|municipalities)\b", re.I)
+
+
+def about_here(question: str, passage: Passage) -> bool:
+    """False for another municipality's measure (Vedlegg 3) unless the question names that municipality or asks
+    what other municipalities do: an answer about Drammen does not lead with what Oslo does."""
+    municipality = other_municipality(passage.text)
+    if municipality is None or _OTHER_MUNICIPALITIES.search(question):
+        return True
+    places = other_places()
+    theirs = places.named(municipality)
+    if theirs:
+        return bool(set(theirs) & set(places.named(question)))
+    asked = question.casefold()  # «Flere fylkesmannsembeter»: a word of it in the question
+    return any(word in asked for word in municipality.casefold().split() if len(word) > 5)
 
 
 def closeness(assistant: AnswerContext, question: str) -> Meaning | None:

@@ -54,16 +54,20 @@ def select_units(
     min_relative: float = 0.0,
     meaning: Meaning | None = None,
     meaning_weight: float = 0.0,
+    usable: Callable[[Passage], bool] | None = None,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
     at least `min_relative` of it, in reading order (passage rank, then position).
 
     A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
     close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
-    score), less a small decay by passage rank."""
+    score), less a small decay by passage rank. Passages that are not `usable` for this question give no line
+    (their numbers stay, so citations still point at the right passage)."""
     query_terms = analyze(question)
     candidates: list[tuple[Unit, set[str]]] = []
     for number, passage in enumerate(passages, start=1):
+        if usable is not None and not usable(passage):
+            continue
         for order, text in enumerate(split_units(passage)):
             terms = set(analyze(text))
             score = score_unit(terms, query_terms, idf)
@@ -106,6 +110,12 @@ def row_fields(text: str) -> dict[str, str] | None:
             return None
         fields[match.group(1)] = match.group(2).strip()
     return fields if "Tjeneste" in fields or "Kommune" in fields else None
+
+
+def other_municipality(text: str) -> str | None:
+    """The municipality of a Vedlegg 3 row (what another municipality does), None for any other text."""
+    fields = row_fields(text)
+    return fields["Kommune"] if fields is not None and "Tjeneste" not in fields else None
 
 
 def plain_row(text: str, audience: str = "citizen", name: Callable[[str], str] = str) -> str:

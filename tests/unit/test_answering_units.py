@@ -226,3 +226,15 @@ def test_a_line_close_in_meaning_leads_when_words_do_not_match() -> None:
     )
     assert "13-25" not in plain[0].text  # by words alone the first line is a guess
     assert "13-25" in meant[0].text and len(meant) == 1  # lines far below the lead are dropped
+
+
+def test_another_municipalitys_measure_answers_only_a_question_about_it() -> None:
+    from assistant.answering import about_here
+
+    oslo = passage("Kommune: Helsestasjonstjeneste i Oslo kommune · Tiltak: Barnehjernevernet", "table_row")
+    fylke = passage("Kommune: Flere fylkesmannsembeter · Tiltak: Barnesamtaler", "table_row")
+    assert not about_here("Finnes det kurs for førstegangsforeldre?", oslo)
+    assert about_here("Hva gjør Oslo for førstegangsforeldre?", oslo)
+    assert about_here("Hvilke tiltak bruker andre kommuner?", oslo)
+    assert not about_here("Hvem snakker med barna?", fylke) and about_here("Hva gjør fylkesmannsembeter?", fylke)
+    assert about_here("Finnes det kurs for førstegangsforeldre?", TABLE) and about_here("Hva er dette?", SKOLE)
