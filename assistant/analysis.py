@@ -247,6 +247,27 @@ _LIST = re.compile(
 )
 
 
+# Who holds a role, by name: «Hva heter lederen for barnevernet?», «Hvem er ordfører?», «Who is the head of …?».
+# The sources describe services, not the people in them (a role in a question about one's own case — «Jeg er
+# pedagogisk leder …» — is not this).
+_ROLE_HOLDER = (
+    r"(?:leder|lederen|leiar|leiaren|sjef|sjefen|rektor|rektoren|ordfører|ordføreren|ordførar|ordføraren|"
+    r"rådmann|rådmannen|kommunedirektør|kommunedirektøren|direktør|direktøren|kontaktperson|kontaktpersonen|"
+    r"kommunalsjef|kommunalsjefen|enhetsleder|enhetslederen|avdelingsleder|avdelingslederen|"
+    r"head|leader|director|manager|mayor|chief|principal|contact person)"
+)
+PERSON_ASKED = re.compile(
+    rf"\b(?:(?:hva|kva)\s+hei?ter\s+(?:den\s+)?(?:nye\s+)?{_ROLE_HOLDER}|"
+    rf"(?:hvem|kven)\s+er\s+(?:den\s+)?(?:nye?\s+)?{_ROLE_HOLDER}|"
+    rf"(?:hvem|kven)\s+(?:leder|leier|leiar|styrer)\s+\w+|"
+    rf"(?:navnet|namnet)\s+på\s+{_ROLE_HOLDER}|"
+    rf"who\s+(?:is|'s|are)\s+(?:the\s+)?(?:new\s+)?{_ROLE_HOLDER}|who\s+(?:leads|runs|heads|manages)\s+\w+|"
+    rf"name\s+of\s+the\s+{_ROLE_HOLDER})\b",
+    re.I,
+)
+ROLE_WORD = re.compile(rf"\b{_ROLE_HOLDER}\b", re.I)
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     """What a question is: its language, what it asks for, and the services it names."""
@@ -257,6 +278,7 @@ class QuestionAnalysis:
     services: list[str] = field(default_factory=list)
     lay_concepts: list[str] = field(default_factory=list)
     personal: bool = False
+    asks_for_person: bool = False  # who holds a role, by name (PERSON_ASKED)
 
     @property
     def wants_services(self) -> bool:
@@ -269,6 +291,7 @@ class QuestionAnalysis:
         return (
             self.intent in ("fact", "who_where", "measures")
             and self.personal
+            and not self.asks_for_person
             and bool(self.lay_concepts or self.services)
         )
 
@@ -337,6 +360,8 @@ def is_situation(text: str, lay_concepts: list[str]) -> bool:
 def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
     if _OUT_OF_SCOPE.search(text):
         return "out_of_scope"
+    if PERSON_ASKED.search(text):
+        return "who_where"  # a person's name, never a situation
     if _TIME_FIRST.match(text) and not _HELP.search(text):
         return "time"  # «Når ble arbeidsverkstedet … holdt?» asks for a date, whatever it names
     for intent, pattern in _CUES[:2]:  # planner and document questions name their subject
@@ -385,4 +410,5 @@ def analyze_question(text: str) -> QuestionAnalysis:
         services=service_names().mentioned(text),
         lay_concepts=concepts,
         personal=bool(_PERSONAL.search(text) or _OWN_PERSON.search(text) or _CHILD_AGE.search(text)),
+        asks_for_person=bool(PERSON_ASKED.search(text)),
     )

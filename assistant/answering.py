@@ -16,9 +16,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from assistant import llm as llm_backend
-from assistant.analysis import QuestionAnalysis, analyze_question
+from assistant.analysis import ROLE_WORD, QuestionAnalysis, analyze_question
 from assistant.citations import validate_citations
-from assistant.extractive import Meaning, compose, other_municipality, plain_row, score_unit, select_units
+from assistant.extractive import (
+    Meaning,
+    compose,
+    other_municipality,
+    plain_row,
+    score_unit,
+    select_units,
+    split_units,
+)
 from assistant.followup import rewrite_followup
 from assistant.lexicon import other_places, service_names
 from assistant.planner_answer import compose_planner_answer, planner_theme
@@ -399,6 +407,22 @@ def matching_card(assistant: AnswerContext, question: str) -> Passage | None:
     return to_passage(best, assistant.index.title(best.doc_id), 1.0)
 
 
+# Two capitalised words in a row after the start of a sentence: «… ledes av Kari Nordmann».
+_PERSON_NAME = re.compile(r"(?<=\w[ ,])[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?\s+[A-ZÆØÅ][a-zæøå]+")
+
+
+def names_a_person(passages: Sequence[Passage]) -> bool:
+    """Whether a line of the evidence names someone in a role (a role word and a person's name together)."""
+    names = service_names()
+    for passage in passages:
+        for unit in split_units(passage):
+            if not ROLE_WORD.search(unit):
+                continue
+            if any(not names.mentioned(found.group(0)) for found in _PERSON_NAME.finditer(unit)):
+                return True
+    return False
+
+
 def unnamed_places(question: str, evidence: Sequence[Passage]) -> list[str]:
     """Places other than Drammen that the question names and none of the evidence passages does."""
     places = other_places()
@@ -458,7 +482,8 @@ def _prepare(
 ) -> _Prepared:
     standalone, condense_error = standalone_question(assistant, question, history, deadline)
     analysis = analyze_question(standalone)
-    if analysis.intent in SEMANTIC_ROUTES and not history and assistant.reads_as_situation(standalone):
+    rerouted = analysis.intent in SEMANTIC_ROUTES and not history and not analysis.asks_for_person
+    if rerouted and assistant.reads_as_situation(standalone):
         # The patterns read a plain question, its meaning reads as someone's situation: answer with services.
         analysis = replace(analysis, intent="situation")
     notice = assistant.safety_notice_for(question, analysis.language)
@@ -501,6 +526,8 @@ def _prepare(
     decision = judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)
     if analysis.intent == "out_of_scope" and not decision.refuse:
         decision = RefusalDecision(True, "utenfor det kildene handler om", decision.coverage)
+    if analysis.asks_for_person and not decision.refuse and not names_a_person(base.passages[:EVIDENCE_PASSAGES]):
+        decision = RefusalDecision(True, "spør etter en person ved navn; kildene navngir ingen", decision.coverage)
     elsewhere = unnamed_places(standalone, base.passages[:PLACE_PASSAGES])
     if elsewhere and not decision.refuse:
         # Drammen's figures are no answer to a question about Oslo: say what the sources cover.
@@ -518,9 +545,8 @@ def _prepare(
         if answered is not None:
             return _Prepared(answered, answered)
     if decision.refuse:
-        refused = base.model_copy(
-            update={"answer": assistant.prompts.refusal, "refused": True, "refusal_reason": decision.reason}
-        )
+        text = assistant.prompts.lead("refusal_en") if analysis.language == "en" else assistant.prompts.refusal
+        refused = base.model_copy(update={"answer": text, "refused": True, "refusal_reason": decision.reason})
         return _Prepared(base, refused)
     return _Prepared(base, None)
 

@@ -60,6 +60,7 @@ LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "other_place": frozenset({"place"}),
     "other_place_en": frozenset({"place"}),
     "degraded_en": frozenset(),
+    "refusal_en": frozenset(),
 }
 
 _SPEAKERS = {"user": "Bruker", "assistant": "Veiviser"}

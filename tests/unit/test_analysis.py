@@ -70,3 +70,46 @@ def test_a_personal_message_that_names_a_service_may_be_a_situation() -> None:
     moved = analyze_question("Vi flytta hit i sommer, og 2-åringen har ikke fått noen innkalling til helsestasjonen")
     assert moved.may_be_situation
     assert not analyze_question("Hva gjør helsestasjonen?").may_be_situation  # a question about a service
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hva heter lederen for barnevernet i Drammen?",
+        "Kva heiter rektoren på Fjell skule?",
+        "Hvem er kontaktperson for uteteamet i helgene?",
+        "Hvem leder Ungdomstorget?",
+        "Who is the head of child welfare in Drammen?",
+        "Who runs the youth square?",
+        "Hva er navnet på enhetslederen?",
+    ],
+)
+def test_a_question_for_a_role_holder_by_name_is_recognised(question: str) -> None:
+    analysis = analyze_question(question)
+    assert analysis.asks_for_person and analysis.intent == "who_where" and not analysis.may_be_situation
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Jeg er pedagogisk leder og bekymret for et barn i barnehagen. Hvor kan jeg ta det opp?",
+        "En fastlege vil henvise en pasient for hjelp med kosthold. Hva heter tilbudet?",
+        "Hvor mange ledere og fagrådgivere svarte på spørsmålet?",
+        "Hvem jobber på Ungdomstorget?",
+        "Who can help my son?",
+    ],
+)
+def test_a_role_word_alone_is_not_a_question_for_a_person(question: str) -> None:
+    assert not analyze_question(question).asks_for_person
+
+
+def test_evidence_names_a_person_only_with_a_role_and_a_name() -> None:
+    from assistant.answering import names_a_person
+    from assistant.types import Passage
+
+    def prose(text: str) -> Passage:
+        return Passage(node_id="n1", document="d.txt", text=text, kind="prose")
+
+    assert names_a_person([prose("Tjenesten ledes av enhetsleder Kari Nordmann fra 2021.")])
+    assert not names_a_person([prose("Lederen for barnevernet deltok i Tverrfaglig team på Ungdomstorget.")])
+    assert not names_a_person([prose("Kari Nordmann skrev rapporten.")])  # a name without a role
