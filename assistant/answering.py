@@ -182,8 +182,12 @@ def extractive_answer(
     return compose(assistant.prompts.lead(lead, question=question), units, render)
 
 
-# «andre kommuner», «other municipalities»: a question that asks what others do.
-_OTHER_MUNICIPALITIES = re.compile(r"\b(andre|other)\s+(kommuner|kommunar|municipalities)\b", re.I)
+# «andre kommuner», «hvilken kommune», «Vedlegg 3», «other municipalities»: a question that asks what others do.
+_OTHER_MUNICIPALITIES = re.compile(
+    r"\b(?:(?:andre|other)\s+(?:kommuner|kommunar|municipalities)|(?:hvilke[nt]?|kva|which)\s+"
+    r"(?:kommuner?|kommunar|kommunen|municipality|municipalities)|vedlegg\s*3|appendix\s*3)\b",
+    re.I,
+)
 
 
 def about_here(question: str, passage: Passage) -> bool:

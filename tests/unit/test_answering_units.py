@@ -236,5 +236,7 @@ def test_another_municipalitys_measure_answers_only_a_question_about_it() -> Non
     assert not about_here("Finnes det kurs for førstegangsforeldre?", oslo)
     assert about_here("Hva gjør Oslo for førstegangsforeldre?", oslo)
     assert about_here("Hvilke tiltak bruker andre kommuner?", oslo)
+    assert about_here("Hvilken kommune har tiltaket Barnehjernevernet?", oslo)
+    assert about_here("Hva står i Vedlegg 3 om helsestasjon?", oslo)
     assert not about_here("Hvem snakker med barna?", fylke) and about_here("Hva gjør fylkesmannsembeter?", fylke)
     assert about_here("Finnes det kurs for førstegangsforeldre?", TABLE) and about_here("Hva er dette?", SKOLE)
