@@ -82,9 +82,11 @@ def test_hybrid_finds_paraphrase_that_bm25_misses(e5_assistant) -> None:  # type
     query = "samtaler med ungdommer som røyker hasj"
     target = "HAP/Bevisstgjøringssamtaler knyttet til Cannabisbruk"
     lexical = e5_assistant.search(query, top_k=10, mode="lexical").passages
-    hybrid = e5_assistant.search(query, top_k=10).passages
+    found = e5_assistant.search(query, top_k=10)
     assert not any(target in p.text for p in lexical)
-    assert any(target in p.text for p in hybrid)
+    # Without the vector store the search is BM25 alone: say so rather than «assert False».
+    assert not found.degraded, f"dense search unavailable: {e5_assistant.index.store.reason}"
+    assert any(target in p.text for p in found.passages)
 
 
 def test_document_questions_places_and_scope(e5_assistant) -> None:  # type: ignore[no-untyped-def]
