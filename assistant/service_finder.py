@@ -370,17 +370,21 @@ class ServiceFinder:
 
     def fitting(self, scores: dict[str, float], min_services: int | None = None) -> list[tuple[str, float]]:
         """The services that fit, best first: those that stand out from the typical service as much as the best
-        one does, at least `min_relative_score` of the way from the median service's score to the best
-        (and always `min_services`). Far below the best is noise, not an answer."""
+        one does, at least `min_relative_score` of the way from the median service's score to the best (the
+        runner-up from `second_relative_score` on, and always `min_services`). Far below the best is noise."""
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         if len(ranked) < 3 or self.config.min_relative_score <= 0:
             return ranked
         best, median = ranked[0][1], float(np.median([v for _, v in ranked]))
         if best - median <= 1e-9:
             return ranked
-        share = self.config.min_relative_score
         keep = self.config.min_services if min_services is None else min_services
-        return [(s, v) for i, (s, v) in enumerate(ranked) if (v - median) / (best - median) >= share or i < keep]
+        shares = [0.0, min(self.config.second_relative_score, self.config.min_relative_score)]
+
+        def share(rank: int) -> float:
+            return shares[rank] if rank < len(shares) else self.config.min_relative_score
+
+        return [(s, v) for i, (s, v) in enumerate(ranked) if i < keep or (v - median) / (best - median) >= share(i)]
 
     def measures_for(self, services: int) -> int:
         """Measures per service: fewer services shown, more of each one's measures (up to `measures_shown`)."""

@@ -62,11 +62,18 @@ class FinderConfig(BaseModel):
         description="A chat answer names at least this many services (when that many fit at all).",
     )
     min_relative_score: float = Field(
-        default=0.55,
+        default=0.5,
         ge=0.0,
         le=1.0,
         description="Show a service only when its score is at least this share of the way from the median "
         "service's score to the best one's (0 shows every service up to the limit).",
+    )
+    second_relative_score: float = Field(
+        default=0.4,
+        ge=0.0,
+        le=1.0,
+        description="The runner-up is shown from this share on (lower than `min_relative_score`): when the best "
+        "service is wrong, the second is the likeliest right one, and one service alone is a confident answer.",
     )
     profile_prose_nodes: int = Field(default=8, ge=0, le=100)
     measures_per_service: int = Field(default=3, ge=1, le=50, description="Measures per service at least.")

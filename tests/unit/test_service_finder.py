@@ -113,6 +113,11 @@ def test_only_the_services_that_stand_out_are_shown(finder_assistant) -> None:  
     # two close at the top: both
     pair = finder.fitting({"A": 3.0, "B": 2.9, "C": 1.2, "D": 1.1, "E": 1.0})
     assert [s for s, _ in pair] == ["A", "B"]
+    # the runner-up needs less than the third: median 1.2, best 3.0; B at 0.44 of the way, C at 0.44 too
+    runner_up = finder.fitting({"A": 3.0, "B": 2.0, "C": 2.0, "D": 1.2, "E": 1.1, "F": 1.0, "G": 0.9})
+    config = finder.config
+    assert config.second_relative_score < (2.0 - 1.2) / (3.0 - 1.2) < config.min_relative_score
+    assert [s for s, _ in runner_up] == ["A", "B"]
     # everything alike: nothing stands out, all are shown
     flat = {"A": 1.0, "B": 1.0, "C": 1.0}
     assert [s for s, _ in finder.fitting(flat)] == ["A", "B", "C"]
