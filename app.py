@@ -59,6 +59,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.citations import source_name
     from assistant.types import ChatTurn
 
     assistant = build_assistant(settings)
@@ -75,7 +76,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if answer.citations:
         print("\nKilder:")
         for c in answer.citations:
-            print(f"[{c.n}] {c.title} › {c.section} ({c.node_id})")
+            print(f"[{c.n}] {source_name(c)} › {c.section} ({c.node_id})")
     if answer.backend_error:
         print(f"\n({answer.backend_error})")
     print(f"({answer.latency_ms:.0f} ms, {answer.mode})")

@@ -408,7 +408,7 @@ def matching_card(assistant: AnswerContext, question: str) -> Passage | None:
     if len(scored) > 1 and scored[1][0] >= scored[0][0] - CARD_MARGIN:
         return None  # two documents fit as well: the question does not say which
     best = scored[0][1]
-    return to_passage(best, assistant.index.title(best.doc_id), 1.0)
+    return to_passage(best, assistant.index.title(best.doc_id), 1.0, assistant.index.date(best.doc_id))
 
 
 # Two capitalised words in a row after the start of a sentence: «… ledes av Kari Nordmann».

@@ -27,6 +27,22 @@ _SEPARATOR = re.compile(r"\s*(?:,|\bog\b)\s*")
 _RANGE = re.compile(r"\s*[-–]\s*")
 MAX_RANGE = 20
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def source_date(date: str) -> str:
+    """A document's date as a reader writes it: «26.04.2018», «2022»; «udatert» when the source gives none."""
+    found = _ISO_DATE.match(date.strip())
+    if found:
+        return f"{found.group(3)}.{found.group(2)}.{found.group(1)}"
+    return date.strip() or "udatert"
+
+
+def source_name(citation: Citation) -> str:
+    """The cited document with its date, so a reader sees how old a figure is: «Oppvekstreformen … (2022)»."""
+    return f"{citation.title or citation.document} ({source_date(citation.date)})"
+
+
 # Placeholder left where a marker was removed, tidied up afterwards (never in model output).
 _GONE = "\x00"
 
@@ -84,7 +100,9 @@ def validate_citations(answer: str, passages: Sequence[Passage]) -> tuple[str, l
         text = cleaned
     text = text.strip()
     citations = [
-        Citation(n=n, node_id=p.node_id, document=p.document, title=p.title, section=p.section, text=p.text)
+        Citation(
+            n=n, node_id=p.node_id, document=p.document, title=p.title, date=p.date, section=p.section, text=p.text
+        )
         for n in dict.fromkeys(parse_citation_numbers(text))
         for p in (passages[n - 1],)
     ]

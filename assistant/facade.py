@@ -157,7 +157,7 @@ class Assistant:
         node = self.index.node(node_id)
         if node is None:
             return None
-        return to_passage(node, self.index.title(node.doc_id), 0.0)
+        return to_passage(node, self.index.title(node.doc_id), 0.0, self.index.date(node.doc_id))
 
     # -- the four jobs ---------------------------------------------------------------------
     def search(

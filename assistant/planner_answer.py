@@ -47,7 +47,7 @@ def compose_planner_answer(
     if not any(section.points for section in summary.workshops):
         return "", []
     passages = [
-        Passage(node_id=c.node_id, document=c.document, title=c.title, section=c.section, text=c.text)
+        Passage(node_id=c.node_id, document=c.document, title=c.title, date=c.date, section=c.section, text=c.text)
         for c in sorted(summary.citations, key=lambda c: c.n)
     ]
     lines = [prompts.lead("summary", theme=summary.theme)]

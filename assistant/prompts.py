@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.citations import source_date
 from assistant.types import ChatTurn, Passage
 from ingest.errors import PromptError
 
@@ -146,10 +147,12 @@ class PromptSet(BaseModel):
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
-    """`[n] (Dokument › Seksjon) tekst`, numbered from 1 in the order given (the citation numbers)."""
+    """`[n] (Dokument (dato) › Seksjon) tekst`, numbered from 1 in the order given (the citation numbers); the
+    date tells the model how old a figure is."""
     out = []
     for n, p in enumerate(passages, start=1):
-        where = " › ".join(x for x in (p.title or p.document, p.section) if x)
+        document = f"{p.title or p.document} ({source_date(p.date)})" if p.date else p.title or p.document
+        where = " › ".join(x for x in (document, p.section) if x)
         out.append(f"[{n}] ({where}) {p.text.strip()}")
     return "\n\n".join(out)
 

@@ -33,6 +33,8 @@ class SearchIndex(Protocol):
 
     def title(self, doc_id: str) -> str: ...
 
+    def date(self, doc_id: str) -> str: ...
+
 
 class RankedHit(BaseModel):
     """A fused result with the ranks it had in each list (for explanations and tuning)."""
@@ -71,11 +73,12 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
 
 
-def to_passage(node: Node, title: str, score: float) -> Passage:
+def to_passage(node: Node, title: str, score: float, date: str = "") -> Passage:
     return Passage(
         node_id=node.node_id,
         document=node.doc_id,
         title=title,
+        date=date,
         section=node.section,
         text=node.text,
         kind=node.kind.value,
@@ -147,7 +150,7 @@ class HybridRetriever:
                     lexical_rank=lexical_rank.get(node_id),
                 )
             )
-            passages.append(to_passage(node, self.index.title(node.doc_id), score))
+            passages.append(to_passage(node, self.index.title(node.doc_id), score, self.index.date(node.doc_id)))
             if len(passages) >= top_k:
                 break
         return SearchResult(

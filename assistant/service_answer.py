@@ -27,7 +27,13 @@ def measure_passage(match: ServiceMatch) -> Passage:
     """The appendix row a service line cites, as a passage the citation validator accepts."""
     c = match.citation
     return Passage(
-        node_id=c.node_id, document=c.document, title=c.title, section=c.section, text=c.text, kind="table_row"
+        node_id=c.node_id,
+        document=c.document,
+        title=c.title,
+        date=c.date,
+        section=c.section,
+        text=c.text,
+        kind="table_row",
     )
 
 

@@ -455,6 +455,7 @@ class ServiceFinder:
             node_id=measure.node_id,
             document=measure.doc_id,
             title=self.index.title(measure.doc_id),
+            date=self.index.date(measure.doc_id),
             section=node.section if node else f"{APPENDIX} › {measure.service}",
             text=node.text if node else measure.measure,
         )

@@ -244,6 +244,7 @@ def summarize_workshops(assistant: SummaryContext, theme: str, workshops: list[s
                     node_id=point.node.node_id,
                     document=meta.doc_id,
                     title=meta.title,
+                    date=meta.date,
                     section=point.node.section,
                     text=point.node.text,
                 )
@@ -264,6 +265,7 @@ def summarize_workshops(assistant: SummaryContext, theme: str, workshops: list[s
                 node_id=node_id,
                 document=node.doc_id,
                 title=assistant.index.title(node.doc_id),
+                date=assistant.index.date(node.doc_id),
                 section=node.section,
                 text=node.text,
             )
@@ -292,7 +294,7 @@ def _llm_write_up(assistant: SummaryContext, summary: WorkshopSummary) -> Worksh
         lines.append(f"{section.title} ({section.date}):")
         lines += [f"  - {p.text} [{p.n}]" for p in section.points]
     passages = [
-        Passage(node_id=c.node_id, document=c.document, title=c.title, section=c.section, text=c.text)
+        Passage(node_id=c.node_id, document=c.document, title=c.title, date=c.date, section=c.section, text=c.text)
         for c in summary.citations
     ]
     if assistant.llm is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from assistant.citations import source_name
 from assistant.themes import Theme, ThemeMap
 from assistant.types import ThemeLink
 
@@ -67,7 +68,7 @@ def to_markdown(theme_map: ThemeMap) -> str:
         lines += [f"- {labels[g]}" for g in theme_map.gaps]
         lines.append("")
     lines += ["## Kilder", ""]
-    lines += [f"{c.n}. {c.title} › {c.section}" for c in theme_map.citations]
+    lines += [f"{c.n}. {source_name(c)} › {c.section}" for c in theme_map.citations]
     return "\n".join(lines) + "\n"
 
 
@@ -107,7 +108,7 @@ def to_docx(theme_map: ThemeMap) -> bytes:
             doc.add_paragraph(line, style="List Bullet")
     doc.add_heading("Kilder", level=2)
     for c in theme_map.citations:
-        doc.add_paragraph(f"{c.title} › {c.section}", style="List Number")
+        doc.add_paragraph(f"{source_name(c)} › {c.section}", style="List Number")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

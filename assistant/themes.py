@@ -237,6 +237,7 @@ class ThemeMapper:
                         node_id=node_id,
                         document=node.doc_id,
                         title=self.index.title(node.doc_id),
+                        date=self.index.date(node.doc_id),
                         section=node.section,
                         text=node.text,
                     )

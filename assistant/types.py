@@ -44,6 +44,7 @@ class Passage(BaseModel):
     node_id: str
     document: str = Field(description="Corpus file name (the document id).")
     title: str = Field(default="", description="Document title from the manifest.")
+    date: str = Field(default="", description="The document's date from the manifest (how old the source is).")
     section: str = Field(default="", description="Section path joined with ' › '.")
     text: str
     kind: str = Field(default="prose", description="Node kind: prose, table_row or table.")
@@ -60,6 +61,7 @@ class Citation(BaseModel):
     node_id: str
     document: str
     title: str = ""
+    date: str = Field(default="", description="The document's date (2018 workshop, 2022 knowledge base …).")
     section: str = ""
     text: str
 

@@ -48,7 +48,14 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         "answer": answer.answer,
         "refused": answer.refused,
         "citations": [
-            {"n": c.n, "node_id": c.node_id, "document": c.document, "section": c.section, "text": c.text}
+            {
+                "n": c.n,
+                "node_id": c.node_id,
+                "document": c.document,
+                "date": c.date,
+                "section": c.section,
+                "text": c.text,
+            }
             for c in answer.citations
         ],
         "hits": [

@@ -99,6 +99,11 @@ class KnowledgeIndex:
         meta = self.documents.get(doc_id)
         return meta.title if meta else doc_id
 
+    def date(self, doc_id: str) -> str:
+        """The document's date as the manifest gives it («2018-04-26», «2022»), empty when unknown."""
+        meta = self.documents.get(doc_id)
+        return meta.date if meta else ""
+
     def node_field(self, node: Node, key: str) -> str:
         if key == "doc_id":
             return node.doc_id

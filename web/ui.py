@@ -24,6 +24,7 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
+from assistant.citations import source_name
 from assistant.facade import Assistant
 from assistant.settings import APIConfig
 from assistant.theme_export import short
@@ -101,7 +102,7 @@ def citations_markdown(citations: list[Citation]) -> str:
         quoted = f'<blockquote class="vv-passage">{lines}</blockquote>'
         section = f"_{html.escape(c.section)}_  \n" if c.section else ""
         blocks.append(
-            f"**[{c.n}] {html.escape(c.title or c.document)}**  \n{section}"
+            f"**[{c.n}] {html.escape(source_name(c))}**  \n{section}"
             f"<small>{html.escape(c.document)} · node {html.escape(c.node_id)}</small>\n\n{quoted}"
         )
     return "\n\n".join(blocks)
@@ -113,7 +114,7 @@ def sources_details(citations: list[Citation]) -> str:
     if not citations:
         return ""
     items = "".join(
-        f"<li>[{c.n}] {html.escape(c.title or c.document)}{' › ' + html.escape(c.section) if c.section else ''}</li>"
+        f"<li>[{c.n}] {html.escape(source_name(c))}{' › ' + html.escape(c.section) if c.section else ''}</li>"
         for c in citations
     )
     return f'<details class="vv-sources"><summary>Kilder ({len(citations)})</summary><ul>{items}</ul></details>'
@@ -190,7 +191,7 @@ def measure_rows(result: ServiceFinderResult) -> list[list[str]]:
             m.measure,
             ", ".join(m.roles),
             m.partners,
-            f"{m.citation.title or m.citation.document} › {m.citation.section} ({m.citation.node_id})",
+            f"{source_name(m.citation)} › {m.citation.section} ({m.citation.node_id})",
         ]
         for group in result.groups
         for m in group.measures
@@ -219,7 +220,7 @@ def card_html(group: ServiceGroup, number: int, details: bool) -> str:
     parts.append("<ul>" + "".join(measure_item_html(m, details) for m in group.measures) + "</ul>")
     if group.measures:
         source = group.measures[0].citation
-        where = f"{source.title or source.document} › {source.section}"
+        where = f"{source_name(source)} › {source.section}"
         parts.append(f'<p class="vv-source">Kilde: {html.escape(where)}</p>')
     return "".join(parts) + "</article>"
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import tomllib
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import ADMIN_KEY, with_settings
+from tests.conftest import CORPUS
 from web.api import create_app
 
 API = "/api/v1"
@@ -39,7 +41,11 @@ def test_ask_answers_with_citations(client: TestClient) -> None:
     assert body["degraded"] is False and body["degraded_notice"] is None
     assert body["intent"] == "definition" and body["language"] == "nb" and body["audience"] == "citizen"
     assert not body["refused"] and body["citations"]
-    assert {"n", "node_id", "document", "title", "section", "text"} <= set(body["citations"][0])
+    assert {"n", "node_id", "document", "title", "date", "section", "text"} <= set(body["citations"][0])
+    # each citation carries its document's date from the manifest, so a reader sees how old a figure is
+    manifest = tomllib.loads((CORPUS / "manifest.toml").read_text("utf-8"))["documents"]
+    dates = {d["file"]: d["date"] for d in manifest}
+    assert all(c["date"] == dates[c["document"]] for c in body["citations"])
     assert "[1]" in body["answer"]
     assert body["mode"] == "extractive" and body["latency_ms"] > 0 and body["backend_error"] is None
 

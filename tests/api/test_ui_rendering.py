@@ -23,16 +23,23 @@ from web.ui import (
 )
 
 
-def citation(n: int = 1, text: str = "- første\n- andre <b>fet</b>") -> Citation:
+def citation(n: int = 1, text: str = "- første\n- andre <b>fet</b>", date: str = "2022") -> Citation:
     return Citation(
-        n=n, node_id="abc123", document="strategi.txt", title="Strategien", section="1 Innledning", text=text
+        n=n,
+        node_id="abc123",
+        document="strategi.txt",
+        title="Strategien",
+        date=date,
+        section="1 Innledning",
+        text=text,
     )
 
 
 def test_sources_panel_lists_each_passage_verbatim_and_escaped() -> None:
     md = citations_markdown([citation(1), citation(2, "Bare tekst")])
     assert md.startswith("### Kilder")
-    assert "**[1] Strategien**" in md and "**[2] Strategien**" in md and "_1 Innledning_" in md
+    # every source says how old it is
+    assert "**[1] Strategien (2022)**" in md and "**[2] Strategien (2022)**" in md and "_1 Innledning_" in md
     assert "strategi.txt · node abc123" in md
     assert "- første<br>- andre &lt;b&gt;fet&lt;/b&gt;" in md and "<b>fet</b>" not in md
     assert "Ingen kilder" in citations_markdown([])
@@ -93,13 +100,17 @@ def test_answer_cards_use_the_answers_citation_numbers(api_assistant: Any) -> No
 
 def test_answer_folds_its_sources_behind_kilder_n() -> None:
     answer = Answer(
-        question="q", standalone_question="q", answer="Svar [1] og [2]", citations=[citation(1), citation(2)]
+        question="q",
+        standalone_question="q",
+        answer="Svar [1] og [2]",
+        citations=[citation(1, date="2018-04-26"), citation(2, date="")],
     )
     shown = answer_markdown(answer)
     assert shown.startswith("Svar [1] og [2]")
     assert shown.endswith(sources_details(answer.citations))
     assert '<details class="vv-sources"><summary>Kilder (2)</summary>' in shown
-    assert "<li>[1] Strategien › 1 Innledning</li>" in shown and "<details open" not in shown
+    assert "<li>[1] Strategien (26.04.2018) › 1 Innledning</li>" in shown and "<details open" not in shown
+    assert "<li>[2] Strategien (udatert) › 1 Innledning</li>" in shown
     assert sources_details([]) == ""
     hostile = citation(1).model_copy(update={"title": "<img src=x>"})
     assert "<img" not in sources_details([hostile])

@@ -39,8 +39,16 @@ def test_labels_are_the_groups_own_words() -> None:
 def theme_map() -> ThemeMap:
     workshops = {"a.txt": "Rapport – Barnevern", "b.txt": "Rapport – Oppvekst", "c.txt": "Rapport – Helse"}
     citations = [
-        Citation(n=1, node_id="n1", document="a.txt", title="Rapport – Barnevern", section="Frivillighet", text="x"),
-        Citation(n=2, node_id="n2", document="k.txt", title="Kunnskapsgrunnlag", section="5.1", text="y"),
+        Citation(
+            n=1,
+            node_id="n1",
+            document="a.txt",
+            title="Rapport – Barnevern",
+            date="2018-04-12",
+            section="Frivillighet",
+            text="x",
+        ),
+        Citation(n=2, node_id="n2", document="k.txt", title="Kunnskapsgrunnlag", date="2022", section="5.1", text="y"),
     ]
     point = ThemePoint(text="Samarbeid med frivilligheten", document="a.txt", heading="Frivillighet", n=1)
     link = ThemeLink(kind="knowledge_base", text="Frivillig sektor er en viktig merverdi.", similarity=0.31, n=2)
@@ -80,7 +88,9 @@ def test_markdown_has_the_table_the_points_the_links_the_gaps_and_the_sources() 
     assert "- Frivillig sektor er en viktig merverdi. [2] (likhet 0.31)" in text
     assert "Ingen tiltak eller omtale funnet i 2022-kildene." in text
     assert "## Tema uten treff i 2022-kildene\n\n- bolig" in text
-    assert text.rstrip().endswith("2. Kunnskapsgrunnlag › 5.1")
+    # every source says how old it is
+    assert "1. Rapport – Barnevern (12.04.2018) › Frivillighet" in text
+    assert text.rstrip().endswith("2. Kunnskapsgrunnlag (2022) › 5.1")
 
 
 def test_word_document_holds_the_same_content() -> None:
