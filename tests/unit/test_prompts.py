@@ -65,6 +65,8 @@ def test_format_passages_numbers_from_one_with_document_and_section() -> None:
     text = format_passages(PASSAGES)
     assert text == "[1] (Helse for unge › Tilbud › HFU) HFU er for unge.\n\n[2] (plan.txt) Tekst med {klammer} i."
     assert format_passages([]) == ""
+    dated = PASSAGES[0].model_copy(update={"date": "2018-04-26"})
+    assert format_passages([dated]).startswith("[1] (Helse for unge (26.04.2018) › Tilbud › HFU)")
 
 
 def test_render_answer_condense_and_summary() -> None:
