@@ -1,14 +1,14 @@
-"""`ask`: follow-up condensing → retrieval → refusal rule → answer (LLM or extractive) → citations.
-
-The LLM is optional: without one (or when it fails or times out) the extractive composer answers
-from the passages' own sentences, and the response says why the LLM was not used.
+"""The steps of answering: follow-up condensing → analysis and routing (situation, planner) → retrieval →
+refusal rule → the extractive composer → citations. `assistant.pipeline.AnswerPipeline` runs them in order and
+calls the LLM; without one (or when it fails or times out) the extractive composer answers from the passages'
+own sentences, and the response says why the LLM was not used.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,7 +33,7 @@ from assistant.planner_answer import compose_planner_answer, planner_theme
 from assistant.refusal import RefusalDecision, decide_refusal, situation_details
 from assistant.retrieval import to_passage
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
-from assistant.types import Answer, ChatTurn, Passage, StreamEvent, WorkshopSummary
+from assistant.types import Answer, ChatTurn, Passage, WorkshopSummary
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind
 
@@ -224,74 +224,6 @@ def closeness(assistant: AnswerContext, question: str) -> Meaning | None:
     return close
 
 
-def answer_question(
-    assistant: AnswerContext,
-    question: str,
-    history: Sequence[ChatTurn],
-    filters: dict[str, list[str]],
-    audience: Audience = "citizen",
-) -> Answer:
-    deadline = assistant.llm_gate.deadline()
-    prepared = _prepare(assistant, question, history, filters, audience, deadline)
-    if prepared.answer is not None:
-        return prepared.answer
-    answer = prepared.base
-    if assistant.llm is not None:
-        llm = assistant.llm
-        try:
-            text = assistant.llm_gate.call(
-                lambda: llm_backend.generate_answer(
-                    llm, assistant.prompts, answer.standalone_question, answer.passages
-                ),
-                deadline,
-            )
-            return _finish(assistant, answer, text, "llm")
-        except BackendUnavailable as exc:
-            answer.backend_error = _backend_message(exc)
-    return _finish(
-        assistant,
-        answer,
-        extractive_answer(assistant, answer.standalone_question, answer.passages, answer.language, answer.audience),
-        "extractive",
-    )
-
-
-def stream_answer(
-    assistant: AnswerContext,
-    question: str,
-    history: Sequence[ChatTurn],
-    filters: dict[str, list[str]],
-    audience: Audience = "citizen",
-) -> Iterator[StreamEvent]:
-    """meta (with the safety notice), then text deltas, then done with the validated Answer."""
-    deadline = assistant.llm_gate.deadline()
-    prepared = _prepare(assistant, question, history, filters, audience, deadline)
-    base = prepared.answer or prepared.base
-    yield StreamEvent(type="meta", safety_notice=base.safety_notice)
-    if prepared.answer is not None:
-        yield StreamEvent(type="delta", text=prepared.answer.answer)
-        yield StreamEvent(type="done", answer=prepared.answer)
-        return
-    if assistant.llm is not None:
-        pieces: list[str] = []
-        try:
-            llm = assistant.llm
-            for delta in assistant.llm_gate.stream(
-                lambda: llm_backend.stream_answer(llm, assistant.prompts, base.standalone_question, base.passages),
-                deadline,
-            ):
-                pieces.append(delta)
-                yield StreamEvent(type="delta", text=delta)
-            yield StreamEvent(type="done", answer=_finish(assistant, base, "".join(pieces), "llm"))
-            return
-        except BackendUnavailable as exc:
-            base.backend_error = _backend_message(exc)
-    text = extractive_answer(assistant, base.standalone_question, base.passages, base.language, base.audience)
-    for line in text.splitlines(keepends=True):
-        yield StreamEvent(type="delta", text=line)
-    yield StreamEvent(type="done", answer=_finish(assistant, base, text, "extractive"))
-
-
 def situation_answer(
     assistant: AnswerContext,
     question: str,
@@ -470,20 +402,20 @@ def supporting_sentence(
     return units[0].text, prose[units[0].passage - 1]
 
 
-class _Prepared:
+class Prepared:
     def __init__(self, base: Answer, answer: Answer | None) -> None:
         self.base = base
         self.answer = answer  # set when the question is already answered (a refusal)
 
 
-def _prepare(
+def prepare(
     assistant: AnswerContext,
     question: str,
     history: Sequence[ChatTurn],
     filters: dict[str, list[str]],
     audience: Audience = "citizen",
     deadline: float | None = None,
-) -> _Prepared:
+) -> Prepared:
     standalone, condense_error = standalone_question(assistant, question, history, deadline)
     analysis = analyze_question(standalone)
     rerouted = analysis.intent in SEMANTIC_ROUTES and not history and not analysis.asks_for_person
@@ -498,12 +430,12 @@ def _prepare(
     if (analysis.wants_services or acute) and not filters:
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:
-            return _Prepared(answered, answered)
+            return Prepared(answered, answered)
     if analysis.intent == "planner" and not filters and not acute and not history:
         # «Hva sa verkstedene om frivillighet?»: the workshop summary on that theme, in short.
         answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error)
         if answered is not None:
-            return _Prepared(answered, answered)
+            return Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
     # A document's card answers questions about the document (when, what); for others it is not evidence.
     result = assistant.retriever.search(
@@ -543,19 +475,19 @@ def _prepare(
                 "refusal_reason": f"spør om {elsewhere[0]}, som kildene ikke nevner",
             }
         )
-        return _Prepared(base, refused)
+        return Prepared(base, refused)
     if decision.refuse and analysis.may_be_situation and not filters:
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:
-            return _Prepared(answered, answered)
+            return Prepared(answered, answered)
     if decision.refuse:
         text = assistant.prompts.lead("refusal_en") if analysis.language == "en" else assistant.prompts.refusal
         refused = base.model_copy(update={"answer": text, "refused": True, "refusal_reason": decision.reason})
-        return _Prepared(base, refused)
-    return _Prepared(base, None)
+        return Prepared(base, refused)
+    return Prepared(base, None)
 
 
-def _finish(assistant: AnswerContext, answer: Answer, text: str, mode: str) -> Answer:
+def finish(assistant: AnswerContext, answer: Answer, text: str, mode: str) -> Answer:
     if mode == "llm" and assistant.prompts.is_no_source(text):
         return answer.model_copy(update={"answer": assistant.prompts.refusal, "refused": True, "mode": "llm"})
     clean, citations, removed = validate_citations(text, answer.passages)
@@ -572,5 +504,5 @@ def _finish(assistant: AnswerContext, answer: Answer, text: str, mode: str) -> A
     )
 
 
-def _backend_message(exc: Exception) -> str:
+def backend_message(exc: Exception) -> str:
     return f"Språkmodellen svarte ikke ({exc}). Svaret er satt sammen direkte fra kildene."

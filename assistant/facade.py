@@ -10,13 +10,14 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.analysis import detect_language
-from assistant.answering import answer_question, stream_answer
 from assistant.intent_semantic import SemanticRouter
 from assistant.lexicon import acute_services
 from assistant.llm import LLMGate
+from assistant.pipeline import AnswerPipeline
+from assistant.prompts import PromptSet
 from assistant.retrieval import HybridRetriever, SearchResult, to_passage
 from assistant.safety import detect_acute_danger
 from assistant.safety_semantic import SemanticSafety
@@ -33,21 +34,26 @@ from assistant.types import (
     StreamEvent,
     WorkshopSummary,
 )
+from index.reader import KnowledgeIndex
 from ingest.errors import InvalidQuestion, UnknownFilterValue
 from ingest.records import DocumentKind, DocumentMeta, PreventionLevel, Role
+
+if TYPE_CHECKING:
+    from llama_index.core.llms import LLM
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Assistant:
-    """Answers, searches, finds services and summarises workshops over one index."""
+    """Answers, searches, finds services and summarises workshops over one index: a validating front over the
+    answer pipeline, the service finder and the theme map."""
 
     def __init__(
         self,
-        index: Any,
+        index: KnowledgeIndex,
         settings: Settings,
-        prompts: Any,
-        llm: Any | None = None,
+        prompts: PromptSet,
+        llm: LLM | None = None,
         semantic_safety: SemanticSafety | None = None,
         semantic_router: SemanticRouter | None = None,
         embed_queries: Callable[[Sequence[str]], list[list[float]]] | None = None,
@@ -67,8 +73,17 @@ class Assistant:
         self._theme_lock = threading.Lock()
         self.semantic_safety = semantic_safety
         self.semantic_router = semantic_router
+        self.pipeline = AnswerPipeline(
+            index=index,
+            retriever=self.retriever,
+            settings=settings,
+            prompts=prompts,
+            llm=llm,
+            llm_gate=self.llm_gate,
+            desk=self,
+        )
 
-    def rebuilt(self, index: Any | None = None, settings: Settings | None = None) -> Assistant:
+    def rebuilt(self, index: KnowledgeIndex | None = None, settings: Settings | None = None) -> Assistant:
         """The same prompts, LLM and semantic checks on another index generation or with other settings."""
         return Assistant(
             index if index is not None else self.index,
@@ -177,12 +192,9 @@ class Assistant:
         filters: SearchFilters | None = None,
         audience: Audience = "citizen",
     ) -> Answer:
-        started = time.perf_counter()
-        answer = answer_question(
-            self, self.check_question(question), self.check_history(history), self.check_filters(filters), audience
+        return self.pipeline.answer(
+            self.check_question(question), self.check_history(history), self.check_filters(filters), audience
         )
-        answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-        return answer
 
     def ask_stream(
         self,
@@ -191,13 +203,10 @@ class Assistant:
         filters: SearchFilters | None = None,
         audience: Audience = "citizen",
     ) -> Iterator[StreamEvent]:
-        started = time.perf_counter()
-        for event in stream_answer(
-            self, self.check_question(question), self.check_history(history), self.check_filters(filters), audience
-        ):
-            if event.answer is not None:
-                event.answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-            yield event
+        # Checked when the stream starts, before its first event.
+        question = self.check_question(question)
+        turns, checked = self.check_history(history), self.check_filters(filters)
+        yield from self.pipeline.stream(question, turns, checked, audience)
 
     def find_services(
         self,

@@ -14,8 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from assistant.answering import HITS_REPORTED, extractive_answer, judge, standalone_question
-from assistant.citations import validate_citations
+from assistant.answering import HITS_REPORTED
 from assistant.facade import Assistant
 from assistant.service_answer import Audience
 from assistant.types import Answer, ChatTurn, Passage
@@ -49,19 +48,15 @@ class RetrievalModeSystem:
 
     def ask(self, question: str, history: list[ChatTurn], *, audience: Audience = "citizen") -> Answer:
         started = time.perf_counter()
-        standalone, _ = standalone_question(self.assistant, question, history)
+        pipeline = self.assistant.pipeline
+        standalone = pipeline.standalone(question, history)
         top_k = self.assistant.settings.retrieval.top_k
         result = self.assistant.retriever.search(standalone, top_k=max(top_k, HITS_REPORTED), mode=self.mode)
-        return _answer(
-            self.assistant,
-            question,
-            standalone,
-            result.passages,
-            top_k,
-            started,
-            refuse=True,
-            dense=result.dense_top_score,
+        answer = pipeline.from_passages(
+            question, standalone, result.passages, top_k, refuse=True, dense_score=result.dense_top_score
         )
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        return answer
 
 
 class NaiveLlamaIndexSystem:
@@ -94,47 +89,9 @@ class NaiveLlamaIndexSystem:
             )
             for r in results
         ]
-        return _answer(self.assistant, question, question, passages, 2, started, refuse=False)
-
-
-def _answer(
-    assistant: Assistant,
-    question: str,
-    standalone: str,
-    passages: Sequence[Passage],
-    top_k: int,
-    started: float,
-    refuse: bool,
-    dense: float = 0.0,
-) -> Answer:
-    given = list(passages[:top_k])
-    base = Answer(
-        question=question,
-        standalone_question=standalone,
-        answer="",
-        passages=given,
-        hits=list(passages[:HITS_REPORTED]),
-    )
-    if refuse:
-        decision = judge(assistant, standalone, given, dense)
-        if decision.refuse:
-            return base.model_copy(
-                update={
-                    "answer": assistant.prompts.refusal,
-                    "refused": True,
-                    "refusal_reason": decision.reason,
-                    "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-                }
-            )
-    text, citations, removed = validate_citations(extractive_answer(assistant, standalone, given), given)
-    return base.model_copy(
-        update={
-            "answer": text,
-            "citations": citations,
-            "removed_citations": removed,
-            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-        }
-    )
+        answer = self.assistant.pipeline.from_passages(question, question, passages, 2, refuse=False)
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        return answer
 
 
 def build_systems(assistant: Assistant, names: Sequence[str], corpus_dir: Any) -> list[Any]:

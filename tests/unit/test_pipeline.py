@@ -1,0 +1,82 @@
+"""The answer pipeline: one path for ask, streaming and the evaluation baselines; typed seams; real latency."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+from assistant.facade import Assistant
+from assistant.pipeline import AnswerPipeline
+from eval.baselines import NaiveLlamaIndexSystem, RetrievalModeSystem
+from tests.support.fake_llm import FakeLLM
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_pipeline_takes_typed_collaborators() -> None:
+    hints = AnswerPipeline.__init__.__annotations__  # strings: the modules use postponed annotations
+    assert set(hints) == {"index", "retriever", "settings", "prompts", "llm", "llm_gate", "desk", "return"}
+    assert not any("Any" in str(hint) for hint in hints.values())
+    assert "Any" not in inspect.getsource(AnswerPipeline.__init__)
+    front = Assistant.__init__.__annotations__
+    assert front["index"] == "KnowledgeIndex" and front["prompts"] == "PromptSet" and front["llm"] == "LLM | None"
+
+
+def test_the_facade_and_the_baselines_do_not_copy_the_answering_steps() -> None:
+    """The steps are called from the pipeline only: the facade and the baselines go through it."""
+    steps = {"prepare", "finish", "judge", "extractive_answer", "answer_question", "stream_answer"}
+    for path in (ROOT / "assistant" / "facade.py", ROOT / "eval" / "baselines.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        called = {
+            node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        }
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names}
+        assert not (called | imported) & steps, path.name
+
+
+def test_ask_and_stream_give_the_same_answer_with_a_real_latency(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    question = "Hva er Ungdomstorget?"
+    asked = fake_assistant.ask(question)
+    events = list(fake_assistant.ask_stream(question))
+    assert events[0].type == "meta" and events[-1].type == "done"
+    streamed = events[-1].answer
+    assert streamed is not None and streamed.answer == asked.answer and streamed.citations == asked.citations
+    assert "".join(e.text or "" for e in events if e.type == "delta").strip() == streamed.answer.strip()
+    assert asked.latency_ms > 0 and streamed.latency_ms > 0
+
+
+def test_a_refused_or_routed_answer_also_reports_its_latency(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    refused = fake_assistant.ask("Hva er telefonnummeret til Ungdomstorget?")
+    assert refused.refused and refused.latency_ms > 0
+    done = list(fake_assistant.ask_stream("Hva er telefonnummeret til Ungdomstorget?"))[-1].answer
+    assert done is not None and done.refused and done.latency_ms > 0
+
+
+def test_the_llm_answers_through_the_pipeline_and_falls_back_when_uncited(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    llm = FakeLLM()
+    assistant = Assistant(fake_assistant.index, fake_assistant.settings, fake_assistant.prompts, llm)
+    passages = assistant.search("Hva er Ungdomstorget?").passages
+    assert passages
+    llm.enqueue("Ungdomstorget er et lavterskeltilbud [1].")
+    answer = assistant.ask("Hva er Ungdomstorget?")
+    assert answer.mode == "llm" and answer.citations and answer.latency_ms > 0
+    llm.enqueue("Et svar uten kilder.")
+    fallback = assistant.ask("Hva er Ungdomstorget?")
+    assert fallback.mode == "extractive" and fallback.citations and fallback.backend_error
+    assert llm.pending == 0
+
+
+@pytest.mark.parametrize("mode", ["lexical", "dense"])
+def test_a_baseline_is_the_pipeline_on_other_passages(fake_assistant, mode: str) -> None:  # type: ignore[no-untyped-def]
+    system = RetrievalModeSystem(fake_assistant, mode)
+    answer = system.ask("Hva er Ungdomstorget?", [])
+    top_k = fake_assistant.settings.retrieval.top_k
+    found = fake_assistant.retriever.search("Hva er Ungdomstorget?", top_k=10, mode=mode)
+    same = fake_assistant.pipeline.from_passages(
+        "Hva er Ungdomstorget?", "Hva er Ungdomstorget?", found.passages, top_k, dense_score=found.dense_top_score
+    )
+    assert answer.answer == same.answer and answer.refused == same.refused and answer.latency_ms > 0
+    assert NaiveLlamaIndexSystem.ask is not RetrievalModeSystem.ask
