@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant import llm as llm_backend
 from assistant.citations import validate_citations
-from assistant.extractive import split_units
-from assistant.retrieval import to_passage
 from assistant.theme_export import link_lines
 from assistant.themes import Theme, ThemeMap
 from assistant.types import (
@@ -31,7 +29,7 @@ from assistant.types import (
 from index.lexical import stems
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, DocumentMeta, Node, NodeKind
-from ingest.text import jaccard
+from ingest.text import answer_units, jaccard
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -114,7 +112,7 @@ def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> 
     for node in nodes:
         heading = node.section_path[-1] if node.section_path else ""
         heading_hit = bool(wanted & set(stems(" ".join(heading.split()[:HEADING_WORDS]))))
-        for text in split_units(to_passage(node, "", 0.0)):
+        for text in answer_units(node.text, node.kind.value):
             terms = set(analyze(text))
             own = len(wanted & terms)
             if not own and not heading_hit:

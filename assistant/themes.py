@@ -24,12 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.extractive import split_units
-from assistant.retrieval import to_passage
 from assistant.types import Citation, ThemeLink
 from assistant.vectors import unit_rows
 from index.reader import KnowledgeIndex
 from ingest.records import DocumentKind, NodeKind
+from ingest.text import answer_units
 
 EmbedMany = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 Analyze = Callable[[str], list[str]]
@@ -100,7 +99,7 @@ def workshop_points(index: KnowledgeIndex) -> list[WorkshopPoint]:
             heading = node.section_path[-1] if node.section_path else ""
             if _NOT_POINTS.search(heading):
                 continue
-            for text in split_units(to_passage(node, "", 0.0)):
+            for text in answer_units(node.text, node.kind.value):
                 if len(_WORD.findall(text)) >= 1:
                     points.append(WorkshopPoint(text.strip(), doc.doc_id, heading, node.node_id))
     return points

@@ -133,15 +133,14 @@ def ingest(
                 batch_size=config.embedding.batch_size,
                 on_progress=(lambda k: progress("embed", k, len(missing))) if progress else None,
             )
+            store.add([to_text_node(n, p.meta, v) for (p, n), v in zip(missing, vectors, strict=True)])
+            known.update({n.node_id: v for (_, n), v in zip(missing, vectors, strict=True)})
+            # Every answer unit (sentence, bullet, row) gets its vector here, so a question costs one embedding.
+            unit_vectors, unit_computed = _unit_vectors(
+                index_dir, committed, parsed, embed_model, cache, config.embedding.batch_size, progress
+            )
         finally:
             cache.close()
-        store.add([to_text_node(n, p.meta, v) for (p, n), v in zip(missing, vectors, strict=True)])
-        known.update({n.node_id: v for (_, n), v in zip(missing, vectors, strict=True)})
-
-        # Every answer unit (sentence, bullet, row) gets its vector here, so a question costs one embedding.
-        unit_vectors, unit_computed = _unit_vectors(
-            index_dir, committed, parsed, embed_model, config, identity, progress
-        )
         computed += unit_computed
 
         # Document cards are found by meaning only: in the word index their titles, dates and themes would
@@ -206,12 +205,12 @@ def _unit_vectors(
     committed: IndexManifest | None,
     parsed: list[ParsedDocument],
     embed_model: BaseEmbedding,
-    config: IndexConfig,
-    identity: dict[str, Any],
+    cache: EmbeddingCache,
+    batch_size: int,
     progress: ProgressFn | None = None,
 ) -> tuple[dict[str, list[float]], int]:
     """Vectors of the answer units of every node but the cards: the committed generation's, then the
-    embedding cache's, then computed. Returns (unit text → vector, number computed)."""
+    embedding cache's (the one the ingest opened), then computed. Returns (unit text → vector, number computed)."""
     texts = list(
         dict.fromkeys(
             unit for p in parsed for n in p.nodes if not is_card(n) for unit in answer_units(n.text, n.kind.value)
@@ -220,17 +219,13 @@ def _unit_vectors(
     previous = read_unit_vectors(index_dir / f"gen-{committed.generation}") if committed else {}
     vectors = {t: previous[t].tolist() for t in texts if t in previous}
     missing = [t for t in texts if t not in vectors]
-    cache = EmbeddingCache(config.embedding_cache_path, _cache_key(identity))
-    try:
-        computed_vectors, computed = embed_with_cache(
-            embed_model,
-            missing,
-            cache,
-            batch_size=config.embedding.batch_size,
-            on_progress=(lambda k: progress("units", k, len(missing))) if progress else None,
-        )
-    finally:
-        cache.close()
+    computed_vectors, computed = embed_with_cache(
+        embed_model,
+        missing,
+        cache,
+        batch_size=batch_size,
+        on_progress=(lambda k: progress("units", k, len(missing))) if progress else None,
+    )
     vectors.update(zip(missing, computed_vectors, strict=True))
     return {t: vectors[t] for t in texts}, computed
 
