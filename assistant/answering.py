@@ -28,7 +28,7 @@ from assistant.extractive import (
     split_units,
 )
 from assistant.followup import rewrite_followup
-from assistant.lexicon import other_places, service_names
+from assistant.lexicon import norwegian_words, other_places, service_names
 from assistant.planner_answer import compose_planner_answer, planner_theme
 from assistant.refusal import RefusalDecision, decide_refusal, situation_details
 from assistant.retrieval import to_passage
@@ -293,9 +293,16 @@ def planner_answer(
     theme = planner_theme(standalone)
     if theme is None:
         return None
+    asked = None
+    if analysis.language == "en":
+        # The workshop points are Norwegian: an English theme is summarised by the sources' words for it.
+        words = norwegian_words(theme)
+        if not words:
+            return None
+        asked, theme = theme, " ".join(words)
     started = time.perf_counter()
     summary = assistant.summarize(theme)
-    text, passages = compose_planner_answer(summary, assistant.prompts, assistant.index.lexical.analyzer.terms)
+    text, passages = compose_planner_answer(summary, assistant.prompts, assistant.index.lexical.analyzer.terms, asked)
     if not text:
         return None
     clean, citations, removed = validate_citations(text, passages)

@@ -342,6 +342,25 @@ def with_bokmal(text: str) -> str:
     return f"{text} {' '.join(forms)}" if forms else text
 
 
+@cache
+def _english_glossary() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | None]:
+    data = _read_toml("english.toml")
+    phrases = data.get("phrases", {})
+    if not isinstance(phrases, dict) or not all(isinstance(v, str) and v.strip() for v in phrases.values()):
+        raise PromptError("english.toml: [phrases] must map each English phrase to Norwegian words (text).")
+    table = {_fold(str(k)): tuple(str(v).split()) for k, v in phrases.items()}
+    return table, _phrase_pattern(list(phrases), re.I)
+
+
+def norwegian_words(text: str) -> list[str]:
+    """The sources' Norwegian words for the English phrases of a text (longest phrase first), each once."""
+    table, pattern = _english_glossary()
+    if pattern is None:
+        return []
+    words = (w for m in pattern.finditer(text) for w in table.get(_fold(m.group(0)), ()))
+    return list(dict.fromkeys(words))
+
+
 def without_numbers(text: str) -> str:
     """The text with its numbers removed (for lexical matching of situations)."""
     return _NUMBER.sub(" ", text)

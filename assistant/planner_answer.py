@@ -41,20 +41,26 @@ def best_points(points: Sequence[SummaryPoint], theme: str, analyze: Analyze, li
 
 
 def compose_planner_answer(
-    summary: WorkshopSummary, prompts: PromptSet, analyze: Analyze = str.split
+    summary: WorkshopSummary, prompts: PromptSet, analyze: Analyze = str.split, asked: str | None = None
 ) -> tuple[str, list[Passage]]:
-    """(answer text, the passages its numbers point to); empty text when no workshop said anything on it."""
+    """(answer text, the passages its numbers point to); empty text when no workshop said anything on it.
+    `asked`: the theme as an English question named it (the summary's theme is then its Norwegian words, and the
+    fixed lines are in English)."""
     if not any(section.points for section in summary.workshops):
         return "", []
     passages = [
         Passage(node_id=c.node_id, document=c.document, title=c.title, date=c.date, section=c.section, text=c.text)
         for c in sorted(summary.citations, key=lambda c: c.n)
     ]
-    lines = [prompts.lead("summary", theme=summary.theme)]
+    en = "_en" if asked is not None else ""
+    if asked is not None:
+        lines = [prompts.lead("summary_en", theme=asked, words=summary.theme)]
+    else:
+        lines = [prompts.lead("summary", theme=summary.theme)]
     for section in summary.workshops:
         title = f"{short(section.title)} ({section.date})" if section.date else short(section.title)
         if not section.points:
-            lines.append(f"- **{title}**: {prompts.lead('summary_none')}")
+            lines.append(f"- **{title}**: {prompts.lead('summary_none' + en)}")
             continue
         chosen = best_points(section.points, summary.theme, analyze, POINTS_PER_WORKSHOP)
         points = "; ".join(f"{p.text.rstrip(' .')} [{p.n}]" for p in chosen)
@@ -62,10 +68,10 @@ def compose_planner_answer(
     everywhere = [t for t in summary.recurring if len(t.documents) == len(summary.workshops) > 1]
     if everywhere:  # each theme cited by its first point, so the answer cites at most 10 passages
         labels = ", ".join(f"{t.label} [{min(p.n for p in t.points)}]" for t in everywhere[:THEMES_SHOWN])
-        lines.append(prompts.lead("summary_everywhere", themes=labels))
+        lines.append(prompts.lead("summary_everywhere" + en, themes=labels))
     links = summary.in_2022[:LINKS_SHOWN]
     if links:
-        lines.append(prompts.lead("summary_2022"))
+        lines.append(prompts.lead("summary_2022" + en))
         lines += [f"- {link_line(link)}" for link in links]
-    lines += ["", prompts.lead("summary_pointer")]
+    lines += ["", prompts.lead("summary_pointer" + en)]
     return "\n".join(lines), passages

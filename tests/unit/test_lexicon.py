@@ -128,3 +128,19 @@ def test_every_nynorsk_entry_maps_to_a_different_word() -> None:
     table = _nynorsk_words()
     assert len(table) >= 80
     assert all(k != v.casefold() for k, v in table.items())
+
+
+def test_english_phrases_give_the_sources_norwegian_words() -> None:
+    from assistant.lexicon import _english_glossary, norwegian_words
+
+    corpus = " ".join(p.read_text("utf-8") for p in (ROOT / "corpus").glob("*.txt")).casefold()
+    table, _ = _english_glossary()
+    missing = sorted({w for words in table.values() for w in words if w.casefold() not in corpus})
+    assert missing == []  # every word is one the sources use
+    # whole words, longest phrase first, each word once
+    assert norwegian_words("What does the child welfare service do for children?") == [
+        "barneverntjenesten",
+        "barn",
+    ]
+    assert norwegian_words("Is there after-school care for pupils?") == ["SFO", "elever"]
+    assert norwegian_words("schoolbag childish") == []

@@ -60,3 +60,16 @@ def test_the_chat_answers_a_planner_question_from_the_summary(fake_assistant) ->
     assert not answer.refused and answer.intent == "planner"
     assert answer.answer.startswith("Dette sa verkstedene om «frivillighet»:")
     assert answer.citations and all(c.document.startswith("arbeidsverksted") for c in answer.citations[:2])
+
+
+def test_an_english_planner_question_is_summarised_by_the_sources_words(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant.ask("What did the workshops say about the voluntary sector?")
+    assert not answer.refused and answer.intent == "planner" and answer.language == "en"
+    lead = answer.answer.splitlines()[0]
+    assert lead.startswith("This is what the 2018 workshops said about «the voluntary sector»")
+    assert "«frivillig sektor frivilligheten»" in lead  # the Norwegian words it was searched with
+    assert "Verkstedoppsummering tab" in answer.answer and "Alle punktene" not in answer.answer
+    assert answer.citations and all(c.document.startswith("arbeidsverksted") for c in answer.citations[:2])
+    # a theme the glossary has no Norwegian words for is answered from retrieval, not from a wordless summary
+    other = fake_assistant.ask("What did the workshops say about zyxwv?")
+    assert not other.answer.startswith("This is what the 2018 workshops said")
