@@ -47,15 +47,8 @@ if TYPE_CHECKING:
     from index.reader import KnowledgeIndex
 
 
-class AnswerContext(Protocol):
-    """What answering needs (the facade satisfies it): no import of the facade, so no cycle."""
-
-    index: KnowledgeIndex
-    settings: Settings
-    prompts: PromptSet
-    llm: LLM | None
-    llm_gate: llm_backend.LLMGate
-    retriever: HybridRetriever
+class ServiceDesk(Protocol):
+    """What answering asks of the rest of the assistant (the facade provides it; no import of the facade)."""
 
     @property
     def finder(self) -> ServiceFinder: ...
@@ -67,6 +60,17 @@ class AnswerContext(Protocol):
     def reads_as_situation(self, text: str) -> bool: ...
 
     def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary: ...
+
+
+class AnswerContext(ServiceDesk, Protocol):
+    """What the answering steps need: the desk and the pipeline's collaborators (`AnswerPipeline` is one)."""
+
+    index: KnowledgeIndex
+    settings: Settings
+    prompts: PromptSet
+    llm: LLM | None
+    llm_gate: llm_backend.LLMGate
+    retriever: HybridRetriever
 
 
 # Languages the sources' words can be matched in (nynorsk reaches BM25 through shared stems).

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from assistant import llm as llm_backend
 from assistant.answering import (
     HITS_REPORTED,
+    ServiceDesk,
     backend_message,
     extractive_answer,
     finish,
@@ -36,21 +37,6 @@ if TYPE_CHECKING:
     from assistant.service_finder import ServiceFinder
     from assistant.settings import Settings
     from index.reader import KnowledgeIndex
-
-
-class ServiceDesk(Protocol):
-    """What answering asks of the rest of the assistant (the facade provides it; no import of the facade)."""
-
-    @property
-    def finder(self) -> ServiceFinder: ...
-
-    def safety_notice_for(self, text: str, language: str) -> str | None: ...
-
-    def first_help(self, text: str) -> tuple[str, ...]: ...
-
-    def reads_as_situation(self, text: str) -> bool: ...
-
-    def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary: ...
 
 
 def _elapsed_ms(started: float) -> float:
