@@ -245,16 +245,21 @@ class Assistant:
         return self._finder
 
     def theme_mapper(self) -> ThemeMapper:
-        """The theme mapper of this index generation, built on first use (it embeds every workshop point)."""
+        """The theme mapper of this index generation, built on first use from the workshop points' query vectors
+        the generation stores (a point without one, in a generation written before them, is embedded)."""
         if self._themes is None:
             config = self.settings.themes
             self._themes = ThemeMapper(
-                self.index,
-                self.embed_queries or (lambda texts: [self.index.query_embedding(t) for t in texts]),
-                config.distance_threshold,
-                config.min_link_similarity,
+                self.index, self._point_vectors, config.distance_threshold, config.min_link_similarity
             )
         return self._themes
+
+    def _point_vectors(self, texts: Sequence[str]) -> list[list[float]]:
+        stored = [self.index.point_vector(t) for t in texts]
+        missing = [t for t, v in zip(texts, stored, strict=True) if v is None]
+        embed = self.embed_queries or (lambda ts: [self.index.query_embedding(t) for t in ts])
+        computed = iter(embed(missing) if missing else [])
+        return [v.tolist() if v is not None else next(computed) for v in stored]
 
     def themes(self) -> ThemeMap:
         """The theme map of the three workshops, with what the 2022 sources report against each theme."""

@@ -82,7 +82,11 @@ def run_ingest(
     from index.builder import ingest
 
     bars: dict[str, Any] = {}
-    labels = {"embed": ("Embedder avsnitt", "avsnitt"), "units": ("Embedder setninger", "setninger")}
+    labels = {
+        "embed": ("Embedder avsnitt", "avsnitt"),
+        "units": ("Embedder setninger", "setninger"),
+        "points": ("Embedder verkstedpunkter", "punkter"),
+    }
 
     def progress(stage: str, done: int, total: int) -> None:
         if not show_progress:
@@ -204,9 +208,10 @@ def build_semantic_router(settings: Settings, index: KnowledgeIndex) -> Semantic
 @contextmanager
 def cached_queries(settings: Settings, index: KnowledgeIndex) -> Iterator[Callable[[Sequence[str]], list[list[float]]]]:
     """Embed fixed texts (prototypes) as queries, through the on-disk cache when it is writable."""
+    from index.builder import query_cache_key
     from index.embedding import EmbeddingCache
 
-    cache = EmbeddingCache(settings.index.embedding_cache_path, f"query:{index.manifest.collection}")
+    cache = EmbeddingCache(settings.index.embedding_cache_path, query_cache_key(index.manifest.collection))
 
     def embed_many(texts: Sequence[str]) -> list[list[float]]:
         found = cache.get_many(texts)

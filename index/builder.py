@@ -30,13 +30,20 @@ from index.config import IndexConfig
 from index.embedding import EmbeddingCache, embed_with_cache, embedder_identity
 from index.lexical import LexicalIndex
 from index.manifest import DocumentEntry, IndexManifest, collection_name, read_manifest, write_manifest
-from index.nodestore import UNIT_TEXTS_FILE, read_unit_vectors, read_vectors, write_generation
+from index.nodestore import (
+    POINT_TEXTS_FILE,
+    UNIT_TEXTS_FILE,
+    read_point_vectors,
+    read_unit_vectors,
+    read_vectors,
+    write_generation,
+)
 from index.store import ChromaStore, index_text, make_chroma_client, to_text_node
 from ingest.cards import is_card
 from ingest.corpus import load_corpus
 from ingest.errors import IngestRunning
 from ingest.pipeline import parse_corpus
-from ingest.records import NodeKind, ParsedDocument
+from ingest.records import DocumentKind, NodeKind, ParsedDocument
 from ingest.text import answer_units
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
@@ -117,7 +124,9 @@ def ingest(
         )
         removed = sorted(set(old.documents) - set(new_docs)) if old else []
         wanted_ids = {n.node_id for p in parsed for n in p.nodes}
-        has_units = committed is not None and (index_dir / f"gen-{committed.generation}" / UNIT_TEXTS_FILE).is_file()
+        served = index_dir / f"gen-{committed.generation}" if committed is not None else None
+        # A generation written before its unit or point vectors existed is upgraded by the next ingest.
+        has_units = served is not None and all((served / f).is_file() for f in (UNIT_TEXTS_FILE, POINT_TEXTS_FILE))
         if old is not None and not changed and not removed and wanted_ids <= existing and has_units:
             return _report(name, parsed, 0, 0, 0, [], [], True, time.perf_counter() - started)
 
@@ -141,7 +150,16 @@ def ingest(
             )
         finally:
             cache.close()
-        computed += unit_computed
+        # The workshop points as queries, for the theme map (their own cache: the same one the server's fixed
+        # query texts use, so vectors computed there are not computed again here, nor the other way round).
+        queries = EmbeddingCache(config.embedding_cache_path, query_cache_key(name))
+        try:
+            point_vectors, point_computed = _point_vectors(
+                index_dir, committed, parsed, embed_model, queries, config.embedding.batch_size, progress
+            )
+        finally:
+            queries.close()
+        computed += unit_computed + point_computed
 
         # Document cards are found by meaning only: in the word index their titles, dates and themes would
         # shift every other passage's idf (measured on dev: one question lost its evidence).
@@ -149,7 +167,9 @@ def ingest(
         lexical = LexicalIndex.build([n.node_id for n in words], [index_text(n) for n in words])
         folder = index_dir / f"gen-{generation}"
         shutil.rmtree(folder, ignore_errors=True)  # a leftover of a killed ingest
-        write_generation(folder, parsed, lexical, {n.node_id: known[n.node_id] for _, n in nodes}, unit_vectors)
+        write_generation(
+            folder, parsed, lexical, {n.node_id: known[n.node_id] for _, n in nodes}, unit_vectors, point_vectors
+        )
         manifest = IndexManifest(
             collection=name,
             store_collection=physical,
@@ -228,6 +248,53 @@ def _unit_vectors(
     )
     vectors.update(zip(missing, computed_vectors, strict=True))
     return {t: vectors[t] for t in texts}, computed
+
+
+def workshop_point_texts(parsed: list[ParsedDocument]) -> list[str]:
+    """Every answer unit of the workshop reports' prose (the theme map's points are among them), each once."""
+    return list(
+        dict.fromkeys(
+            unit.strip()
+            for p in parsed
+            if p.meta.kind == DocumentKind.WORKSHOP_REPORT
+            for n in p.nodes
+            if n.kind == NodeKind.PROSE and not is_card(n)
+            for unit in answer_units(n.text, n.kind.value)
+            if unit.strip()
+        )
+    )
+
+
+def _point_vectors(
+    index_dir: Path,
+    committed: IndexManifest | None,
+    parsed: list[ParsedDocument],
+    embed_model: BaseEmbedding,
+    cache: EmbeddingCache,
+    batch_size: int,
+    progress: ProgressFn | None = None,
+) -> tuple[dict[str, list[float]], int]:
+    """Query vectors of the workshop points: the committed generation's, then the query cache's, then
+    computed. Returns (point text → vector, number computed)."""
+    texts = workshop_point_texts(parsed)
+    previous = read_point_vectors(index_dir / f"gen-{committed.generation}") if committed else {}
+    vectors = {t: previous[t].tolist() for t in texts if t in previous}
+    missing = [t for t in texts if t not in vectors]
+    computed_vectors, computed = embed_with_cache(
+        embed_model,
+        missing,
+        cache,
+        batch_size=batch_size,
+        on_progress=(lambda k: progress("points", k, len(missing))) if progress else None,
+        as_queries=True,
+    )
+    vectors.update(zip(missing, computed_vectors, strict=True))
+    return {t: vectors[t] for t in texts}, computed
+
+
+def query_cache_key(collection: str) -> str:
+    """The embedding cache's key for texts embedded as queries over one collection's embedder."""
+    return f"query:{collection}"
 
 
 def _retire(client: Any, index_dir: Path, name: str, current: IndexManifest, previous: IndexManifest | None) -> None:

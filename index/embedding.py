@@ -167,14 +167,26 @@ class EmbeddingCache:
             self._conn.close()
 
 
+def query_batch(embed_model: BaseEmbedding, texts: list[str]) -> list[list[float]]:
+    """Texts embedded as queries (with the query prefix): one forward pass for the batch when the model is
+    llama-index's sentence-transformers wrapper, else one query at a time (the same vectors either way)."""
+    batch = getattr(embed_model, "_embed", None)
+    if callable(batch):
+        vectors: list[list[float]] = batch(texts, prompt_name="query")
+        return vectors
+    return [embed_model.get_query_embedding(t) for t in texts]
+
+
 def embed_with_cache(
     embed_model: BaseEmbedding,
     texts: Sequence[str],
     cache: EmbeddingCache | None,
     batch_size: int = 16,
     on_progress: Callable[[int], None] | None = None,
+    as_queries: bool = False,
 ) -> tuple[list[list[float]], int]:
-    """Embed passages, reusing cached vectors; returns (vectors, number actually computed).
+    """Embed passages (or, `as_queries`, queries; give those a cache of their own), reusing cached vectors;
+    returns (vectors, number actually computed).
 
     Missing texts are embedded in batches sorted by length, which keeps padding (and time) low.
     """
@@ -186,7 +198,10 @@ def embed_with_cache(
     for start in range(0, len(missing), batch_size):
         batch_idx = missing[start : start + batch_size]
         batch_texts = [texts[i] for i in batch_idx]
-        vectors = embed_model.get_text_embedding_batch(batch_texts)
+        if as_queries:
+            vectors = query_batch(embed_model, batch_texts)
+        else:
+            vectors = embed_model.get_text_embedding_batch(batch_texts)
         if cache:
             cache.put_many(batch_texts, vectors)
         for i, vec in zip(batch_idx, vectors, strict=True):

@@ -1,5 +1,7 @@
-"""Files of one index generation: nodes, document metadata, catalog, the lexical index, node vectors and
-the vectors of the answer units (sentences, bullets, rows) the extractive composer selects from.
+"""Files of one index generation: nodes, document metadata, catalog, the lexical index, node vectors,
+the vectors of the answer units (sentences, bullets, rows) the extractive composer selects from, and the
+workshop points embedded as queries (the theme map clusters them: e5 wants the query prefix for symmetric
+similarity), so nothing derived from a generation needs the embedder at query time.
 
 The node vectors are a copy of what Chroma holds, kept with the generation so that what is derived from
 them (the service finder's rows and profiles, the safety check) never depends on the vector store being up.
@@ -24,6 +26,8 @@ VECTORS_FILE = "vectors.npy"
 VECTOR_IDS_FILE = "vector-ids.json"
 UNIT_VECTORS_FILE = "unit-vectors.npy"
 UNIT_TEXTS_FILE = "unit-texts.json"
+POINT_VECTORS_FILE = "point-vectors.npy"
+POINT_TEXTS_FILE = "point-texts.json"
 
 
 def write_generation(
@@ -32,6 +36,7 @@ def write_generation(
     lexical: LexicalIndex,
     vectors: Mapping[str, Sequence[float]] | None = None,
     unit_vectors: Mapping[str, Sequence[float]] | None = None,
+    point_vectors: Mapping[str, Sequence[float]] | None = None,
 ) -> None:
     """Write a complete generation folder (a fresh folder: readers never see it half written)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -48,22 +53,38 @@ def write_generation(
         ids = list(vectors)
         np.save(directory / VECTORS_FILE, np.asarray([vectors[i] for i in ids], dtype=np.float32))
         (directory / VECTOR_IDS_FILE).write_text(json.dumps(ids), encoding="utf-8")
-    if unit_vectors:
-        texts = list(unit_vectors)
-        np.save(directory / UNIT_VECTORS_FILE, np.asarray([unit_vectors[t] for t in texts], dtype=np.float32))
-        (directory / UNIT_TEXTS_FILE).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    _write_text_vectors(directory, unit_vectors, UNIT_VECTORS_FILE, UNIT_TEXTS_FILE)
+    _write_text_vectors(directory, point_vectors, POINT_VECTORS_FILE, POINT_TEXTS_FILE)
+
+
+def _write_text_vectors(
+    directory: Path, vectors: Mapping[str, Sequence[float]] | None, vectors_file: str, texts_file: str
+) -> None:
+    if vectors:
+        texts = list(vectors)
+        np.save(directory / vectors_file, np.asarray([vectors[t] for t in texts], dtype=np.float32))
+        (directory / texts_file).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+
+
+def _read_text_vectors(directory: Path, vectors_file: str, texts_file: str) -> dict[str, np.ndarray]:
+    texts_path = directory / texts_file
+    if not texts_path.is_file() or not (directory / vectors_file).is_file():
+        return {}
+    texts = json.loads(texts_path.read_text(encoding="utf-8"))
+    matrix = np.load(directory / vectors_file)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = matrix / np.where(norms == 0, 1.0, norms)
+    return dict(zip(texts, matrix, strict=True))
 
 
 def read_unit_vectors(directory: Path) -> dict[str, np.ndarray]:
     """Answer unit text → its unit-length vector; empty for a generation written without them."""
-    texts_path = directory / UNIT_TEXTS_FILE
-    if not texts_path.is_file() or not (directory / UNIT_VECTORS_FILE).is_file():
-        return {}
-    texts = json.loads(texts_path.read_text(encoding="utf-8"))
-    matrix = np.load(directory / UNIT_VECTORS_FILE)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix = matrix / np.where(norms == 0, 1.0, norms)
-    return dict(zip(texts, matrix, strict=True))
+    return _read_text_vectors(directory, UNIT_VECTORS_FILE, UNIT_TEXTS_FILE)
+
+
+def read_point_vectors(directory: Path) -> dict[str, np.ndarray]:
+    """Workshop point text → its unit-length query vector; empty for a generation written without them."""
+    return _read_text_vectors(directory, POINT_VECTORS_FILE, POINT_TEXTS_FILE)
 
 
 def read_vector_matrix(directory: Path) -> tuple[dict[str, int], np.ndarray] | None:

@@ -20,6 +20,7 @@ from index.nodestore import (
     read_documents,
     read_lexical,
     read_nodes,
+    read_point_vectors,
     read_unit_vectors,
     read_vector_matrix,
 )
@@ -47,6 +48,7 @@ class KnowledgeIndex:
         embed_model: BaseEmbedding,
         vectors: tuple[dict[str, int], np.ndarray] | None = None,
         unit_vectors: Mapping[str, np.ndarray] | None = None,
+        point_vectors: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
@@ -58,6 +60,7 @@ class KnowledgeIndex:
         self.embed_model = embed_model
         self._vectors = vectors
         self._unit_vectors = dict(unit_vectors or {})
+        self._point_vectors = dict(point_vectors or {})
         self.corpus_problem: str | None = None  # set when the corpus could not be read; this index is served
         self._query_cache: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()
@@ -89,6 +92,7 @@ class KnowledgeIndex:
             embed_model,
             read_vector_matrix(generation),
             read_unit_vectors(generation),
+            read_point_vectors(generation),
         )
 
     # -- lookups ---------------------------------------------------------------------------
@@ -149,6 +153,11 @@ class KnowledgeIndex:
         """The unit-length vector of an answer unit (ingest.text.answer_units) of a committed node; None for
         other text and for a generation written without unit vectors."""
         return self._unit_vectors.get(text)
+
+    def point_vector(self, text: str) -> np.ndarray | None:
+        """The unit-length query vector of a workshop point (an answer unit of a workshop report's prose), stored
+        at ingest for the theme map; None for other text and for a generation written without them."""
+        return self._point_vectors.get(text.strip())
 
     def vectors(self, node_ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors of committed nodes (for derived rankings such as the service finder): from the

@@ -8,12 +8,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.builder import ingest
 from index.config import EmbeddingConfig, IndexConfig
 from index.embedding import FakeEmbedding
-from index.nodestore import UNIT_TEXTS_FILE
+from index.nodestore import POINT_TEXTS_FILE, UNIT_TEXTS_FILE
 from index.reader import KnowledgeIndex
 from index.store import ChromaStore
 from ingest.errors import CorpusError, IndexNotBuiltError, IngestRunning, StoreUnavailable
@@ -255,6 +256,36 @@ def test_generation_carries_a_vector_for_every_answer_unit(config: IndexConfig) 
     upgraded = ingest(config, embedder)
     assert not upgraded.unchanged and embedder.calls == calls  # the embedding cache serves them
     assert KnowledgeIndex.open(config, embedder).unit_vector(some) is not None
+
+
+def test_generation_carries_the_workshop_points_as_queries(config: IndexConfig) -> None:
+    """The theme map needs no embedder at query time: every workshop point's query vector is in the generation
+    (the query prefix, not the passage one); a generation written before them gets them on the next ingest."""
+    from assistant.themes import workshop_points
+
+    class QueryCounting(FakeEmbedding):
+        queries: int = 0
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            self.queries += 1
+            return [-x for x in super()._get_query_embedding(query)]  # unlike the passage vector
+
+    embedder = QueryCounting()
+    ingest(config, embedder)
+    index = KnowledgeIndex.open(config, embedder)
+    points = workshop_points(index)
+    assert len(points) > 100 and embedder.queries > 100
+    for point in points[:20]:
+        stored = index.point_vector(point.text)
+        assert stored is not None
+        assert stored == pytest.approx(np.asarray(embedder.get_query_embedding(point.text)), abs=1e-5)
+    assert index.point_vector("Ingen verksted sa dette.") is None
+    generation = config.data_dir / "indexes" / index.manifest.collection / f"gen-{index.manifest.generation}"
+    (generation / POINT_TEXTS_FILE).unlink()  # as written by a version without point vectors
+    asked = embedder.queries
+    upgraded = ingest(config, embedder)
+    assert not upgraded.unchanged and embedder.queries == asked  # the query cache serves them
+    assert KnowledgeIndex.open(config, embedder).point_vector(points[0].text) is not None
 
 
 def test_concurrent_ingest_is_refused(config: IndexConfig) -> None:

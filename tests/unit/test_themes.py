@@ -103,17 +103,38 @@ def test_word_document_holds_the_same_content() -> None:
     assert raised_phrase(theme_map().themes[0], theme_map().workshops).startswith("Tatt opp i alle")
 
 
-def test_the_theme_map_embeds_its_points_through_the_injected_embedder(fake_assistant) -> None:  # type: ignore[no-untyped-def]
-    """The composition root injects an embedder that goes through the on-disk cache (wiring.cached_query_embedder),
-    so a second process reads the workshop points' vectors instead of embedding them again."""
+def test_points_without_stored_vectors_go_through_the_injected_embedder(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A generation written before the point vectors: the composition root's embedder (wiring.cached_query_embedder,
+    through the on-disk cache) embeds the points, so a second process reads them instead of embedding them again."""
     calls: list[int] = []
 
     def embed(texts):  # type: ignore[no-untyped-def]
         calls.append(len(texts))
         return [fake_assistant.index.query_embedding(t) for t in texts]
 
-    assistant = fake_assistant.rebuilt()
-    assistant.embed_queries = embed
-    assert assistant.rebuilt().embed_queries is embed  # a new generation keeps it
-    theme_map = assistant.themes()
+    index = fake_assistant.index
+    stored, index._point_vectors = index._point_vectors, {}
+    try:
+        assistant = fake_assistant.rebuilt()
+        assistant.embed_queries = embed
+        assert assistant.rebuilt().embed_queries is embed  # a new generation keeps it
+        theme_map = assistant.themes()
+    finally:
+        index._point_vectors = stored
     assert calls and sum(calls) >= sum(len(t.points) for t in theme_map.themes)
+
+
+def test_the_theme_map_reads_the_points_vectors_from_the_generation(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """No embedding at query time: a fresh assistant on the same generation builds the map from stored vectors."""
+    from assistant.facade import Assistant
+
+    def no_embedding(texts):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"embedded {len(texts)} points at query time")
+
+    fresh = Assistant(fake_assistant.index, fake_assistant.settings, fake_assistant.prompts, embed_queries=no_embedding)
+    fresh.index.query_embedding = no_embedding  # type: ignore[method-assign]
+    try:
+        built = fresh.themes()
+    finally:
+        del fresh.index.query_embedding
+    assert built.themes and built.themes == fake_assistant.themes().themes
