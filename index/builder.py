@@ -17,12 +17,13 @@ import contextlib
 import fcntl
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import BaseModel
 
@@ -145,8 +146,13 @@ def ingest(
             store.add([to_text_node(n, p.meta, v) for (p, n), v in zip(missing, vectors, strict=True)])
             known.update({n.node_id: v for (_, n), v in zip(missing, vectors, strict=True)})
             # Every answer unit (sentence, bullet, row) gets its vector here, so a question costs one embedding.
-            unit_vectors, unit_computed = _unit_vectors(
-                index_dir, committed, parsed, embed_model, cache, config.embedding.batch_size, progress
+            unit_vectors, unit_computed = _text_vectors(
+                unit_texts(parsed),
+                read_unit_vectors(served) if served is not None else {},
+                embed_model,
+                cache,
+                config.embedding.batch_size,
+                _stage(progress, "units"),
             )
         finally:
             cache.close()
@@ -154,8 +160,14 @@ def ingest(
         # query texts use, so vectors computed there are not computed again here, nor the other way round).
         queries = EmbeddingCache(config.embedding_cache_path, query_cache_key(name))
         try:
-            point_vectors, point_computed = _point_vectors(
-                index_dir, committed, parsed, embed_model, queries, config.embedding.batch_size, progress
+            point_vectors, point_computed = _text_vectors(
+                workshop_point_texts(parsed),
+                read_point_vectors(served) if served is not None else {},
+                embed_model,
+                queries,
+                config.embedding.batch_size,
+                _stage(progress, "points"),
+                as_queries=True,
             )
         finally:
             queries.close()
@@ -220,34 +232,13 @@ def _known_vectors(
     return known
 
 
-def _unit_vectors(
-    index_dir: Path,
-    committed: IndexManifest | None,
-    parsed: list[ParsedDocument],
-    embed_model: BaseEmbedding,
-    cache: EmbeddingCache,
-    batch_size: int,
-    progress: ProgressFn | None = None,
-) -> tuple[dict[str, list[float]], int]:
-    """Vectors of the answer units of every node but the cards: the committed generation's, then the
-    embedding cache's (the one the ingest opened), then computed. Returns (unit text → vector, number computed)."""
-    texts = list(
+def unit_texts(parsed: list[ParsedDocument]) -> list[str]:
+    """The answer units of every node but the cards (the extractive composer's lines), each once."""
+    return list(
         dict.fromkeys(
             unit for p in parsed for n in p.nodes if not is_card(n) for unit in answer_units(n.text, n.kind.value)
         )
     )
-    previous = read_unit_vectors(index_dir / f"gen-{committed.generation}") if committed else {}
-    vectors = {t: previous[t].tolist() for t in texts if t in previous}
-    missing = [t for t in texts if t not in vectors]
-    computed_vectors, computed = embed_with_cache(
-        embed_model,
-        missing,
-        cache,
-        batch_size=batch_size,
-        on_progress=(lambda k: progress("units", k, len(missing))) if progress else None,
-    )
-    vectors.update(zip(missing, computed_vectors, strict=True))
-    return {t: vectors[t] for t in texts}, computed
 
 
 def workshop_point_texts(parsed: list[ParsedDocument]) -> list[str]:
@@ -265,19 +256,17 @@ def workshop_point_texts(parsed: list[ParsedDocument]) -> list[str]:
     )
 
 
-def _point_vectors(
-    index_dir: Path,
-    committed: IndexManifest | None,
-    parsed: list[ParsedDocument],
+def _text_vectors(
+    texts: list[str],
+    previous: Mapping[str, np.ndarray],
     embed_model: BaseEmbedding,
     cache: EmbeddingCache,
     batch_size: int,
-    progress: ProgressFn | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    as_queries: bool = False,
 ) -> tuple[dict[str, list[float]], int]:
-    """Query vectors of the workshop points: the committed generation's, then the query cache's, then
-    computed. Returns (point text → vector, number computed)."""
-    texts = workshop_point_texts(parsed)
-    previous = read_point_vectors(index_dir / f"gen-{committed.generation}") if committed else {}
+    """Vectors of texts: the committed generation's (`previous`), then the cache's, then computed (as queries
+    when asked). Returns (text → vector, number computed)."""
     vectors = {t: previous[t].tolist() for t in texts if t in previous}
     missing = [t for t in texts if t not in vectors]
     computed_vectors, computed = embed_with_cache(
@@ -285,11 +274,15 @@ def _point_vectors(
         missing,
         cache,
         batch_size=batch_size,
-        on_progress=(lambda k: progress("points", k, len(missing))) if progress else None,
-        as_queries=True,
+        on_progress=(lambda k: on_progress(k, len(missing))) if on_progress else None,
+        as_queries=as_queries,
     )
     vectors.update(zip(missing, computed_vectors, strict=True))
     return {t: vectors[t] for t in texts}, computed
+
+
+def _stage(progress: ProgressFn | None, stage: str) -> Callable[[int, int], None] | None:
+    return (lambda done, total: progress(stage, done, total)) if progress else None
 
 
 def query_cache_key(collection: str) -> str:
