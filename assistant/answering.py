@@ -492,15 +492,21 @@ def prepare(
         if answered is not None:
             return Prepared(answered, answered)
     if decision.refuse:
-        text = assistant.prompts.lead("refusal_en") if analysis.language == "en" else assistant.prompts.refusal
+        text = refusal_text(assistant, analysis.language)
         refused = base.model_copy(update={"answer": text, "refused": True, "refusal_reason": decision.reason})
         return Prepared(base, refused)
     return Prepared(base, None)
 
 
+def refusal_text(assistant: AnswerContext, language: str) -> str:
+    """The fixed refusal, in English for an English question."""
+    return assistant.prompts.lead("refusal_en") if language == "en" else assistant.prompts.refusal
+
+
 def finish(assistant: AnswerContext, answer: Answer, text: str, mode: str) -> Answer:
     if mode == "llm" and assistant.prompts.is_no_source(text):
-        return answer.model_copy(update={"answer": assistant.prompts.refusal, "refused": True, "mode": "llm"})
+        refusal = refusal_text(assistant, answer.language)
+        return answer.model_copy(update={"answer": refusal, "refused": True, "mode": "llm"})
     clean, citations, removed = validate_citations(text, answer.passages)
     if mode == "llm" and not citations:
         # An uncited LLM answer is not grounded: fall back to the extractive one.

@@ -80,3 +80,23 @@ def test_a_baseline_is_the_pipeline_on_other_passages(fake_assistant, mode: str)
     )
     assert answer.answer == same.answer and answer.refused == same.refused and answer.latency_ms > 0
     assert NaiveLlamaIndexSystem.ask is not RetrievalModeSystem.ask
+
+
+def test_an_llm_no_source_answer_is_refused_in_the_askers_language(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.prompts import NO_SOURCE_MARKER
+
+    llm = FakeLLM()
+    settings = fake_assistant.settings
+    # the fake embedder's similarities are low for English: let the question reach the LLM
+    lenient = settings.model_copy(
+        update={"answer": settings.answer.model_copy(update={"min_dense_score_foreign": -1.0})}
+    )
+    assistant = Assistant(fake_assistant.index, lenient, fake_assistant.prompts, llm)
+    llm.enqueue(NO_SOURCE_MARKER)
+    norwegian = assistant.ask("Hva er Ungdomstorget?")
+    assert norwegian.mode == "llm" and norwegian.refused and norwegian.answer == fake_assistant.prompts.refusal
+    llm.enqueue(NO_SOURCE_MARKER)
+    english = assistant.ask("What is Ungdomstorget?")
+    assert english.language == "en" and english.mode == "llm" and english.refused
+    assert english.answer == fake_assistant.prompts.lead("refusal_en")
+    assert llm.pending == 0
