@@ -43,6 +43,19 @@ def source_name(citation: Citation) -> str:
     return f"{citation.title or citation.document} ({source_date(citation.date)})"
 
 
+def cited_passage(citation: Citation, kind: str = "prose") -> Passage:
+    """The passage a citation points at, as the citation validator and the LLM prompt take it."""
+    return Passage(
+        node_id=citation.node_id,
+        document=citation.document,
+        title=citation.title,
+        date=citation.date,
+        section=citation.section,
+        text=citation.text,
+        kind=kind,
+    )
+
+
 # Placeholder left where a marker was removed, tidied up afterwards (never in model output).
 _GONE = "\x00"
 

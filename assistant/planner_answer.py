@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.citations import cited_passage
 from assistant.prompts import PromptSet
 from assistant.theme_export import link_line, short
 from assistant.types import Passage, SummaryPoint, WorkshopSummary
@@ -48,10 +49,7 @@ def compose_planner_answer(
     fixed lines are in English)."""
     if not any(section.points for section in summary.workshops):
         return "", []
-    passages = [
-        Passage(node_id=c.node_id, document=c.document, title=c.title, date=c.date, section=c.section, text=c.text)
-        for c in sorted(summary.citations, key=lambda c: c.n)
-    ]
+    passages = [cited_passage(c) for c in sorted(summary.citations, key=lambda c: c.n)]
     en = "_en" if asked is not None else ""
     if asked is not None:
         lines = [prompts.lead("summary_en", theme=asked, words=summary.theme)]

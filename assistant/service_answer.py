@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
+from assistant.citations import cited_passage
 from assistant.lexicon import ServiceNames
 from assistant.prompts import PromptSet
 from assistant.types import Passage, ServiceFinderResult, ServiceGroup, ServiceMatch
@@ -25,16 +26,7 @@ def chosen_groups(result: ServiceFinderResult, limit: int = MAX_SERVICES) -> lis
 
 def measure_passage(match: ServiceMatch) -> Passage:
     """The appendix row a service line cites, as a passage the citation validator accepts."""
-    c = match.citation
-    return Passage(
-        node_id=c.node_id,
-        document=c.document,
-        title=c.title,
-        date=c.date,
-        section=c.section,
-        text=c.text,
-        kind="table_row",
-    )
+    return cited_passage(match.citation, kind="table_row")
 
 
 def staff_details(match: ServiceMatch) -> str:

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from assistant import llm as llm_backend
-from assistant.citations import validate_citations
+from assistant.citations import cited_passage, validate_citations
 from assistant.theme_export import link_lines
 from assistant.themes import Theme, ThemeMap
 from assistant.types import (
     Citation,
     CrossWorkshopTopic,
-    Passage,
     SummaryPoint,
     ThemeLink,
     WorkshopSection,
@@ -291,10 +290,7 @@ def _llm_write_up(assistant: SummaryContext, summary: WorkshopSummary) -> Worksh
     for section in summary.workshops:
         lines.append(f"{section.title} ({section.date}):")
         lines += [f"  - {p.text} [{p.n}]" for p in section.points]
-    passages = [
-        Passage(node_id=c.node_id, document=c.document, title=c.title, date=c.date, section=c.section, text=c.text)
-        for c in summary.citations
-    ]
+    passages = [cited_passage(c) for c in summary.citations]
     if assistant.llm is None:
         return summary
     llm = assistant.llm
