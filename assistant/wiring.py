@@ -209,17 +209,14 @@ def build_semantic_router(settings: Settings, index: KnowledgeIndex) -> Semantic
 def cached_queries(settings: Settings, index: KnowledgeIndex) -> Iterator[Callable[[Sequence[str]], list[list[float]]]]:
     """Embed fixed texts (prototypes) as queries, through the on-disk cache when it is writable."""
     from index.builder import query_cache_key
-    from index.embedding import EmbeddingCache
+    from index.embedding import EmbeddingCache, embed_with_cache
 
     cache = EmbeddingCache(settings.index.embedding_cache_path, query_cache_key(index.manifest.collection))
+    batch_size = settings.index.embedding.batch_size
 
     def embed_many(texts: Sequence[str]) -> list[list[float]]:
-        found = cache.get_many(texts)
-        missing = [t for t, v in zip(texts, found, strict=True) if v is None]
-        computed = {t: index.query_embedding(t) for t in missing}
-        if computed:
-            cache.put_many(list(computed), list(computed.values()))  # kept when the cache is writable
-        return [v if v is not None else computed[t] for t, v in zip(texts, found, strict=True)]
+        # The same cached, batched path the ingest uses for the workshop points (kept when the cache is writable).
+        return embed_with_cache(index.embed_model, texts, cache, batch_size=batch_size, as_queries=True)[0]
 
     try:
         yield embed_many
