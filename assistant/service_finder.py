@@ -370,19 +370,22 @@ class ServiceFinder:
 
     def fitting(self, scores: dict[str, float], min_services: int | None = None) -> list[tuple[str, float]]:
         """The services that fit, best first: those that stand out from the typical service as much as the best
-        one does, at least `min_relative_score` of the way from the median service's score to the best (the
-        runner-up from `second_relative_score` on, and always `min_services`). Far below the best is noise."""
+        one does, at least a share of the way from the median service's score to the best. The share rises with
+        the rank: the runner-up from `second_relative_score`, the third from `min_relative_score`, the rest from
+        `later_relative_score` (and always `min_services`). Far below the best is noise."""
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if len(ranked) < 3 or self.config.min_relative_score <= 0:
+        cfg = self.config
+        if len(ranked) < 3 or cfg.min_relative_score <= 0:
             return ranked
         best, median = ranked[0][1], float(np.median([v for _, v in ranked]))
         if best - median <= 1e-9:
             return ranked
-        keep = self.config.min_services if min_services is None else min_services
-        shares = [0.0, min(self.config.second_relative_score, self.config.min_relative_score)]
+        keep = cfg.min_services if min_services is None else min_services
+        shares = [0.0, min(cfg.second_relative_score, cfg.min_relative_score), cfg.min_relative_score]
+        later = max(cfg.later_relative_score, cfg.min_relative_score)
 
         def share(rank: int) -> float:
-            return shares[rank] if rank < len(shares) else self.config.min_relative_score
+            return shares[rank] if rank < len(shares) else later
 
         return [(s, v) for i, (s, v) in enumerate(ranked) if i < keep or (v - median) / (best - median) >= share(i)]
 

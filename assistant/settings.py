@@ -75,6 +75,14 @@ class FinderConfig(BaseModel):
         description="The runner-up is shown from this share on (lower than `min_relative_score`): when the best "
         "service is wrong, the second is the likeliest right one, and one service alone is a confident answer.",
     )
+    later_relative_score: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="The fourth service and those after it are shown from this share on (higher than "
+        "`min_relative_score`): the further down the list, the less often a service fits, so a long list is shown "
+        "only for services nearly as strong as the best.",
+    )
     profile_prose_nodes: int = Field(default=8, ge=0, le=100)
     measures_per_service: int = Field(default=3, ge=1, le=50, description="Measures per service at least.")
     max_measures_per_service: int = Field(default=5, ge=1, le=50, description="Measures per service at most.")

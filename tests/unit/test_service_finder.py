@@ -118,6 +118,14 @@ def test_only_the_services_that_stand_out_are_shown(finder_assistant) -> None:  
     config = finder.config
     assert config.second_relative_score < (2.0 - 1.2) / (3.0 - 1.2) < config.min_relative_score
     assert [s for s, _ in runner_up] == ["A", "B"]
+    low = {"F": 1.0, "G": 1.0, "H": 1.0, "I": 1.0, "J": 0.9, "K": 0.8, "L": 0.7}
+    # the bar rises with the rank: median 1.0, best 3.0; C, D, E at 0.6 of the way pass the third's bar, and only
+    # the fourth and later need more
+    later = finder.fitting({"A": 3.0, "B": 2.2, "C": 2.2, "D": 2.2, "E": 2.2, **low})
+    assert config.min_relative_score < (2.2 - 1.0) / (3.0 - 1.0) < config.later_relative_score
+    assert [s for s, _ in later] == ["A", "B", "C"]
+    near = finder.fitting({"A": 3.0, "B": 2.9, "C": 2.9, "D": 2.9, **low})
+    assert [s for s, _ in near] == ["A", "B", "C", "D"]
     # everything alike: nothing stands out, all are shown
     flat = {"A": 1.0, "B": 1.0, "C": 1.0}
     assert [s for s, _ in finder.fitting(flat)] == ["A", "B", "C"]
