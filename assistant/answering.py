@@ -370,13 +370,21 @@ def names_a_person(passages: Sequence[Passage]) -> bool:
     return False
 
 
-def unnamed_places(question: str, evidence: Sequence[Passage]) -> list[str]:
-    """Places other than Drammen that the question names and none of the evidence passages does."""
+def unnamed_places(question: str, evidence: Sequence[Passage], services: Sequence[str] = ()) -> list[str]:
+    """Places other than Drammen that the question names and none of the evidence passages does. When the question
+    names services («Oslo kommunes familieteam»), a passage speaks of the place only when it names one of them too:
+    Vedlegg 3's row on Oslo's helsestasjon says nothing about Oslo's familieteam."""
     places = other_places()
     named = places.named(question)
     if not named:
         return []
-    seen = {p for passage in evidence for p in places.named(passage.text)}
+    names = service_names()
+    seen = {
+        p
+        for passage in evidence
+        if not services or set(services) & set(names.mentioned(passage.section + " " + passage.text))
+        for p in places.named(passage.text)
+    }
     return [p for p in named if p not in seen]
 
 
@@ -475,7 +483,7 @@ def prepare(
         decision = RefusalDecision(True, "utenfor det kildene handler om", decision.coverage)
     if analysis.asks_for_person and not decision.refuse and not names_a_person(base.passages[:EVIDENCE_PASSAGES]):
         decision = RefusalDecision(True, "spør etter en person ved navn; kildene navngir ingen", decision.coverage)
-    elsewhere = unnamed_places(standalone, base.passages[:PLACE_PASSAGES])
+    elsewhere = unnamed_places(standalone, base.passages[:PLACE_PASSAGES], analysis.services)
     if elsewhere and not decision.refuse:
         # Drammen's figures are no answer to a question about Oslo: say what the sources cover.
         lead = "other_place_en" if analysis.language == "en" else "other_place"

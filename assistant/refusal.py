@@ -6,7 +6,9 @@ evidence rather than from a model's opinion:
    is refused when no given passage contains that kind of detail;
 2. a year or a proper name in the question that appears in none of the passages means the passages
    are about something else (another year, another municipality);
-3. the passages must cover enough of the question's content terms (idf-weighted), unless the dense
+3. a question that opens by asking how many of something («Hvor mange sykehjemsplasser …») is refused
+   when no sentence of the passages gives a number together with that thing;
+4. the passages must cover enough of the question's content terms (idf-weighted), unless the dense
    similarity of the best passage is high (a paraphrase shares meaning, not words).
 """
 
@@ -48,6 +50,14 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"[\w.-]+@[\w-]+\.\w+"),
     ),
 }
+# «Hvor mange ansatte …», «Kor mange av lederane …»: the thing counted is the word after the opening.
+_COUNTED = re.compile(r"^\W*(?:hvor|kor)\s+mange\s+(?:av\s+)?([\wæøåÆØÅ-]+)", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_NUMBER = re.compile(
+    r"\d|\b(to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|femti|hundre|tusen|"
+    r"halvparten|dobbelt|flertallet)\b",
+    re.I,
+)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
 _CAPITALISED = re.compile(r"^[A-ZÆØÅ][a-zæøå]{2,}$")
 _TOKEN = re.compile(r"[\wÆØÅæøå-]+|[.!?:]")
@@ -103,6 +113,33 @@ def missing_specifics(
     return missing
 
 
+def counted_thing(question: str) -> str | None:
+    """The thing a question opening with «hvor/kor mange» asks the number of («sykehjemsplasser»)."""
+    match = _COUNTED.match(question)
+    return match.group(1) if match else None
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Stems of one word in two inflections («leder» / «ledern»): equal, or one starts the other and is at most an
+    ending longer (not a compound: «barn» is not «barnehag»)."""
+    shorter, longer = sorted((a, b), key=len)
+    return shorter == longer or (len(shorter) >= 4 and len(longer) - len(shorter) <= 3 and longer.startswith(shorter))
+
+
+def states_number_of(thing: str, passages: Sequence[Passage], analyze: Analyze) -> bool:
+    """Whether a sentence of the passages gives a number (in digits or words) together with the thing."""
+    wanted = analyze(thing)
+    if not wanted:  # a pronoun («hvor mange av dem») refers to what came before: no evidence either way
+        return True
+    for passage in passages:
+        for sentence in _SENTENCE_END.split(passage.text):
+            if _NUMBER.search(sentence):
+                terms = analyze(sentence)
+                if any(_same_word(w, t) for w in wanted for t in terms):
+                    return True
+    return False
+
+
 def term_coverage(question: str, passages: Sequence[Passage], analyze: Analyze, idf: Idf) -> float:
     """idf-weighted share of the question's terms that occur in the passages."""
     terms = set(analyze(question))
@@ -152,6 +189,9 @@ def decide_refusal(
     missing = missing_specifics(question, passages, known, context)
     if missing:
         return RefusalDecision(True, f"kildene nevner ikke {', '.join(missing)}", coverage)
+    thing = counted_thing(question) if lexical else None
+    if thing is not None and not states_number_of(thing, passages, analyze):
+        return RefusalDecision(True, f"spør etter antall {thing}, som kildene ikke oppgir", coverage)
     if not lexical:  # a question in another language shares meaning with the sources, not words
         if dense_score < min_dense:
             return RefusalDecision(True, f"lav likhet ({dense_score:.3f}) for et spørsmål på et annet språk", coverage)

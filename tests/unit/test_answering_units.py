@@ -5,10 +5,12 @@ from __future__ import annotations
 from assistant.extractive import compose, select_units, split_units
 from assistant.followup import is_followup, rewrite_followup, subject_of
 from assistant.refusal import (
+    counted_thing,
     decide_refusal,
     missing_specifics,
     proper_names,
     requested_details,
+    states_number_of,
     term_coverage,
 )
 from assistant.types import ChatTurn, Passage
@@ -240,3 +242,31 @@ def test_another_municipalitys_measure_answers_only_a_question_about_it() -> Non
     assert about_here("Hva står i Vedlegg 3 om helsestasjon?", oslo)
     assert not about_here("Hvem snakker med barna?", fylke) and about_here("Hva gjør fylkesmannsembeter?", fylke)
     assert about_here("Finnes det kurs for førstegangsforeldre?", TABLE) and about_here("Hva er dette?", SKOLE)
+
+
+PPT_TABLE = passage(
+    "Drammen kommune har et økende antall minoritetsspråklige barn.\n"
+    "Antall henvisninger skole: 2020: 379 · 2021: 439 · Juni 2022: 325\n"
+    "Kommunen har ansatt to språkveiledere som jobber i barnehagene."
+)
+
+
+def test_a_count_is_refused_when_no_sentence_gives_a_number_of_the_thing_counted() -> None:
+    assert counted_thing("Hvor mange sykehjemsplasser har Drammen kommune?") == "sykehjemsplasser"
+    assert counted_thing("Kor mange av lederane svarte?") == "lederane"
+    assert counted_thing("Hvilket ønske hadde verkstedet om antall saksbehandlere?") is None
+    # a table row, a number in words, another inflection of the thing: all give the number
+    assert states_number_of("henvisninger", [PPT_TABLE], ANALYZE)
+    assert states_number_of("språkveilederne", [PPT_TABLE], ANALYZE)
+    assert states_number_of("dem", [PPT_TABLE], ANALYZE)  # a pronoun: what came before decides
+    # the thing is named, but with no number beside it
+    assert not states_number_of("barn", [PPT_TABLE], ANALYZE)
+    refused = decide_refusal("Hvor mange sykehjemsplasser har Drammen kommune?", [PPT_TABLE], ANALYZE, idf, known, 0.0)
+    assert refused.refuse and "sykehjemsplasser" in refused.reason
+    answered = decide_refusal("Hvor mange henvisninger kom fra skolene i 2021?", [PPT_TABLE], ANALYZE, idf, known, 0.0)
+    assert not answered.refuse
+    # another language: the sources' words are no evidence either way (the dense similarity decides)
+    english = decide_refusal(
+        "Hvor mange sykehjemsplasser?", [PPT_TABLE], ANALYZE, idf, known, 0.0, 0.9, 0.5, lexical=False
+    )
+    assert not english.refuse

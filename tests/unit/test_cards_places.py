@@ -29,6 +29,20 @@ def test_places_are_names_not_words() -> None:
     assert places.named("Samarbeid med OsloMet") == []
 
 
+def test_a_place_counts_as_covered_only_beside_the_service_asked_about() -> None:
+    from assistant.answering import unnamed_places
+    from assistant.types import Passage
+
+    oslo = Passage(
+        node_id="o", document="d", text="Helsestasjonstjeneste i Oslo kommune: Barnehjernevernet", kind="table_row"
+    )
+    question = "Hvordan organiserer Oslo kommune sine familieteam?"
+    assert unnamed_places(question, [oslo], ["Familieteam"]) == ["Oslo"]  # Oslo is there, its familieteam is not
+    assert unnamed_places(question, [oslo]) == []  # no service asked about: the place itself is the evidence
+    asked = "Hva gjør helsestasjonstjenesten i Oslo for førstegangsforeldre?"
+    assert unnamed_places(asked, [oslo], ["Helsestasjonstjenesten"]) == []
+
+
 def test_an_answer_leads_with_its_best_line() -> None:
     from assistant.types import Passage
 
