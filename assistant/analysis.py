@@ -268,6 +268,23 @@ PERSON_ASKED = re.compile(
 ROLE_WORD = re.compile(rf"\b{_ROLE_HOLDER}\b", re.I)
 
 
+# The kinds of document a question names as its source («ifølge fagmiljøenes strategi», «verkstedene»,
+# «kunnskapsgrunnlaget»), by the manifest's `kind`.
+_DOCUMENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("strategy", re.compile(r"\b(strategi\w*|strategy|fagmiljø\w*|professional communities)\b", re.I)),
+    (
+        "workshop_report",
+        re.compile(r"\b(\w*verksted\w*|\w*verkstad\w*|workshops?|politiker\w*|politikarane|politicians?)\b", re.I),
+    ),
+    ("knowledge_base", re.compile(r"\b(kunnskapsgrunnlag\w*|knowledge base)\b", re.I)),
+)
+
+
+def named_document_kinds(text: str) -> list[str]:
+    """The kinds of document the question names as its source, in the manifest's words."""
+    return [kind for kind, pattern in _DOCUMENT_KINDS if pattern.search(text)]
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     """What a question is: its language, what it asks for, and the services it names."""
@@ -279,6 +296,7 @@ class QuestionAnalysis:
     lay_concepts: list[str] = field(default_factory=list)
     personal: bool = False
     asks_for_person: bool = False  # who holds a role, by name (PERSON_ASKED)
+    sources: list[str] = field(default_factory=list)  # the kinds of document it names (named_document_kinds)
 
     @property
     def wants_services(self) -> bool:
@@ -411,4 +429,5 @@ def analyze_question(text: str) -> QuestionAnalysis:
         lay_concepts=concepts,
         personal=bool(_PERSONAL.search(text) or _OWN_PERSON.search(text) or _CHILD_AGE.search(text)),
         asks_for_person=bool(PERSON_ASKED.search(text)),
+        sources=named_document_kinds(text),
     )

@@ -450,35 +450,45 @@ def prepare(
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:
             return Prepared(answered, answered)
-    if analysis.intent == "planner" and not filters and not acute and not history:
+    workshops = not analysis.sources or "workshop_report" in analysis.sources
+    if analysis.intent == "planner" and workshops and not filters and not acute and not history:
         # «Hva sa verkstedene om frivillighet?»: the workshop summary on that theme, in short.
         answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error)
         if answered is not None:
             return Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
-    # A document's card answers questions about the document (when, what); for others it is not evidence.
-    result = assistant.retriever.search(
-        standalone, top_k=max(top_k, HITS_REPORTED), filters=filters, cards=analysis.intent in CARD_INTENTS
-    )
-    found = result.passages
-    if analysis.intent in CARD_INTENTS:
-        card = matching_card(assistant, standalone)
-        if card is not None:  # the document the question is about, by its own words: it leads
-            found = [card, *(p for p in found if p.node_id != card.node_id)]
-    base = Answer(
-        question=question,
-        standalone_question=standalone,
-        answer="",
-        passages=found[:top_k],
-        hits=found[:HITS_REPORTED],
-        safety_notice=notice,
-        backend_error=condense_error,
-        intent=analysis.intent,
-        language=analysis.language,
-        audience=audience,
-        **degradation(assistant, result.degraded, analysis.language),
-    )
-    decision = judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)
+
+    def retrieve(scope: dict[str, list[str]]) -> tuple[Answer, RefusalDecision]:
+        # A document's card answers questions about the document (when, what); for others it is not evidence.
+        result = assistant.retriever.search(
+            standalone, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
+        )
+        found = result.passages
+        if analysis.intent in CARD_INTENTS:
+            card = matching_card(assistant, standalone)
+            if card is not None:  # the document the question is about, by its own words: it leads
+                found = [card, *(p for p in found if p.node_id != card.node_id)]
+        base = Answer(
+            question=question,
+            standalone_question=standalone,
+            answer="",
+            passages=found[:top_k],
+            hits=found[:HITS_REPORTED],
+            safety_notice=notice,
+            backend_error=condense_error,
+            intent=analysis.intent,
+            language=analysis.language,
+            audience=audience,
+            **degradation(assistant, result.degraded, analysis.language),
+        )
+        return base, judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)
+
+    # A question that names one kind of document as its source («ifølge fagmiljøenes strategi») is searched in
+    # it; when that document cannot answer it, in them all.
+    implied = {"doc_kind": analysis.sources} if len(analysis.sources) == 1 and not filters else {}
+    base, decision = retrieve(implied or filters)
+    if implied and decision.refuse:
+        base, decision = retrieve(filters)
     if analysis.intent == "out_of_scope" and not decision.refuse:
         decision = RefusalDecision(True, "utenfor det kildene handler om", decision.coverage)
     if analysis.asks_for_person and not decision.refuse and not names_a_person(base.passages[:EVIDENCE_PASSAGES]):

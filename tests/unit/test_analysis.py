@@ -113,3 +113,17 @@ def test_evidence_names_a_person_only_with_a_role_and_a_name() -> None:
     assert names_a_person([prose("Tjenesten ledes av enhetsleder Kari Nordmann fra 2021.")])
     assert not names_a_person([prose("Lederen for barnevernet deltok i Tverrfaglig team på Ungdomstorget.")])
     assert not names_a_person([prose("Kari Nordmann skrev rapporten.")])  # a name without a role
+
+
+def test_the_kinds_of_document_a_question_names_as_its_source() -> None:
+    from assistant.analysis import named_document_kinds
+
+    assert named_document_kinds("Hva sier strategiforslaget om kapasiteten?") == ["strategy"]
+    assert named_document_kinds("Kva tilrår fagmiljøa når det gjeld førebygging?") == ["strategy"]
+    assert named_document_kinds("Hva mente barnevernsverkstedet om samarbeid?") == ["workshop_report"]
+    assert named_document_kinds("Samanlikn kva helse- og sosialverkstaden og strategien seier") == [
+        "strategy",
+        "workshop_report",
+    ]
+    assert named_document_kinds("Hva sier kunnskapsgrunnlaget om barnevernet?") == ["knowledge_base"]
+    assert named_document_kinds("Hva er Ungdomstorget?") == []

@@ -100,3 +100,18 @@ def test_an_llm_no_source_answer_is_refused_in_the_askers_language(fake_assistan
     assert english.language == "en" and english.mode == "llm" and english.refused
     assert english.answer == fake_assistant.prompts.lead("refusal_en")
     assert llm.pending == 0
+
+
+def test_a_question_naming_the_strategy_is_answered_from_the_strategy(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    strategy = "fagmiljoenes-strategi-oppvekstpolitikk.txt"
+    for question in (
+        "Hvilke prinsipper anbefaler fagmiljøenes strategi for lavterskeltilbud?",
+        # a planner's «om X» question about the strategy alone: not the workshops' summary
+        "Hva sier strategiforslaget om samhandling med frivillige og eksterne aktører?",
+    ):
+        answer = fake_assistant.ask(question)
+        assert not answer.refused and answer.citations, question
+        assert {c.document for c in answer.citations} == {strategy}, question
+    # a question naming the workshops still gets the workshops' summary
+    workshops = fake_assistant.ask("Hva sa verkstedene om frivillighet?")
+    assert workshops.citations and strategy not in {c.document for c in workshops.citations}
