@@ -306,7 +306,10 @@ def planner_answer(
         asked, theme = theme, " ".join(words)
     started = time.perf_counter()
     summary = assistant.summarize(theme)
-    text, passages = compose_planner_answer(summary, assistant.prompts, assistant.index.lexical.analyzer.terms, asked)
+    beside = strategy_lines(assistant, standalone) if "strategy" in analysis.sources else []
+    text, passages = compose_planner_answer(
+        summary, assistant.prompts, assistant.index.lexical.analyzer.terms, asked, beside
+    )
     if not text:
         return None
     clean, citations, removed = validate_citations(text, passages)
@@ -326,6 +329,29 @@ def planner_answer(
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
         degraded=summary.degraded,
     )
+
+
+# Lines of the strategy beside the workshops' points when a planner's question names both.
+STRATEGY_LINES = 2
+
+
+def strategy_lines(assistant: AnswerContext, question: str) -> list[tuple[str, Passage]]:
+    """The strategy's best lines on the question, each with its passage (for «Sammenlign hva verkstedet og
+    fagmiljøenes strategi sier om …»)."""
+    found = assistant.retriever.search(question, filters={"doc_kind": ["strategy"]}, cards=False).passages
+    analysis = _Analysis(assistant)
+    config = assistant.settings.answer
+    units = select_units(
+        question,
+        found,
+        analysis.analyze,
+        analysis.idf,
+        max_units=STRATEGY_LINES,
+        min_relative=config.min_relative_unit_score,
+        meaning=closeness(assistant, question),
+        meaning_weight=config.unit_meaning_weight,
+    )
+    return [(unit.text, found[unit.passage - 1]) for unit in units]
 
 
 def degradation(assistant: AnswerContext, degraded: bool, language: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.citations import cited_passage
+from assistant.citations import cited_passage, source_date
 from assistant.prompts import PromptSet
 from assistant.theme_export import link_line, short
 from assistant.types import Passage, SummaryPoint, WorkshopSummary
@@ -21,7 +21,7 @@ Analyze = Callable[[str], list[str]]
 # Points per workshop in a chat answer; the Verkstedoppsummering tab lists them all.
 POINTS_PER_WORKSHOP = 2
 LINKS_SHOWN = 2
-THEMES_SHOWN = 2  # 3 workshops × 2 points + 2 themes + 2 links: at most 10 passages, all among the hits
+THEMES_SHOWN = 2  # 3 workshops × 2 points + 2 themes + 2 links (or strategy lines): at most 10 passages, all hits
 # «… om frivillighet», «… om tidlig innsats og forebygging?», «… about early intervention», «… on housing».
 _THEME = re.compile(r"\b(?:om|angående|about|on)\s+(?P<theme>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
 
@@ -42,11 +42,16 @@ def best_points(points: Sequence[SummaryPoint], theme: str, analyze: Analyze, li
 
 
 def compose_planner_answer(
-    summary: WorkshopSummary, prompts: PromptSet, analyze: Analyze = str.split, asked: str | None = None
+    summary: WorkshopSummary,
+    prompts: PromptSet,
+    analyze: Analyze = str.split,
+    asked: str | None = None,
+    beside: Sequence[tuple[str, Passage]] = (),
 ) -> tuple[str, list[Passage]]:
     """(answer text, the passages its numbers point to); empty text when no workshop said anything on it.
     `asked`: the theme as an English question named it (the summary's theme is then its Norwegian words, and the
-    fixed lines are in English)."""
+    fixed lines are in English). `beside`: lines of another document the question names too (the strategy), each
+    with its passage, shown after the workshops under that document's title."""
     if not any(section.points for section in summary.workshops):
         return "", []
     passages = [cited_passage(c) for c in sorted(summary.citations, key=lambda c: c.n)]
@@ -63,11 +68,21 @@ def compose_planner_answer(
         chosen = best_points(section.points, summary.theme, analyze, POINTS_PER_WORKSHOP)
         points = "; ".join(f"{p.text.rstrip(' .')} [{p.n}]" for p in chosen)
         lines.append(f"- **{title}**: {points}")
+    if beside:
+        said = []
+        for text, passage in beside:
+            numbers = [i for i, p in enumerate(passages, 1) if p.node_id == passage.node_id]
+            if not numbers:
+                passages.append(passage)
+                numbers = [len(passages)]
+            said.append(f"{text.rstrip(' .')} [{numbers[0]}]")
+        source = beside[0][1]
+        lines.append(f"- **{source.title or source.document} ({source_date(source.date)})**: {'; '.join(said)}")
     everywhere = [t for t in summary.recurring if len(t.documents) == len(summary.workshops) > 1]
     if everywhere:  # each theme cited by its first point, so the answer cites at most 10 passages
         labels = ", ".join(f"{t.label} [{min(p.n for p in t.points)}]" for t in everywhere[:THEMES_SHOWN])
         lines.append(prompts.lead("summary_everywhere" + en, themes=labels))
-    links = summary.in_2022[:LINKS_SHOWN]
+    links = summary.in_2022[: max(0, LINKS_SHOWN - len(beside))]  # the strategy's lines take their place
     if links:
         lines.append(prompts.lead("summary_2022" + en))
         lines += [f"- {link_line(link)}" for link in links]

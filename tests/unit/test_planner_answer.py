@@ -73,3 +73,29 @@ def test_an_english_planner_question_is_summarised_by_the_sources_words(fake_ass
     # a theme the glossary has no Norwegian words for is answered from retrieval, not from a wordless summary
     other = fake_assistant.ask("What did the workshops say about zyxwv?")
     assert not other.answer.startswith("This is what the 2018 workshops said")
+
+
+def test_the_strategy_s_lines_stand_beside_the_workshops_under_its_own_title() -> None:
+    from assistant.types import Passage
+
+    strategy = Passage(
+        node_id="s1",
+        document="s.txt",
+        title="Fagmiljøenes forslag til strategi – oppvekstpolitikk",
+        date="",
+        text="Samarbeid med frivillige og eksterne aktører bør styrkes.",
+    )
+    text, passages = compose_planner_answer(
+        _summary(), load_prompts(), beside=[("Samarbeid med frivillige og eksterne aktører bør styrkes.", strategy)]
+    )
+    line = "- **Fagmiljøenes forslag til strategi – oppvekstpolitikk (udatert)**: Samarbeid med frivillige og "
+    assert line + "eksterne aktører bør styrkes [3]" in text.splitlines()
+    assert [p.node_id for p in passages] == ["n1", "n2", "s1"]
+
+
+def test_a_question_naming_a_workshop_and_the_strategy_gets_both(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant.ask("Hva sier oppvekstverkstedet og fagmiljøenes strategi om samarbeid med frivillige?")
+    documents = {c.document for c in answer.citations}
+    assert "fagmiljoenes-strategi-oppvekstpolitikk.txt" in documents
+    assert any(d.startswith("arbeidsverksted-") for d in documents)
+    assert len(answer.citations) <= 10
