@@ -35,7 +35,7 @@ from assistant.retrieval import to_passage
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
 from assistant.types import Answer, ChatTurn, Passage, WorkshopSummary
 from ingest.errors import BackendUnavailable
-from ingest.records import DocumentKind
+from ingest.records import DocumentKind, NodeKind
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -166,6 +166,16 @@ def extractive_answer(
     rows in words (staff also get level, roles and partners)."""
     analysis = _Analysis(assistant)
     config = assistant.settings.answer
+    asked = analyze_question(question)
+    # «Hva er Ungdomstorget?»: another service's row that mentions it («Barnevernet: Aktør ungdomstorg») is not
+    # what it is.
+    defined = asked.services[0] if asked.intent == "definition" and len(asked.services) == 1 else None
+
+    def usable(passage: Passage) -> bool:
+        if defined is not None and passage.kind == "table_row" and passage.metadata.get("service") != defined:
+            return False
+        return about_here(question, passage)
+
     units = select_units(
         question,
         passages,
@@ -175,7 +185,7 @@ def extractive_answer(
         min_relative=config.min_relative_unit_score,
         meaning=closeness(assistant, question),
         meaning_weight=config.unit_meaning_weight,
-        usable=lambda passage: about_here(question, passage),
+        usable=usable,
     )
     lead = "default_en" if language == "en" else "default"
     names = service_names()
@@ -329,6 +339,31 @@ def planner_answer(
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
         degraded=summary.degraded,
     )
+
+
+def presentation(assistant: AnswerContext, question: str, service: str) -> list[Passage]:
+    """The passages that present a service: the knowledge base's description under its heading in Vedlegg 1
+    (where it has one), then its Vedlegg 2 row closest in meaning to the question (its stored vectors)."""
+    finder = assistant.finder
+    index = assistant.index
+    names = finder.names
+    described = [
+        node
+        for node in index.nodes.values()
+        if node.kind == NodeKind.PROSE
+        and len(node.section_path) > 1
+        and "Vedlegg 1" in node.section_path[-2]
+        and names.mentioned(node.section_path[-1]) == [service]
+    ][:1]
+    rows = finder.rows_of.get(service, [])
+    chosen = list(described)
+    if rows and finder.row_vectors is not None:
+        query = np.array(index.query_embedding(question), dtype=np.float32)
+        best = max(rows, key=lambda i: float(finder.row_vectors[i] @ query))  # type: ignore[index]
+        node = index.nodes.get(finder.rows[best].node_id)
+        if node is not None:
+            chosen.append(node)
+    return [to_passage(n, index.title(n.doc_id), 1.0, index.date(n.doc_id)) for n in chosen]
 
 
 # Lines of the strategy beside the workshops' points when a planner's question names both.
@@ -490,6 +525,11 @@ def prepare(
             standalone, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
         )
         found = result.passages
+        if analysis.intent == "definition" and len(analysis.services) == 1 and not scope:
+            # «Hva er Ungdomstorget?»: the passages that present the service come first.
+            presented = presentation(assistant, standalone, analysis.services[0])
+            ids = {p.node_id for p in presented}
+            found = [*presented, *(p for p in found if p.node_id not in ids)]
         if analysis.intent in CARD_INTENTS:
             card = matching_card(assistant, standalone)
             if card is not None:  # the document the question is about, by its own words: it leads

@@ -115,3 +115,14 @@ def test_a_question_naming_the_strategy_is_answered_from_the_strategy(fake_assis
     # a question naming the workshops still gets the workshops' summary
     workshops = fake_assistant.ask("Hva sa verkstedene om frivillighet?")
     assert workshops.citations and strategy not in {c.document for c in workshops.citations}
+
+
+def test_what_a_service_is_is_answered_from_the_passages_that_present_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant.ask("Hva er Familieteamet?")
+    assert not answer.refused
+    # the knowledge base's description under the service's heading in Vedlegg 1 comes first and leads
+    assert "Vedlegg 1" in answer.passages[0].section and answer.passages[0].text.startswith("Familieteamet leverer")
+    assert "Familieteamet leverer lavterskel tilbud" in answer.answer.splitlines()[1]
+    # another service's row that only mentions it is no line of the answer
+    rows = [answer.passages[c.n - 1] for c in answer.citations if answer.passages[c.n - 1].kind == "table_row"]
+    assert all(p.metadata.get("service") == "Familieteam" for p in rows)
