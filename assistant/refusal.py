@@ -187,6 +187,8 @@ def decide_refusal(
         if not any(present.search(p.text) and subject & set(analyze(p.text)) for p in passages):
             return RefusalDecision(True, f"spør etter {kind}, som kildene ikke oppgir", coverage)
     missing = missing_specifics(question, passages, known, context)
+    if not lexical:  # English capitalises what Norwegian does not («Sustainable Development Goals»): years only
+        missing = [m for m in missing if _YEAR.fullmatch(m)]
     if missing:
         return RefusalDecision(True, f"kildene nevner ikke {', '.join(missing)}", coverage)
     thing = counted_thing(question) if lexical else None

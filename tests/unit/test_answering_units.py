@@ -270,3 +270,25 @@ def test_a_count_is_refused_when_no_sentence_gives_a_number_of_the_thing_counted
         "Hvor mange sykehjemsplasser?", [PPT_TABLE], ANALYZE, idf, known, 0.0, 0.9, 0.5, lexical=False
     )
     assert not english.refuse
+
+
+def test_an_english_question_s_capitalised_words_are_no_unknown_names() -> None:
+    goals = passage(
+        "FNs 17 bærekraftsmål og 169 delmål i 2030-agendaen er verdens handlingsplan for bærekraftig utvikling."
+    )
+    question = "How many Sustainable Development Goals are there in the 2030 Agenda?"
+    assert not decide_refusal(question, [goals], ANALYZE, idf, known, 0.0, 0.9, 0.5, lexical=False).refuse
+    # a year the sources lack still refuses
+    assert decide_refusal(
+        "How many Sustainable Development Goals were there in 2031?",
+        [goals],
+        ANALYZE,
+        idf,
+        known,
+        0.0,
+        0.9,
+        0.5,
+        lexical=False,
+    ).refuse
+    # in Norwegian, a name the corpus never uses still means the question is about something else
+    assert decide_refusal("Hva gjør Sustainable Goals?", [goals], ANALYZE, idf, known, 0.0).refuse
