@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from assistant import llm as llm_backend
-from assistant.analysis import ROLE_WORD, QuestionAnalysis, analyze_question
+from assistant.analysis import ROLE_WORD, QuestionAnalysis, analyze_question, detect_language
 from assistant.citations import validate_citations
 from assistant.extractive import (
     Meaning,
@@ -358,7 +358,9 @@ def presentation(assistant: AnswerContext, question: str, service: str) -> list[
     rows = finder.rows_of.get(service, [])
     chosen = list(described)
     if rows and finder.row_vectors is not None:
-        query = np.array(index.query_embedding(question), dtype=np.float32)
+        # An English «What is Ungdomstorget?» is nearest other rows than the Norwegian question: ask in Norwegian.
+        asked = question if detect_language(question) in NORWEGIAN else f"Hva er {names.plain(service, 'nb')}?"
+        query = np.array(index.query_embedding(asked), dtype=np.float32)
         best = max(rows, key=lambda i: float(finder.row_vectors[i] @ query))  # type: ignore[index]
         node = index.nodes.get(finder.rows[best].node_id)
         if node is not None:
