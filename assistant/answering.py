@@ -276,9 +276,11 @@ def situation_answer(
     # the passages keep their ranks and what the answer cites is among the hits.
     rows = [measure_passage(m) for g in chosen_groups(result) for m in g.measures]
     hits = merge_hits(retrieved.passages, [*passages, *rows], {p.node_id for p in passages}, HITS_REPORTED)
-    return Answer(
-        question=question,
-        standalone_question=standalone,
+    return answer_to(
+        question,
+        standalone,
+        analysis,
+        audience,
         answer=clean,
         citations=citations,
         passages=passages,
@@ -286,11 +288,20 @@ def situation_answer(
         safety_notice=notice,
         backend_error=condense_error,
         removed_citations=removed,
+        services=chosen_groups(result),
+        **degradation(assistant, retrieved.degraded, analysis.language),
+    )
+
+
+def answer_to(question: str, standalone: str, analysis: QuestionAnalysis, audience: Audience, **fields: Any) -> Answer:
+    """An answer to a question as analysed: the fields every path sets, and the path's own."""
+    return Answer(
+        question=question,
+        standalone_question=standalone,
         intent=analysis.intent,
         language=analysis.language,
         audience=audience,
-        services=chosen_groups(result),
-        **degradation(assistant, retrieved.degraded, analysis.language),
+        **fields,
     )
 
 
@@ -324,18 +335,17 @@ def planner_answer(
         return None
     clean, citations, removed = validate_citations(text, passages)
     cited = [passages[c.n - 1] for c in citations]
-    return Answer(
-        question=question,
-        standalone_question=standalone,
+    return answer_to(
+        question,
+        standalone,
+        analysis,
+        audience,
         answer=clean,
         citations=citations,
         passages=passages,
         hits=cited[:HITS_REPORTED],
         backend_error=condense_error,
         removed_citations=removed,
-        intent=analysis.intent,
-        language=analysis.language,
-        audience=audience,
         latency_ms=round((time.perf_counter() - started) * 1000, 2),
         degraded=summary.degraded,
     )
@@ -536,17 +546,16 @@ def prepare(
             card = matching_card(assistant, standalone)
             if card is not None:  # the document the question is about, by its own words: it leads
                 found = [card, *(p for p in found if p.node_id != card.node_id)]
-        base = Answer(
-            question=question,
-            standalone_question=standalone,
+        base = answer_to(
+            question,
+            standalone,
+            analysis,
+            audience,
             answer="",
             passages=found[:top_k],
             hits=found[:HITS_REPORTED],
             safety_notice=notice,
             backend_error=condense_error,
-            intent=analysis.intent,
-            language=analysis.language,
-            audience=audience,
             **degradation(assistant, result.degraded, analysis.language),
         )
         return base, judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)

@@ -78,16 +78,10 @@ def test_an_english_planner_question_is_summarised_by_the_sources_words(fake_ass
 def test_the_strategy_s_lines_stand_beside_the_workshops_under_its_own_title() -> None:
     from assistant.types import Passage
 
-    strategy = Passage(
-        node_id="s1",
-        document="s.txt",
-        title="Fagmiljøenes forslag til strategi – oppvekstpolitikk",
-        date="",
-        text="Samarbeid med frivillige og eksterne aktører bør styrkes.",
-    )
-    text, passages = compose_planner_answer(
-        _summary(), load_prompts(), beside=[("Samarbeid med frivillige og eksterne aktører bør styrkes.", strategy)]
-    )
+    said = "Samarbeid med frivillige og eksterne aktører bør styrkes."
+    title = "Fagmiljøenes forslag til strategi – oppvekstpolitikk"
+    strategy = Passage(node_id="s1", document="s.txt", title=title, date="", text=said)
+    text, passages = compose_planner_answer(_summary(), load_prompts(), beside=[(said, strategy)])
     line = "- **Fagmiljøenes forslag til strategi – oppvekstpolitikk (udatert)**: Samarbeid med frivillige og "
     assert line + "eksterne aktører bør styrkes [3]" in text.splitlines()
     assert [p.node_id for p in passages] == ["n1", "n2", "s1"]
