@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.lexicon import service_names, situation_lexicon
+from ingest.records import DocumentKind
 
 Language = Literal["nb", "nn", "en", "other"]
 Intent = Literal[
@@ -270,19 +271,19 @@ ROLE_WORD = re.compile(rf"\b{_ROLE_HOLDER}\b", re.I)
 
 # The kinds of document a question names as its source («ifølge fagmiljøenes strategi», «verkstedene»,
 # «kunnskapsgrunnlaget»), by the manifest's `kind`.
-_DOCUMENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("strategy", re.compile(r"\b(strategi\w*|strategy|fagmiljø\w*|professional communities)\b", re.I)),
+_DOCUMENT_KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
+    (DocumentKind.STRATEGY, re.compile(r"\b(strategi\w*|strategy|fagmiljø\w*|professional communities)\b", re.I)),
     (
-        "workshop_report",
+        DocumentKind.WORKSHOP_REPORT,
         re.compile(r"\b(\w*verksted\w*|\w*verkstad\w*|workshops?|politiker\w*|politikarane|politicians?)\b", re.I),
     ),
-    ("knowledge_base", re.compile(r"\b(kunnskapsgrunnlag\w*|knowledge base)\b", re.I)),
+    (DocumentKind.KNOWLEDGE_BASE, re.compile(r"\b(kunnskapsgrunnlag\w*|knowledge base)\b", re.I)),
 )
 
 
 def named_document_kinds(text: str) -> list[str]:
     """The kinds of document the question names as its source, in the manifest's words."""
-    return [kind for kind, pattern in _DOCUMENT_KINDS if pattern.search(text)]
+    return [kind.value for kind, pattern in _DOCUMENT_KINDS if pattern.search(text)]
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,11 @@ class QuestionAnalysis:
     personal: bool = False
     asks_for_person: bool = False  # who holds a role, by name (PERSON_ASKED)
     sources: list[str] = field(default_factory=list)  # the kinds of document it names (named_document_kinds)
+
+    @property
+    def defined_service(self) -> str | None:
+        """The one service a definition question asks about («Hva er Ungdomstorget?»), else None."""
+        return self.services[0] if self.intent == "definition" and len(self.services) == 1 else None
 
     @property
     def wants_services(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,6 +20,7 @@ from assistant.analysis import ROLE_WORD, QuestionAnalysis, analyze_question, de
 from assistant.citations import validate_citations
 from assistant.extractive import (
     Meaning,
+    Unit,
     compose,
     other_municipality,
     plain_row,
@@ -164,29 +165,16 @@ def extractive_answer(
 ) -> str:
     """Lead line (in English for an English question) + the passages' best sentences/rows, each cited; appendix
     rows in words (staff also get level, roles and partners)."""
-    analysis = _Analysis(assistant)
-    config = assistant.settings.answer
-    asked = analyze_question(question)
     # «Hva er Ungdomstorget?»: another service's row that mentions it («Barnevernet: Aktør ungdomstorg») is not
     # what it is.
-    defined = asked.services[0] if asked.intent == "definition" and len(asked.services) == 1 else None
+    defined = analyze_question(question).defined_service
 
     def usable(passage: Passage) -> bool:
         if defined is not None and passage.kind == "table_row" and passage.metadata.get("service") != defined:
             return False
         return about_here(question, passage)
 
-    units = select_units(
-        question,
-        passages,
-        analysis.analyze,
-        analysis.idf,
-        max_units=config.max_sentences,
-        min_relative=config.min_relative_unit_score,
-        meaning=closeness(assistant, question),
-        meaning_weight=config.unit_meaning_weight,
-        usable=usable,
-    )
+    units = best_lines(assistant, question, passages, assistant.settings.answer.max_sentences, usable)
     lead = "default_en" if language == "en" else "default"
     names = service_names()
 
@@ -202,6 +190,29 @@ _OTHER_MUNICIPALITIES = re.compile(
     r"(?:kommuner?|kommunar|kommunen|municipality|municipalities)|vedlegg\s*3|appendix\s*3)\b",
     re.I,
 )
+
+
+def best_lines(
+    assistant: AnswerContext,
+    question: str,
+    passages: Sequence[Passage],
+    max_units: int,
+    usable: Callable[[Passage], bool] | None = None,
+) -> list[Unit]:
+    """The passages' best lines for the question (words and meaning blended, as the answer settings say)."""
+    analysis = _Analysis(assistant)
+    config = assistant.settings.answer
+    return select_units(
+        question,
+        passages,
+        analysis.analyze,
+        analysis.idf,
+        max_units=max_units,
+        min_relative=config.min_relative_unit_score,
+        meaning=closeness(assistant, question),
+        meaning_weight=config.unit_meaning_weight,
+        usable=usable,
+    )
 
 
 def about_here(question: str, passage: Passage) -> bool:
@@ -327,7 +338,7 @@ def planner_answer(
         asked, theme = theme, " ".join(words)
     started = time.perf_counter()
     summary = assistant.summarize(theme)
-    beside = strategy_lines(assistant, standalone) if "strategy" in analysis.sources else []
+    beside = strategy_lines(assistant, standalone) if DocumentKind.STRATEGY.value in analysis.sources else []
     text, passages = compose_planner_answer(
         summary, assistant.prompts, assistant.index.lexical.analyzer.terms, asked, beside
     )
@@ -385,20 +396,9 @@ STRATEGY_LINES = 2
 def strategy_lines(assistant: AnswerContext, question: str) -> list[tuple[str, Passage]]:
     """The strategy's best lines on the question, each with its passage (for «Sammenlign hva verkstedet og
     fagmiljøenes strategi sier om …»)."""
-    found = assistant.retriever.search(question, filters={"doc_kind": ["strategy"]}, cards=False).passages
-    analysis = _Analysis(assistant)
-    config = assistant.settings.answer
-    units = select_units(
-        question,
-        found,
-        analysis.analyze,
-        analysis.idf,
-        max_units=STRATEGY_LINES,
-        min_relative=config.min_relative_unit_score,
-        meaning=closeness(assistant, question),
-        meaning_weight=config.unit_meaning_weight,
-    )
-    return [(unit.text, found[unit.passage - 1]) for unit in units]
+    strategy = {"doc_kind": [DocumentKind.STRATEGY.value]}
+    found = assistant.retriever.search(question, filters=strategy, cards=False).passages
+    return [(unit.text, found[unit.passage - 1]) for unit in best_lines(assistant, question, found, STRATEGY_LINES)]
 
 
 def degradation(assistant: AnswerContext, degraded: bool, language: str) -> dict[str, Any]:
@@ -523,7 +523,7 @@ def prepare(
         answered = situation_answer(assistant, question, standalone, analysis, audience, notice, condense_error)
         if answered is not None:
             return Prepared(answered, answered)
-    workshops = not analysis.sources or "workshop_report" in analysis.sources
+    workshops = not analysis.sources or DocumentKind.WORKSHOP_REPORT.value in analysis.sources
     if analysis.intent == "planner" and workshops and not filters and not acute and not history:
         # «Hva sa verkstedene om frivillighet?»: the workshop summary on that theme, in short.
         answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error)
@@ -537,9 +537,9 @@ def prepare(
             standalone, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
         )
         found = result.passages
-        if analysis.intent == "definition" and len(analysis.services) == 1 and not scope:
+        if analysis.defined_service is not None and not scope:
             # «Hva er Ungdomstorget?»: the passages that present the service come first.
-            presented = presentation(assistant, standalone, analysis.services[0])
+            presented = presentation(assistant, standalone, analysis.defined_service)
             ids = {p.node_id for p in presented}
             found = [*presented, *(p for p in found if p.node_id not in ids)]
         if analysis.intent in CARD_INTENTS:
