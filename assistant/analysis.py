@@ -8,6 +8,7 @@ English; the lexicon's lay words count as evidence of a situation.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -284,6 +285,48 @@ _DOCUMENT_KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = (
 def named_document_kinds(text: str) -> list[str]:
     """The kinds of document the question names as its source, in the manifest's words."""
     return [kind.value for kind, pattern in _DOCUMENT_KINDS if pattern.search(text)]
+
+
+# Verbs that frame a question about what a source says («Hva mente verkstedet …?», «Kva seier strategien?»).
+_FRAME_VERBS = re.compile(r"\b(?:mente|mener|meinte|meiner|sa|sier|seier|syntes|synes|tenkte|tenker)\b", re.I)
+
+
+def source_words(text: str, kinds: Collection[str]) -> list[str]:
+    """The words by which the question names sources of these kinds, and the verb that frames it."""
+    words = [m.group(0) for kind, pattern in _DOCUMENT_KINDS if kind.value in kinds for m in pattern.finditer(text)]
+    return words + [m.group(0) for m in _FRAME_VERBS.finditer(text)]
+
+
+_WORKSHOP_WORD = re.compile(r"[\wæøå-]*(?:verksted|verkstad)[\wæøå]*", re.I)
+_THEME_NOISE = {"og", "politikk"}
+
+
+def theme_stems(theme: str) -> list[str]:
+    """A document's theme in the stems a question compounds with its kind («barnevernspolitikk» → barnevern,
+    «helse- og sosialpolitikk» → helse, sosial)."""
+    stems = []
+    for word in re.findall(r"[a-zæøå]+", theme.casefold()):
+        word = word.removesuffix("politikk").removesuffix("s")
+        if len(word) >= 4 and word not in _THEME_NOISE:
+            stems.append(word)
+    return stems
+
+
+def named_workshops(text: str, themes: Mapping[str, str]) -> list[str]:
+    """The workshops (document id → theme) the question names: by a compound («oppvekstverkstedet»,
+    «helse- og sosialverkstaden») or, in the singular, by its policy («arbeidsverkstedet om
+    barnevernspolitikk»). «Verkstedene om oppvekst» names a theme of them all, not one of them."""
+    stems = {doc: theme_stems(theme) for doc, theme in themes.items()}
+    named: list[str] = []
+    for match in _WORKSHOP_WORD.finditer(text):
+        word = match.group(0).casefold()
+        prefix = re.split(r"verksted|verkstad", word)[0].strip("-")
+        found = [doc for doc, words in stems.items() if prefix and any(prefix.startswith(w) for w in words)]
+        if not found and word.endswith(("verkstedet", "verkstaden")):
+            policy = [w for w in text[match.end() :].casefold().split()[:5] if "politikk" in w]
+            found = [doc for doc, words in stems.items() if any(w in p for p in policy for w in words)]
+        named.extend(doc for doc in found if doc not in named)
+    return named
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from assistant import llm as llm_backend
-from assistant.analysis import ROLE_WORD, QuestionAnalysis, analyze_question, detect_language
+from assistant.analysis import (
+    ROLE_WORD,
+    QuestionAnalysis,
+    analyze_question,
+    detect_language,
+    named_workshops,
+    source_words,
+)
 from assistant.citations import validate_citations
 from assistant.extractive import (
     Meaning,
@@ -138,9 +145,11 @@ def judge(
     analysis = _Analysis(assistant)
     given = passages[:EVIDENCE_PASSAGES]
     documents = assistant.index.documents
-    context = " ".join(
-        f"{documents[d].title} {documents[d].date}" for d in {p.document for p in given} if d in documents
-    )
+    shown = [documents[d] for d in {p.document for p in given} if d in documents]
+    # Evidence beside the passages: their documents' titles and dates («i 2018»), and the words by which the
+    # question names them («Hva mente oppvekstverkstedet …» asked of a workshop is covered there).
+    named = source_words(question, {doc.kind.value for doc in shown})
+    context = " ".join([*(f"{doc.title} {doc.date}" for doc in shown), *named])
     config = assistant.settings.answer
     return decide_refusal(
         question,
@@ -337,7 +346,7 @@ def planner_answer(
             return None
         asked, theme = theme, " ".join(words)
     started = time.perf_counter()
-    summary = assistant.summarize(theme)
+    summary = assistant.summarize(theme, workshops_named(assistant, standalone))
     beside = strategy_lines(assistant, standalone) if DocumentKind.STRATEGY.value in analysis.sources else []
     text, passages = compose_planner_answer(
         summary, assistant.prompts, assistant.index.lexical.analyzer.terms, asked, beside
@@ -560,12 +569,19 @@ def prepare(
         )
         return base, judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)
 
-    # A question that names one kind of document as its source («ifølge fagmiljøenes strategi») is searched in
-    # it; when that document cannot answer it, in them all.
-    implied = {"doc_kind": analysis.sources} if len(analysis.sources) == 1 and not filters else {}
-    base, decision = retrieve(implied or filters)
-    if implied and decision.refuse:
-        base, decision = retrieve(filters)
+    # A question that names its source is searched in it: one workshop («oppvekstverkstedet»), else one kind of
+    # document («ifølge fagmiljøenes strategi»); when those cannot answer it, in the next wider scope.
+    scopes: list[dict[str, list[str]]] = []
+    if len(analysis.sources) == 1 and not filters:
+        named = workshops_named(assistant, standalone)
+        if len(named) == 1:
+            scopes.append({"doc_id": named})
+        scopes.append({"doc_kind": analysis.sources})
+    scopes.append(filters)
+    for scope in scopes:
+        base, decision = retrieve(scope)
+        if not decision.refuse:
+            break
     if analysis.intent == "out_of_scope" and not decision.refuse:
         decision = RefusalDecision(True, "utenfor det kildene handler om", decision.coverage)
     if analysis.asks_for_person and not decision.refuse and not names_a_person(base.passages[:EVIDENCE_PASSAGES]):
@@ -591,6 +607,16 @@ def prepare(
         refused = base.model_copy(update={"answer": text, "refused": True, "refusal_reason": decision.reason})
         return Prepared(base, refused)
     return Prepared(base, None)
+
+
+def workshops_named(assistant: AnswerContext, question: str) -> list[str]:
+    """The workshop reports (document ids) the question names by their theme («oppvekstverkstedet»)."""
+    themes = {
+        d.doc_id: d.theme or d.title
+        for d in assistant.index.documents.values()
+        if d.kind == DocumentKind.WORKSHOP_REPORT
+    }
+    return named_workshops(question, themes)
 
 
 def refusal_text(assistant: AnswerContext, language: str) -> str:

@@ -84,8 +84,8 @@ def select_units(
     for unit, terms in candidates:
         if unit.score < floor or len(chosen) >= max_units:
             break
-        if any(jaccard(terms, other) > 0.7 for _, other in chosen):
-            continue  # the same point said twice (e.g. in two workshop reports' summaries)
+        if any(jaccard(terms, other) > 0.7 or _within(unit.text, u.text) for u, other in chosen):
+            continue  # the same point said twice (two workshop summaries; a sentence and the table around it)
         chosen.append((unit, terms))
     if not chosen and candidates:
         chosen = [candidates[0]]  # the refusal rule has already judged the passages relevant
@@ -93,6 +93,12 @@ def select_units(
         return []
     lead, rest = chosen[0][0], [u for u, _ in chosen[1:]]
     return [lead, *sorted(rest, key=lambda u: (u.passage, u.order))]
+
+
+def _within(a: str, b: str) -> bool:
+    """One text holds the other (spaces and case aside)."""
+    a, b = " ".join(a.split()).casefold(), " ".join(b.split()).casefold()
+    return a in b or b in a
 
 
 # A measure or law row as the index stores it: «Tjeneste: … · Nivå: … · Tiltak: … · Rolle: … · Samarbeid: …».

@@ -140,12 +140,13 @@ def states_number_of(thing: str, passages: Sequence[Passage], analyze: Analyze) 
     return False
 
 
-def term_coverage(question: str, passages: Sequence[Passage], analyze: Analyze, idf: Idf) -> float:
-    """idf-weighted share of the question's terms that occur in the passages."""
+def term_coverage(question: str, passages: Sequence[Passage], analyze: Analyze, idf: Idf, context: str = "") -> float:
+    """idf-weighted share of the question's terms that occur in the passages (or in `context`: their documents'
+    titles and dates, so «i 2018» is covered by a 2018 workshop)."""
     terms = set(analyze(question))
     if not terms:
         return 0.0
-    have: set[str] = set()
+    have: set[str] = set(analyze(context))
     for p in passages:
         have.update(analyze(p.section + " " + p.text))
     total = sum(idf(t) for t in terms)
@@ -180,7 +181,7 @@ def decide_refusal(
     """
     if not passages:
         return RefusalDecision(True, "ingen treff", 0.0)
-    coverage = term_coverage(question, passages, analyze, idf)
+    coverage = term_coverage(question, passages, analyze, idf, context)
     for kind in requested_details(question):
         _, present = DETAIL_REQUESTS[kind]
         subject = subject_terms(question, kind, analyze, idf)

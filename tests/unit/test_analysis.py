@@ -127,3 +127,35 @@ def test_the_kinds_of_document_a_question_names_as_its_source() -> None:
     ]
     assert named_document_kinds("Hva sier kunnskapsgrunnlaget om barnevernet?") == ["knowledge_base"]
     assert named_document_kinds("Hva er Ungdomstorget?") == []
+
+
+WORKSHOP_THEMES = {
+    "opp.txt": "oppvekstpolitikk",
+    "bv.txt": "barnevernspolitikk",
+    "hs.txt": "helse- og sosialpolitikk",
+}
+
+
+def test_the_one_workshop_a_question_names() -> None:
+    from assistant.analysis import named_workshops
+
+    def named(question: str) -> list[str]:
+        return named_workshops(question, WORKSHOP_THEMES)
+
+    assert named("Hva mente oppvekstverkstedet i 2018 om samarbeid med frivillige?") == ["opp.txt"]
+    assert named("Hva mente barnevernsverkstedet om samarbeid?") == ["bv.txt"]
+    assert named("Kva ønskte helse- og sosialverkstaden seg?") == ["hs.txt"]
+    assert named("Hva sa arbeidsverkstedet om helse- og sosialpolitikk om bolig?") == ["hs.txt"]
+    # all the workshops, or a theme of them all: no one workshop
+    assert named("Hva sa verkstedene om frivillighet?") == []
+    assert named("Hva sa verkstedene om oppvekst?") == []
+    assert named("Hva sa arbeidsverkstedet om skole?") == []
+
+
+def test_the_words_that_name_the_source_and_frame_the_question() -> None:
+    from assistant.analysis import source_words
+
+    words = source_words("Hva mente oppvekstverkstedet om frivillige?", {"workshop_report"})
+    assert words == ["oppvekstverkstedet", "mente"]
+    # a source of another kind is not named by the question's words for it
+    assert source_words("Hva sier kunnskapsgrunnlaget om bolig?", {"workshop_report"}) == ["sier"]

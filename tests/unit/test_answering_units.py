@@ -64,6 +64,24 @@ def test_select_units_removes_near_duplicates() -> None:
     assert sum("tverrfaglig arena" in t for t in texts) == 1
 
 
+def test_select_units_drops_a_sentence_already_inside_a_chosen_table() -> None:
+    sentence = "I barnehage er 97,5 % av innvandrerbarna minoritetsspråklige."
+    table = passage(sentence + "\nAntall henvisninger skole: 2020: 379 · 2021: 439", "table")
+    units = select_units(
+        "Hvor stor andel av innvandrerbarna i barnehage er minoritetsspråklige?",
+        [table, passage(sentence)],
+        ANALYZE,
+        idf,
+    )
+    assert sum("97,5" in u.text for u in units) == 1
+
+
+def test_a_year_in_the_documents_date_counts_as_covered() -> None:
+    workshop = passage("Tettere samarbeid med frivillige, også pensjonister")
+    assert term_coverage("samarbeid frivillige 2018", [workshop], ANALYZE, idf) < 1.0
+    assert term_coverage("samarbeid frivillige 2018", [workshop], ANALYZE, idf, "Arbeidsverksted 2018-04-26") == 1.0
+
+
 def test_refusal_on_missing_phone_number_price_and_hours() -> None:
     assert requested_details("Hva er telefonnummeret til Ungdomstorget?") == ["telefonnummer"]
     assert "pris" in requested_details("Hva koster det?")

@@ -117,6 +117,18 @@ def test_a_question_naming_the_strategy_is_answered_from_the_strategy(fake_assis
     assert workshops.citations and strategy not in {c.document for c in workshops.citations}
 
 
+def test_a_question_naming_one_workshop_is_answered_from_that_workshop(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    workshop = "arbeidsverksted-oppvekstpolitikk-2018-04-26.txt"
+    for question in (
+        # «mente» and «oppvekstverkstedet» say where to look, not what the lines must say
+        "Hva mente oppvekstverkstedet i 2018 om samarbeid med frivillige?",
+        "Hva sa oppvekstverkstedet om frivillighet?",  # a planner's question: the summary of that workshop only
+    ):
+        answer = fake_assistant.ask(question)
+        assert not answer.refused and answer.citations, question
+        assert {c.document for c in answer.citations} == {workshop}, question
+
+
 def test_what_a_service_is_is_answered_from_the_passages_that_present_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = fake_assistant.ask("Hva er Familieteamet?")
     assert not answer.refused
