@@ -339,14 +339,17 @@ def planner_answer(
     if theme is None:
         return None
     asked = None
+    named = workshops_named(assistant, standalone)
     if analysis.language == "en":
-        # The workshop points are Norwegian: an English theme is summarised by the sources' words for it.
-        words = norwegian_words(theme)
+        # The workshop points are Norwegian: an English theme is summarised by the sources' words for it, less
+        # the words that name the workshop asked about («childhood and youth policy» → oppvekstpolitikk).
+        naming = {w for doc in named for w in assistant.index.documents[doc].theme.split()}
+        words = [w for w in norwegian_words(theme) if w not in naming]
         if not words:
             return None
         asked, theme = theme, " ".join(words)
     started = time.perf_counter()
-    summary = assistant.summarize(theme, workshops_named(assistant, standalone))
+    summary = assistant.summarize(theme, named)
     beside = strategy_lines(assistant, standalone) if DocumentKind.STRATEGY.value in analysis.sources else []
     text, passages = compose_planner_answer(
         summary, assistant.prompts, assistant.index.lexical.analyzer.terms, asked, beside
@@ -616,7 +619,15 @@ def workshops_named(assistant: AnswerContext, question: str) -> list[str]:
         for d in assistant.index.documents.values()
         if d.kind == DocumentKind.WORKSHOP_REPORT
     }
-    return named_workshops(question, themes)
+    named = named_workshops(question, themes)
+    if not named and _ONE_WORKSHOP_EN.search(question):
+        # «the 2018 workshop on childhood and youth policy»: the policy in the sources' words
+        policy = [w for w in norwegian_words(question) if "verksted" not in w]
+        named = named_workshops(f"verkstedet om {' '.join(policy)}", themes)
+    return named
+
+
+_ONE_WORKSHOP_EN = re.compile(r"\bworkshop\b(?!s)", re.I)
 
 
 def refusal_text(assistant: AnswerContext, language: str) -> str:

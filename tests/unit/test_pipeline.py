@@ -127,6 +127,13 @@ def test_a_question_naming_one_workshop_is_answered_from_that_workshop(fake_assi
         answer = fake_assistant.ask(question)
         assert not answer.refused and answer.citations, question
         assert {c.document for c in answer.citations} == {workshop}, question
+    # in English, by its policy: the workshop's points only, summarised by the theme's words (not the policy's)
+    english = fake_assistant.ask("What did the 2018 workshop on childhood and youth policy say about volunteers?")
+    assert english.citations and {c.document for c in english.citations} <= {workshop, *KNOWLEDGE_AND_STRATEGY}
+    assert "oppvekstpolitikk" not in english.answer.splitlines()[0]
+
+
+KNOWLEDGE_AND_STRATEGY = ("kunnskapsgrunnlag-oppvekstreformen-2022.txt", "fagmiljoenes-strategi-oppvekstpolitikk.txt")
 
 
 def test_what_a_service_is_is_answered_from_the_passages_that_present_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
