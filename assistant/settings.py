@@ -103,7 +103,7 @@ class ThemesConfig(BaseModel):
     """The planners' theme map (assistant/themes.py); both thresholds tuned on the dev split."""
 
     distance_threshold: float = Field(
-        default=0.95, gt=0.0, lt=2.0, description="Cosine distance at which agglomerative clustering stops merging."
+        default=0.925, gt=0.0, lt=2.0, description="Cosine distance at which agglomerative clustering stops merging."
     )
     min_link_similarity: float = Field(
         default=0.15,
