@@ -53,11 +53,17 @@ def service_lines(
         name = group.service if audience == "staff" else names.plain(group.service, language)
         name = name[:1].upper() + name[1:]
         parts: list[str] = []
-        for match in group.measures[:per_service]:
-            passages.append(measure_passage(match))
+        shown: set[str] = set()
+        for match in group.measures:
             text = match.measure.rstrip(" .")
             if audience == "staff":
                 text = f"{text} ({staff_details(match)})"
+            if len(shown) == per_service:
+                break
+            if text.casefold() in shown:
+                continue  # two rows of the service with the same words («Aktør på Ungdomstorget»): said once
+            shown.add(text.casefold())
+            passages.append(measure_passage(match))
             parts.append(f"{text} [{len(passages)}]")
         lines.append(f"- **{name}**: " + "; ".join(parts))
     return lines, passages

@@ -231,6 +231,37 @@ def test_a_situation_that_asks_for_a_price_is_told_first_that_the_sources_give_n
     assert missing_phrase(["telefonnummer", "pris", "adresse"], english=False) == "telefonnumre, priser og adresser"
 
 
+def test_a_service_line_says_the_same_measure_once() -> None:
+    from assistant.lexicon import service_names
+    from assistant.service_answer import service_lines
+    from assistant.types import Citation, ServiceGroup, ServiceMatch
+
+    def row(n: int, measure: str) -> ServiceMatch:
+        text = f"Tjeneste: Uteteam · Tiltak: {measure}"
+        citation = Citation(n=n, node_id=f"row-{n}", document="kb.txt", text=text)
+        return ServiceMatch(
+            service="Uteteam",
+            level=None,
+            measure=measure,
+            roles=[],
+            partners="",
+            appendix="Vedlegg 2",
+            citation=citation,
+        )
+
+    measures = [
+        row(1, "HAP/Bevisstgjøringssamtaler"),
+        row(2, "Aktør på Ungdomstorget"),
+        row(3, "Aktør på Ungdomstorget."),
+    ]
+    measures.append(row(4, "Oppsøkende arbeid"))
+    lines, passages = service_lines(
+        [ServiceGroup(service="Uteteam", measures=measures)], service_names(), "citizen", "nb", ["Uteteam"]
+    )
+    assert lines[0].count("Aktør på Ungdomstorget") == 1 and "Oppsøkende arbeid [3]" in lines[0]
+    assert [p.node_id for p in passages] == ["row-1", "row-2", "row-4"]
+
+
 def test_a_capital_after_a_colon_is_no_name() -> None:
     assert proper_names("Barnehagelærar: Mange av borna har lite norsk") == []
     assert proper_names("Lærer: eleven har flyttet fra Bergen") == ["Bergen"]
