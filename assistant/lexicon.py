@@ -323,10 +323,25 @@ def _nynorsk_words() -> dict[str, str]:
     return {str(k).casefold(): str(v) for k, v in words.items()}
 
 
+# Nynorsk agent nouns in -ar are bokmål nouns in -er («saksbehandlar», «brukarane», «lærarar»); the stemmer does
+# not fold the two. The plural and definite forms are nynorsk only; the bare singular from eight letters on.
+_AGENT_NOUN = re.compile(r"^(\w{3,}?)ar(ar|ane|en|)$")
+_AGENT_ENDINGS = {"ar": "ere", "ane": "erne", "en": "eren", "": "er"}
+
+
+def _agent_noun(word: str) -> str | None:
+    match = _AGENT_NOUN.match(word)
+    if match is None or (not match.group(2) and len(word) < 8):
+        return None
+    return match.group(1) + _AGENT_ENDINGS[match.group(2)]
+
+
 def bokmal_forms(text: str) -> list[str]:
-    """The bokmål forms of the nynorsk words in a text, each once, in order («ikkje» → «ikke»)."""
+    """The bokmål forms of the nynorsk words in a text, each once, in order («ikkje» → «ikke»,
+    «saksbehandlarar» → «saksbehandlere»)."""
     table = _nynorsk_words()
-    found = (table.get(w.casefold()) for w in re.findall(r"[\wæøåÆØÅ]+", text))
+    words = [w.casefold() for w in re.findall(r"[\wæøåÆØÅ]+", text)]
+    found = (table.get(w) or _agent_noun(w) for w in words)
     return list(dict.fromkeys(f for f in found if f))
 
 

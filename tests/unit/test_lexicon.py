@@ -144,3 +144,12 @@ def test_english_phrases_give_the_sources_norwegian_words() -> None:
     ]
     assert norwegian_words("Is there after-school care for pupils?") == ["SFO", "elever"]
     assert norwegian_words("schoolbag childish") == []
+
+
+def test_nynorsk_agent_nouns_get_their_bokmal_forms() -> None:
+    from assistant.lexicon import bokmal_forms
+
+    forms = bokmal_forms("Kor mange saksbehandlarar skal brukarane ha? Lærarane og ein saksbehandlar")
+    assert {"saksbehandlere", "brukerne", "lærerne", "saksbehandler"} <= set(forms)
+    # short bare singulars are often bokmål words too («januar», «seminar», «svar»): left alone
+    assert bokmal_forms("januar seminar svar brukar") == []
