@@ -374,6 +374,18 @@ def planner_answer(
     )
 
 
+def carried_service(
+    question: str, standalone: str, analysis: QuestionAnalysis, history: Sequence[ChatTurn]
+) -> str | None:
+    """The one service the conversation is about, for a follow-up that names none («Koster det noe?» after
+    «Hva er Nok Drammen?»): the service the last question named, when it named exactly one."""
+    if standalone == question or analyze_question(question).services:
+        return None
+    last = next((turn.content for turn in reversed(history) if turn.role == "user"), "")
+    services = analysis.services or analyze_question(last).services
+    return services[0] if len(services) == 1 else None
+
+
 def presentation(assistant: AnswerContext, question: str, service: str) -> list[Passage]:
     """The passages that present a service: the knowledge base's description under its heading in Vedlegg 1
     (where it has one), then its Vedlegg 2 row closest in meaning to the question (its stored vectors)."""
@@ -542,6 +554,7 @@ def prepare(
         if answered is not None:
             return Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
+    carried = carried_service(question, standalone, analysis, history)
 
     def retrieve(scope: dict[str, list[str]]) -> tuple[Answer, RefusalDecision]:
         # A document's card answers questions about the document (when, what); for others it is not evidence.
@@ -549,11 +562,16 @@ def prepare(
             standalone, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
         )
         found = result.passages
-        if analysis.defined_service is not None and not scope:
-            # «Hva er Ungdomstorget?»: the passages that present the service come first.
-            presented = presentation(assistant, standalone, analysis.defined_service)
+        presented_service = analysis.defined_service or carried
+        if presented_service is not None and not scope:
+            # «Hva er Ungdomstorget?», and «Hvilken aldersgruppe er det for?» after it: the passages that present
+            # the service come first.
+            presented = presentation(assistant, standalone, presented_service)
             ids = {p.node_id for p in presented}
-            found = [*presented, *(p for p in found if p.node_id not in ids)]
+            rest = [p for p in found if p.node_id not in ids]
+            # a follow-up's own best hit keeps its place (it may already answer it); the service's passages next
+            lead = rest[:1] if presented_service == carried else []
+            found = [*lead, *presented, *rest[len(lead) :]]
         if analysis.intent in CARD_INTENTS:
             card = matching_card(assistant, standalone)
             if card is not None:  # the document the question is about, by its own words: it leads

@@ -136,6 +136,23 @@ def test_a_question_naming_one_workshop_is_answered_from_that_workshop(fake_assi
 KNOWLEDGE_AND_STRATEGY = ("kunnskapsgrunnlag-oppvekstreformen-2022.txt", "fagmiljoenes-strategi-oppvekstpolitikk.txt")
 
 
+def test_a_follow_up_about_a_service_is_answered_from_the_passages_that_present_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.types import ChatTurn
+
+    history = [
+        ChatTurn(role="user", content="Hva er Familieteamet?"),
+        ChatTurn(role="assistant", content="Familieteamet leverer lavterskel tilbud [1]."),
+    ]
+    answer = fake_assistant.ask("Hvem er tilbudet for?", history=history)
+    assert not answer.refused
+    # retrieval's own best hit keeps the first place; the service's description and its closest row follow it
+    assert "Vedlegg 1" in answer.passages[1].section and answer.passages[1].text.startswith("Familieteamet leverer")
+    assert answer.passages[2].kind == "table_row" and answer.passages[2].metadata.get("service") == "Familieteam"
+    # a follow-up that names a service of its own is about that one
+    other = fake_assistant.ask("Hva gjør Uteteamet?", history=history)
+    assert not any(p.text.startswith("Familieteamet leverer") for p in other.passages[:2])
+
+
 def test_what_a_service_is_is_answered_from_the_passages_that_present_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     answer = fake_assistant.ask("Hva er Familieteamet?")
     assert not answer.refused
