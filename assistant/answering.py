@@ -38,7 +38,7 @@ from assistant.extractive import (
 from assistant.followup import rewrite_followup
 from assistant.lexicon import norwegian_words, other_places, service_names
 from assistant.planner_answer import compose_planner_answer, planner_theme
-from assistant.refusal import RefusalDecision, decide_refusal, situation_details
+from assistant.refusal import RefusalDecision, decide_refusal, situation_details, term_coverage
 from assistant.retrieval import to_passage
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
 from assistant.types import Answer, ChatTurn, Passage, WorkshopSummary
@@ -183,7 +183,10 @@ def extractive_answer(
             return False
         return about_here(question, passage)
 
-    units = best_lines(assistant, question, passages, assistant.settings.answer.max_sentences, usable)
+    max_units = assistant.settings.answer.max_sentences
+    units = workshop_answer(assistant, question, passages, max_units) or best_lines(
+        assistant, question, passages, max_units, usable
+    )
     lead = "default_en" if language == "en" else "default"
     names = service_names()
 
@@ -191,6 +194,33 @@ def extractive_answer(
         return plain_row(text, audience, lambda service: names.plain(service, language))
 
     return compose(assistant.prompts.lead(lead, question=question), units, render)
+
+
+# The workshop question under which a passage's points stand must hold this share of the asked question's words.
+WORKSHOP_QUESTION_COVERAGE = 0.6
+
+
+def workshop_answer(
+    assistant: AnswerContext, question: str, passages: Sequence[Passage], max_units: int
+) -> list[Unit]:
+    """The points a workshop gave to the question asked, in the workshop's order, when the best passage stands
+    under a workshop question that asks it («Hvem bør kommunen samarbeide med …?» for «Hvem mente
+    barnevernsverkstedet at kommunen bør samarbeide med?»); empty otherwise. The points rarely repeat the
+    question's words, so scored one by one they lose to any line that does."""
+    documents = assistant.index.documents
+    if not passages or passages[0].kind != "prose":
+        return []
+    document = documents.get(passages[0].document)
+    if document is None or document.kind != DocumentKind.WORKSHOP_REPORT:
+        return []
+    analysis = _Analysis(assistant)
+    asked = question
+    for word in source_words(question, {document.kind.value}):
+        asked = asked.replace(word, " ")
+    heading = Passage(node_id="", document=document.doc_id, text=passages[0].section)
+    if term_coverage(asked, [heading], analysis.analyze, analysis.idf) < WORKSHOP_QUESTION_COVERAGE:
+        return []
+    return [Unit(1, order, text) for order, text in enumerate(split_units(passages[0])[:max_units])]
 
 
 # «andre kommuner», «hvilken kommune», «Vedlegg 3», «other municipalities»: a question that asks what others do.

@@ -136,6 +136,19 @@ def test_a_question_naming_one_workshop_is_answered_from_that_workshop(fake_assi
 KNOWLEDGE_AND_STRATEGY = ("kunnskapsgrunnlag-oppvekstreformen-2022.txt", "fagmiljoenes-strategi-oppvekstpolitikk.txt")
 
 
+def test_a_workshop_question_is_answered_by_the_points_the_workshop_gave_to_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant.ask("Hvem mente barnevernsverkstedet at kommunen bør samarbeide med?")
+    assert not answer.refused
+    # the bullets under «Hvem bør kommunen samarbeide med for å sikre barna en god barndom?», in their order
+    lines = answer.answer.splitlines()[1:4]
+    assert [line.split(" [")[0] for line in lines] == [
+        "- Frivillige lag og organisasjoner",
+        "- Ideelle organisasjoner",
+        "- Frivillige enkeltpersoner",
+    ]
+    assert {c.document for c in answer.citations} == {"arbeidsverksted-barnevernspolitikk-2018-04-12.txt"}
+
+
 def test_a_follow_up_about_a_service_is_answered_from_the_passages_that_present_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     from assistant.types import ChatTurn
 
