@@ -18,7 +18,9 @@ from assistant.types import Passage, SummaryPoint, WorkshopSummary
 
 Analyze = Callable[[str], list[str]]
 
-# Points per workshop in a chat answer; the Verkstedoppsummering tab lists them all.
+# Points per workshop in a chat answer (the Verkstedoppsummering tab lists them all): six in all, so a question
+# about one workshop gets six of its points.
+POINTS_SHOWN = 6
 POINTS_PER_WORKSHOP = 2
 LINKS_SHOWN = 2
 THEMES_SHOWN = 2  # 3 workshops × 2 points + 2 themes + 2 links (or strategy lines): at most 10 passages, all hits
@@ -60,12 +62,13 @@ def compose_planner_answer(
         lines = [prompts.lead("summary_en", theme=asked, words=summary.theme)]
     else:
         lines = [prompts.lead("summary", theme=summary.theme)]
+    per_workshop = max(POINTS_PER_WORKSHOP, POINTS_SHOWN // max(len(summary.workshops), 1))
     for section in summary.workshops:
         title = f"{short(section.title)} ({section.date})" if section.date else short(section.title)
         if not section.points:
             lines.append(f"- **{title}**: {prompts.lead('summary_none' + en)}")
             continue
-        chosen = best_points(section.points, summary.theme, analyze, POINTS_PER_WORKSHOP)
+        chosen = best_points(section.points, summary.theme, analyze, per_workshop)
         points = "; ".join(f"{p.text.rstrip(' .')} [{p.n}]" for p in chosen)
         lines.append(f"- **{title}**: {points}")
     if beside:

@@ -48,6 +48,19 @@ def test_each_workshop_leads_with_the_points_on_the_theme_and_every_point_is_cit
     assert "Verkstedoppsummering" in lines[-1]
 
 
+def test_a_summary_of_one_workshop_shows_more_of_its_points() -> None:
+    texts = [f"Samarbeid med frivillige, punkt {i}" for i in range(1, 9)]
+    points = [SummaryPoint(text=t, n=i, document="a.txt") for i, t in enumerate(texts, start=1)]
+    citations = [Citation(n=i, node_id=f"n{i}", document="a.txt", text=t) for i, t in enumerate(texts, start=1)]
+    section = WorkshopSection(document="a.txt", title="Arbeidsverksted – Oppvekstpolitikk", date="", points=points)
+    one = WorkshopSummary(theme="frivillige", workshops=[section], citations=citations)
+    text, _ = compose_planner_answer(one, load_prompts())
+    assert text.splitlines()[1].count("[") == 6  # the six points three workshops would share
+    three = one.model_copy(update={"workshops": [section, section.model_copy(), section.model_copy()]})
+    text, _ = compose_planner_answer(three, load_prompts())
+    assert text.splitlines()[1].count("[") == 2
+
+
 def test_no_points_no_planner_answer() -> None:
     empty = _summary().model_copy(
         update={"workshops": [WorkshopSection(document="b.txt", title="X", date="", points=[])]}
