@@ -200,9 +200,7 @@ def extractive_answer(
 WORKSHOP_QUESTION_COVERAGE = 0.6
 
 
-def workshop_answer(
-    assistant: AnswerContext, question: str, passages: Sequence[Passage], max_units: int
-) -> list[Unit]:
+def workshop_answer(assistant: AnswerContext, question: str, passages: Sequence[Passage], max_units: int) -> list[Unit]:
     """The points a workshop gave to the question asked, in the workshop's order, when the best passage stands
     under a workshop question that asks it («Hvem bør kommunen samarbeide med …?» for «Hvem mente
     barnevernsverkstedet at kommunen bør samarbeide med?»); empty otherwise. The points rarely repeat the
