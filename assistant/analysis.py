@@ -297,8 +297,15 @@ def source_words(text: str, kinds: Collection[str]) -> list[str]:
     return words + [m.group(0) for m in _FRAME_VERBS.finditer(text)]
 
 
+def without_source_words(text: str, kinds: Collection[str]) -> str:
+    """The question with its source words and framing verb (`source_words`) taken out, as whole words."""
+    for kind, pattern in _DOCUMENT_KINDS:
+        if kind.value in kinds:
+            text = pattern.sub(" ", text)
+    return _FRAME_VERBS.sub(" ", text)
+
+
 _WORKSHOP_WORD = re.compile(r"[\wæøå-]*(?:verksted|verkstad)[\wæøå]*", re.I)
-_THEME_NOISE = {"og", "politikk"}
 
 
 def theme_stems(theme: str) -> list[str]:
@@ -307,7 +314,7 @@ def theme_stems(theme: str) -> list[str]:
     stems = []
     for word in re.findall(r"[a-zæøå]+", theme.casefold()):
         word = word.removesuffix("politikk").removesuffix("s")
-        if len(word) >= 4 and word not in _THEME_NOISE:
+        if len(word) >= 4:  # «og», and «politikk» itself, are too short once the suffix is off
             stems.append(word)
     return stems
 

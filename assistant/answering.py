@@ -23,6 +23,7 @@ from assistant.analysis import (
     detect_language,
     named_workshops,
     source_words,
+    without_source_words,
 )
 from assistant.citations import validate_citations
 from assistant.extractive import (
@@ -212,9 +213,8 @@ def workshop_answer(assistant: AnswerContext, question: str, passages: Sequence[
     if document is None or document.kind != DocumentKind.WORKSHOP_REPORT:
         return []
     analysis = _Analysis(assistant)
-    asked = question
-    for word in source_words(question, {document.kind.value}):
-        asked = asked.replace(word, " ")
+    # whole words only: replacing the string «sa» would also cut «samarbeide»
+    asked = without_source_words(question, {document.kind.value})
     heading = Passage(node_id="", document=document.doc_id, text=passages[0].section)
     if term_coverage(asked, [heading], analysis.analyze, analysis.idf) < WORKSHOP_QUESTION_COVERAGE:
         return []
@@ -360,14 +360,15 @@ def planner_answer(
     analysis: QuestionAnalysis,
     audience: Audience,
     condense_error: str | None,
+    named: Sequence[str] = (),
 ) -> Answer | None:
     """What the workshops said on the theme the question names, cited; None when it names none or no workshop
-    said anything on it (then the question is answered from retrieval as any other)."""
+    said anything on it (then the question is answered from retrieval as any other). `named`: the one workshop
+    the question asks about (`workshops_named`), else empty for all of them."""
     theme = planner_theme(standalone)
     if theme is None:
         return None
     asked = None
-    named = workshops_named(assistant, standalone)
     if analysis.language == "en":
         # The workshop points are Norwegian: an English theme is summarised by the sources' words for it, less
         # the words that name the workshop asked about («childhood and youth policy» → oppvekstpolitikk).
@@ -576,9 +577,10 @@ def prepare(
         if answered is not None:
             return Prepared(answered, answered)
     workshops = not analysis.sources or DocumentKind.WORKSHOP_REPORT.value in analysis.sources
+    named = workshops_named(assistant, standalone)
     if analysis.intent == "planner" and workshops and not filters and not acute and not history:
         # «Hva sa verkstedene om frivillighet?»: the workshop summary on that theme, in short.
-        answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error)
+        answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error, named)
         if answered is not None:
             return Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
@@ -622,7 +624,6 @@ def prepare(
     # document («ifølge fagmiljøenes strategi»); when those cannot answer it, in the next wider scope.
     scopes: list[dict[str, list[str]]] = []
     if len(analysis.sources) == 1 and not filters:
-        named = workshops_named(assistant, standalone)
         if len(named) == 1:
             scopes.append({"doc_id": named})
         scopes.append({"doc_kind": analysis.sources})

@@ -55,11 +55,11 @@ def service_lines(
         parts: list[str] = []
         shown: set[str] = set()
         for match in group.measures:
+            if len(shown) == per_service:
+                break
             text = match.measure.rstrip(" .")
             if audience == "staff":
                 text = f"{text} ({staff_details(match)})"
-            if len(shown) == per_service:
-                break
             if text.casefold() in shown:
                 continue  # two rows of the service with the same words («Aktør på Ungdomstorget»): said once
             shown.add(text.casefold())

@@ -159,3 +159,10 @@ def test_the_words_that_name_the_source_and_frame_the_question() -> None:
     assert words == ["oppvekstverkstedet", "mente"]
     # a source of another kind is not named by the question's words for it
     assert source_words("Hva sier kunnskapsgrunnlaget om bolig?", {"workshop_report"}) == ["sier"]
+
+
+def test_taking_the_source_words_out_leaves_other_words_whole() -> None:
+    from assistant.analysis import without_source_words
+
+    asked = without_source_words("Hva sa barnevernsverkstedet om samarbeid med saksbehandlere?", {"workshop_report"})
+    assert asked.split() == ["Hva", "om", "samarbeid", "med", "saksbehandlere?"]
