@@ -78,10 +78,12 @@ def test_workshop_summary_per_workshop_with_citations(e5_assistant) -> None:  # 
 
 
 def test_hybrid_finds_paraphrase_that_bm25_misses(e5_assistant) -> None:  # type: ignore[no-untyped-def]
-    # "ungdommer som ruser seg" shares no stem with the Uteteam row about cannabis conversations.
-    query = "samtaler med ungdommer som røyker hasj"
+    # No word of the question shares a stem with the Uteteam row about cannabis conversations, so BM25 does not
+    # find it at all. (The earlier «samtaler med ungdommer …» shared «samtale», so BM25 ranked the row 11th, and
+    # its dense lead was 0.0008: near-ties that Chroma's approximate index may order either way.)
+    query = "prate med tenåringer som røyker hasj"
     target = "HAP/Bevisstgjøringssamtaler knyttet til Cannabisbruk"
-    lexical = e5_assistant.search(query, top_k=10, mode="lexical").passages
+    lexical = e5_assistant.search(query, top_k=20, mode="lexical").passages
     found = e5_assistant.search(query, top_k=10)
     assert not any(target in p.text for p in lexical)
     # Without the vector store the search is BM25 alone: say so rather than «assert False».
