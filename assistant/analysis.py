@@ -242,7 +242,9 @@ _OUT_OF_SCOPE = re.compile(
     re.I,
 )
 _TIME_FIRST = re.compile(r"^\s*(når|hvilket år|kva år|kva tid|when|what year|which year)\b", re.I)
-_AGE_RANGE = re.compile(r"\b(aldersgruppe\w*|hvor gamle|kor gamle|alder|age group|how old|ages?)\b", re.I)
+_AGE_RANGE = re.compile(
+    r"\b(aldersgruppe\w*|hvor gamle?|hvor gammel|kor gamle?|kor gammal|alder|age group|how old|ages?)\b", re.I
+)
 _PERCENT = re.compile(r"\b(andel\w*|prosent\w*|share|percent\w*|percentage)\b", re.I)
 _LIST = re.compile(
     r"\b(hvilke|kva for|which|what)\s+(\w+\s+)?(tiltak|tjenester|tenester|tilbud|services|points|punkter)\b", re.I
@@ -350,9 +352,11 @@ class QuestionAnalysis:
     sources: list[str] = field(default_factory=list)  # the kinds of document it names (named_document_kinds)
 
     @property
-    def defined_service(self) -> str | None:
-        """The one service a definition question asks about («Hva er Ungdomstorget?»), else None."""
-        return self.services[0] if self.intent == "definition" and len(self.services) == 1 else None
+    def presented_service(self) -> str | None:
+        """The one service a question asks what it is («Hva er Ungdomstorget?») or which ages it is for
+        («Hvilken aldersgruppe er Ungdomstorget for?»): the passages that present it answer; else None."""
+        asks = self.intent == "definition" or self.answer_type == "age_range"
+        return self.services[0] if asks and len(self.services) == 1 else None
 
     @property
     def wants_services(self) -> bool:

@@ -176,8 +176,8 @@ def extractive_answer(
     """Lead line (in English for an English question) + the passages' best sentences/rows, each cited; appendix
     rows in words (staff also get level, roles and partners)."""
     # «Hva er Ungdomstorget?»: another service's row that mentions it («Barnevernet: Aktør ungdomstorg») is not
-    # what it is.
-    defined = analyze_question(question).defined_service
+    # what it is, nor whom it is for.
+    defined = analyze_question(question).presented_service
 
     def usable(passage: Passage) -> bool:
         if defined is not None and passage.kind == "table_row" and passage.metadata.get("service") != defined:
@@ -249,6 +249,8 @@ def best_lines(
         meaning=closeness(assistant, question),
         meaning_weight=config.unit_meaning_weight,
         usable=usable,
+        answer_type=analyze_question(question).answer_type,
+        type_bonus=config.answer_type_bonus,
     )
 
 
@@ -592,10 +594,10 @@ def prepare(
             standalone, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
         )
         found = result.passages
-        presented_service = analysis.defined_service or carried
+        presented_service = analysis.presented_service or carried
         if presented_service is not None and not scope:
-            # «Hva er Ungdomstorget?», and «Hvilken aldersgruppe er det for?» after it: the passages that present
-            # the service come first.
+            # «Hva er Ungdomstorget?», «Hvilken aldersgruppe er Ungdomstorget for?», and «Hvilken aldersgruppe er
+            # det for?» after the first: the passages that present the service come first.
             presented = presentation(assistant, standalone, presented_service)
             ids = {p.node_id for p in presented}
             rest = [p for p in found if p.node_id not in ids]

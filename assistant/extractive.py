@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
+from assistant.refusal import NUMBER
 from assistant.types import Passage
 from ingest.text import answer_units, jaccard
 
@@ -26,6 +27,33 @@ class Unit:
     order: int  # position within the passage
     text: str
     score: float = 0.0
+
+
+# What a line must hold to give the kind of answer a question expects (QuestionAnalysis.answer_type).
+_MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+_ANSWER_TYPES: dict[str, re.Pattern[str]] = {
+    "number": NUMBER,
+    "percent": re.compile(r"\d\s*%|\bprosent", re.I),
+    "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}\.\s*(?:{_MONTHS})\b", re.I),
+    # «13-25 år», «mellom 13 og 25», «0–20 år», «under 18 år», «16-åringer»
+    "age_range": re.compile(
+        r"(?<![\d.,])\d{1,2}\s*[-–]\s*\d{1,2}(?![\d.,])|\bmellom\s+\d{1,2}\s+og\s+\d{1,2}\b|"
+        r"\b\d{1,2}\s*(?:år\b|års\b|-?åring)|\b(?:under|over|fra|til)\s+\d{1,2}\s+år\b",
+        re.I,
+    ),
+}
+
+
+# The kinds whose lines get the answer-type bonus. Not «number»: most statistics rows hold digits, so on dev the
+# bonus for it put rows about other figures into count answers (key facts 0.950 -> 0.933).
+BONUS_TYPES = frozenset({"percent", "date", "age_range"})
+
+
+def gives_answer_type(text: str, answer_type: str) -> bool | None:
+    """Whether a line holds the kind of answer asked for (a number, a share, a date, an age range); None for
+    the kinds a pattern cannot see (a name, a list, a text)."""
+    pattern = _ANSWER_TYPES.get(answer_type)
+    return None if pattern is None else bool(pattern.search(text))
 
 
 def split_units(passage: Passage) -> list[str]:
@@ -55,14 +83,17 @@ def select_units(
     meaning: Meaning | None = None,
     meaning_weight: float = 0.0,
     usable: Callable[[Passage], bool] | None = None,
+    answer_type: str = "text",
+    type_bonus: float = 0.0,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
     at least `min_relative` of it, in reading order (passage rank, then position).
 
     A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
     close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
-    score), less a small decay by passage rank. Passages that are not `usable` for this question give no line
-    (their numbers stay, so citations still point at the right passage)."""
+    score), less a small decay by passage rank, plus `type_bonus` when it holds the kind of answer the question
+    expects (`answer_type`: a share, a date or an age range; BONUS_TYPES). Passages that are not `usable` for this
+    question give no line (their numbers stay, so citations still point at the right passage)."""
     query_terms = analyze(question)
     candidates: list[tuple[Unit, set[str]]] = []
     for number, passage in enumerate(passages, start=1):
@@ -77,6 +108,8 @@ def select_units(
             score -= rank_decay * (number - 1)
             if passage.kind == "table" and any(ch.isdigit() for ch in question):
                 score += 0.1  # a question with a year or number is usually answered by the table
+            if type_bonus and answer_type in BONUS_TYPES and gives_answer_type(text, answer_type):
+                score += type_bonus
             candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)
     chosen: list[tuple[Unit, set[str]]] = []

@@ -53,7 +53,7 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 # «Hvor mange ansatte …», «Kor mange av lederane …»: the thing counted is the word after the opening.
 _COUNTED = re.compile(r"^\W*(?:hvor|kor)\s+mange\s+(?:av\s+)?([\wæøåÆØÅ-]+)", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_NUMBER = re.compile(
+NUMBER = re.compile(
     r"\d|\b(to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|femti|hundre|tusen|"
     r"halvparten|dobbelt|flertallet)\b",
     re.I,
@@ -133,7 +133,7 @@ def states_number_of(thing: str, passages: Sequence[Passage], analyze: Analyze) 
         return True
     for passage in passages:
         for sentence in _SENTENCE_END.split(passage.text):
-            if _NUMBER.search(sentence):
+            if NUMBER.search(sentence):
                 terms = analyze(sentence)
                 if any(_same_word(w, t) for w in wanted for t in terms):
                     return True

@@ -145,6 +145,13 @@ class AnswerConfig(BaseModel):
         description="How much a line's closeness in meaning to the question (its vector, stored at ingest) counts "
         "beside the share of the question's words it holds (0: words only).",
     )
+    answer_type_bonus: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="Added to a line's score when it holds the kind of answer the question expects (a share, a "
+        "date, an age range). Dev: 0.1 and 0.2 alike (multilingual line precision 0.402 -> 0.414, key facts equal).",
+    )
     unit_meaning_floor: float = Field(
         default=0.7, ge=-1.0, le=1.0, description="Cosine similarity that counts as 0 closeness (e5-small scale)."
     )

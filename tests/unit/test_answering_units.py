@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.extractive import compose, select_units, split_units
+from assistant.extractive import compose, gives_answer_type, select_units, split_units
 from assistant.followup import is_followup, rewrite_followup, subject_of
 from assistant.refusal import (
     counted_thing,
@@ -277,6 +277,31 @@ def test_a_line_close_in_meaning_leads_when_words_do_not_match() -> None:
     )
     assert "13-25" not in plain[0].text  # by words alone the first line is a guess
     assert "13-25" in meant[0].text and len(meant) == 1  # lines far below the lead are dropped
+
+
+def test_a_line_holding_the_kind_of_answer_asked_for_leads() -> None:
+    """«Hvilken aldersgruppe …» is answered by the line with the ages, not by the line that repeats the word."""
+    question = "Hvilken aldersgruppe er Ungdomstorget for?"
+    words = passage("Skape møteplasser for alle aldersgrupper i nærmiljøet.")  # as many words as the row
+    ages = passage("Ungdomstorget: Lavterskel tverrfaglig arena for unge mellom 13-25", "table_row")
+    plain = select_units(question, [words, ages], ANALYZE, idf, answer_type="age_range")
+    typed = select_units(question, [words, ages], ANALYZE, idf, answer_type="age_range", type_bonus=0.3)
+    assert "aldersgrupper" in plain[0].text
+    assert "13-25" in typed[0].text
+
+
+def test_what_each_answer_type_counts() -> None:
+    assert gives_answer_type("for unge mellom 13-25", "age_range")
+    assert gives_answer_type("barn i alderen 0–20 år", "age_range")
+    assert gives_answer_type("tilbud til 16-åringer", "age_range")
+    assert not gives_answer_type("i perioden 2020-2022", "age_range")  # years, not ages
+    assert not gives_answer_type("for alle aldersgrupper", "age_range")
+    assert gives_answer_type("686 av disse, dvs. ca. 70%, ble henlagt", "percent")
+    assert gives_answer_type("fem prosent av elevene", "percent")
+    assert not gives_answer_type("en høy andel av elevene", "percent")
+    assert gives_answer_type("holdt 7. juni 2018", "date")
+    assert gives_answer_type("978 undersøkelser", "number") and gives_answer_type("tre kommuner", "number")
+    assert gives_answer_type("Ungdomstorget", "name") is None  # a pattern cannot see a name
 
 
 def test_another_municipalitys_measure_answers_only_a_question_about_it() -> None:

@@ -175,3 +175,15 @@ def test_what_a_service_is_is_answered_from_the_passages_that_present_it(fake_as
     # another service's row that only mentions it is no line of the answer
     rows = [answer.passages[c.n - 1] for c in answer.citations if answer.passages[c.n - 1].kind == "table_row"]
     assert all(p.metadata.get("service") == "Familieteam" for p in rows)
+
+
+def test_which_ages_a_service_is_for_is_answered_from_the_passages_that_present_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.analysis import analyze_question
+
+    question = "Hvilken aldersgruppe er Familieteamet for?"
+    assert analyze_question(question).presented_service == "Familieteam"
+    assert analyze_question("Hvor gammel må man være for å gå på Ungdomstorget?").answer_type == "age_range"
+    assert analyze_question("Hvilken aldersgruppe er barnevernet og NAV for?").presented_service is None  # two
+    answer = fake_assistant.ask(question)
+    assert not answer.refused
+    assert "Vedlegg 1" in answer.passages[0].section and answer.passages[0].text.startswith("Familieteamet leverer")
