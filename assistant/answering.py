@@ -251,6 +251,8 @@ def best_lines(
         usable=usable,
         answer_type=analyze_question(question).answer_type,
         type_bonus=config.answer_type_bonus,
+        # A question in another language is scored by meaning alone, in a narrower range: no stricter cut there.
+        other_relative=config.other_passage_relative_unit_score if detect_language(question) in NORWEGIAN else 0.0,
     )
 
 

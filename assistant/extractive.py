@@ -85,9 +85,11 @@ def select_units(
     usable: Callable[[Passage], bool] | None = None,
     answer_type: str = "text",
     type_bonus: float = 0.0,
+    other_relative: float = 0.0,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
-    at least `min_relative` of it, in reading order (passage rank, then position).
+    at least `min_relative` of it (`other_relative` of it when they stand in another passage than the lead), in
+    reading order (passage rank, then position).
 
     A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
     close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
@@ -119,6 +121,8 @@ def select_units(
             break
         if any(jaccard(terms, other) > 0.7 or _within(unit.text, u.text) for u, other in chosen):
             continue  # the same point said twice (two workshop summaries; a sentence and the table around it)
+        if chosen and unit.passage != chosen[0][0].passage and unit.score < candidates[0][0].score * other_relative:
+            continue  # another passage's line must come closer to the lead than a line beside it
         chosen.append((unit, terms))
     if not chosen and candidates:
         chosen = [candidates[0]]  # the refusal rule has already judged the passages relevant

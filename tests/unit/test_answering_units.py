@@ -290,6 +290,18 @@ def test_a_line_holding_the_kind_of_answer_asked_for_leads() -> None:
     assert "13-25" in typed[0].text
 
 
+def test_a_line_from_another_passage_must_come_closer_to_the_lead() -> None:
+    question = "Hvor mange undersøkelser ble henlagt i 2020?"
+    lead = passage("Barnevernet avsluttet 978 undersøkelser i 2020. Av dem ble 686 henlagt. Det er mange.")
+    other = passage("I 2020 ble det gjennomført undersøkelser av skolemiljøet.")
+    loose = select_units(question, [lead, other], ANALYZE, idf, min_relative=0.4)
+    strict = select_units(question, [lead, other], ANALYZE, idf, min_relative=0.4, other_relative=0.9)
+    assert any(u.passage == 2 for u in loose)
+    assert strict[0].passage == 1 and not any(u.passage == 2 for u in strict)
+    # a line beside the lead keeps the ordinary cut
+    assert {u.text for u in strict if u.passage == 1} == {u.text for u in loose if u.passage == 1}
+
+
 def test_what_each_answer_type_counts() -> None:
     assert gives_answer_type("for unge mellom 13-25", "age_range")
     assert gives_answer_type("barn i alderen 0–20 år", "age_range")
