@@ -29,6 +29,7 @@ from assistant.citations import validate_citations
 from assistant.extractive import (
     Meaning,
     Unit,
+    answer_fits,
     compose,
     other_municipality,
     plain_row,
@@ -39,7 +40,13 @@ from assistant.extractive import (
 from assistant.followup import rewrite_followup
 from assistant.lexicon import norwegian_words, other_places, service_names
 from assistant.planner_answer import compose_planner_answer, planner_theme
-from assistant.refusal import RefusalDecision, decide_refusal, situation_details, term_coverage
+from assistant.refusal import (
+    RefusalDecision,
+    decide_refusal,
+    requested_details,
+    situation_details,
+    term_coverage,
+)
 from assistant.retrieval import to_passage
 from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
 from assistant.types import Answer, ChatTurn, Passage, WorkshopSummary
@@ -249,7 +256,7 @@ def best_lines(
         meaning=closeness(assistant, question),
         meaning_weight=config.unit_meaning_weight,
         usable=usable,
-        answer_type=analyze_question(question).answer_type,
+        fits=answer_fits(analyze_question(question).answer_type, requested_details(question)),
         type_bonus=config.answer_type_bonus,
         # A question in another language is scored by meaning alone, in a narrower range: no stricter cut there.
         other_relative=config.other_passage_relative_unit_score if detect_language(question) in NORWEGIAN else 0.0,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from assistant.refusal import NUMBER
+from assistant.refusal import DETAIL_REQUESTS, NUMBER
 from assistant.types import Passage
 from ingest.text import answer_units, jaccard
 
@@ -56,6 +56,18 @@ def gives_answer_type(text: str, answer_type: str) -> bool | None:
     return None if pattern is None else bool(pattern.search(text))
 
 
+def answer_fits(answer_type: str, details: Sequence[str] = ()) -> Callable[[str], bool] | None:
+    """What a line must hold to give the kind of answer asked: a share, a date or an age range (BONUS_TYPES),
+    or a detail the question asks for as the sources would state it (a price: «gratis», «kr 200»; refusal's
+    DETAIL_REQUESTS). None when nothing is asked that a pattern can see."""
+    patterns = [DETAIL_REQUESTS[kind][1] for kind in details if kind in DETAIL_REQUESTS]
+    if answer_type in BONUS_TYPES:
+        patterns.append(_ANSWER_TYPES[answer_type])
+    if not patterns:
+        return None
+    return lambda text: any(p.search(text) for p in patterns)
+
+
 def split_units(passage: Passage) -> list[str]:
     """Sentences and bullets of a prose passage; a table row or small table stays one unit."""
     return answer_units(passage.text, passage.kind)
@@ -83,7 +95,7 @@ def select_units(
     meaning: Meaning | None = None,
     meaning_weight: float = 0.0,
     usable: Callable[[Passage], bool] | None = None,
-    answer_type: str = "text",
+    fits: Callable[[str], bool] | None = None,
     type_bonus: float = 0.0,
     other_relative: float = 0.0,
 ) -> list[Unit]:
@@ -94,7 +106,7 @@ def select_units(
     A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
     close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
     score), less a small decay by passage rank, plus `type_bonus` when it holds the kind of answer the question
-    expects (`answer_type`: a share, a date or an age range; BONUS_TYPES). Passages that are not `usable` for this
+    expects (`fits`, from `answer_fits`). Passages that are not `usable` for this
     question give no line (their numbers stay, so citations still point at the right passage)."""
     query_terms = analyze(question)
     candidates: list[tuple[Unit, set[str]]] = []
@@ -110,7 +122,7 @@ def select_units(
             score -= rank_decay * (number - 1)
             if passage.kind == "table" and any(ch.isdigit() for ch in question):
                 score += 0.1  # a question with a year or number is usually answered by the table
-            if type_bonus and answer_type in BONUS_TYPES and gives_answer_type(text, answer_type):
+            if type_bonus and fits is not None and fits(text):
                 score += type_bonus
             candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.extractive import compose, gives_answer_type, select_units, split_units
+from assistant.extractive import answer_fits, compose, gives_answer_type, select_units, split_units
 from assistant.followup import is_followup, rewrite_followup, subject_of
 from assistant.refusal import (
     counted_thing,
@@ -284,8 +284,9 @@ def test_a_line_holding_the_kind_of_answer_asked_for_leads() -> None:
     question = "Hvilken aldersgruppe er Ungdomstorget for?"
     words = passage("Skape møteplasser for alle aldersgrupper i nærmiljøet.")  # as many words as the row
     ages = passage("Ungdomstorget: Lavterskel tverrfaglig arena for unge mellom 13-25", "table_row")
-    plain = select_units(question, [words, ages], ANALYZE, idf, answer_type="age_range")
-    typed = select_units(question, [words, ages], ANALYZE, idf, answer_type="age_range", type_bonus=0.3)
+    fits = answer_fits("age_range")
+    plain = select_units(question, [words, ages], ANALYZE, idf, fits=fits)
+    typed = select_units(question, [words, ages], ANALYZE, idf, fits=fits, type_bonus=0.3)
     assert "aldersgrupper" in plain[0].text
     assert "13-25" in typed[0].text
 
@@ -314,6 +315,9 @@ def test_what_each_answer_type_counts() -> None:
     assert gives_answer_type("holdt 7. juni 2018", "date")
     assert gives_answer_type("978 undersøkelser", "number") and gives_answer_type("tre kommuner", "number")
     assert gives_answer_type("Ungdomstorget", "name") is None  # a pattern cannot see a name
+    assert answer_fits("name") is None and answer_fits("number") is None  # digits are in most rows
+    price = answer_fits("text", ["pris"])
+    assert price is not None and price("Nok Drammen er et gratis lavterskeltilbud.") and not price("Hva koster det?")
 
 
 def test_another_municipalitys_measure_answers_only_a_question_about_it() -> None:
