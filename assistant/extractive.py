@@ -100,8 +100,8 @@ def select_units(
     other_relative: float = 0.0,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
-    at least `min_relative` of it (`other_relative` of it when they stand in another passage than the lead), in
-    reading order (passage rank, then position).
+    at least `min_relative` of it (`other_relative` of it when they stand in another passage than the lead and
+    are not another row of the lead's service), in reading order (passage rank, then position).
 
     A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
     close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
@@ -126,6 +126,14 @@ def select_units(
                 score += type_bonus
             candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)
+    lead_score = candidates[0][0].score if candidates else 0.0
+
+    def group(number: int) -> str:
+        """What counts as beside the lead: its own passage, and the rows of the same service."""
+        passage = passages[number - 1]
+        service = passage.metadata.get("service") if passage.kind == "table_row" else None
+        return f"service:{service}" if service else f"passage:{number}"
+
     chosen: list[tuple[Unit, set[str]]] = []
     floor = max(min_score, candidates[0][0].score * min_relative) if candidates else min_score
     for unit, terms in candidates:
@@ -133,7 +141,7 @@ def select_units(
             break
         if any(jaccard(terms, other) > 0.7 or _within(unit.text, u.text) for u, other in chosen):
             continue  # the same point said twice (two workshop summaries; a sentence and the table around it)
-        if chosen and unit.passage != chosen[0][0].passage and unit.score < candidates[0][0].score * other_relative:
+        if chosen and group(unit.passage) != group(chosen[0][0].passage) and unit.score < lead_score * other_relative:
             continue  # another passage's line must come closer to the lead than a line beside it
         chosen.append((unit, terms))
     if not chosen and candidates:

@@ -152,8 +152,9 @@ class AnswerConfig(BaseModel):
         ge=0.0,
         le=1.0,
         description="A Norwegian question's answer line from another passage than the lead's must score at least "
-        "this share of the lead (lines beside the lead keep `min_relative_unit_score`). Dev plateau 0.65-0.75: "
-        "line precision 0.543 -> 0.595 at 0.7, key facts and cited evidence equal; 0.8 loses key facts.",
+        "this share of the lead (lines beside it, and the other rows of the lead's service, keep "
+        "`min_relative_unit_score`). Dev plateau 0.65-0.75: line precision 0.543 -> 0.587 at 0.7, key facts and "
+        "cited evidence equal; 0.8 loses key facts.",
     )
     answer_type_bonus: float = Field(
         default=0.1,

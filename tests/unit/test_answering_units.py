@@ -303,6 +303,25 @@ def test_a_line_from_another_passage_must_come_closer_to_the_lead() -> None:
     assert {u.text for u in strict if u.passage == 1} == {u.text for u in loose if u.passage == 1}
 
 
+def test_the_other_rows_of_the_lead_s_service_stand_beside_it() -> None:
+    """A service's measures are one row each: a list of them is not cut as lines of other passages."""
+
+    def row(service: str, measure: str) -> Passage:
+        text = f"Tjeneste: {service} · Nivå: Universelle tiltak · Tiltak: {measure}"
+        return Passage(node_id=measure, document="d.txt", text=text, kind="table_row", metadata={"service": service})
+
+    question = "Hvilke tiltak har Områdesatsingen Strømsø 2030?"
+    rows = [
+        row("Områdesatsingen Strømsø 2030", "Strømsømodellen: felles innsats for familier i bydelen"),
+        row("Skolen", "Leksehjelp for elever på Strømsø"),
+        row("Områdesatsingen Strømsø 2030", "Erfaringskonsulent med egen brukererfaring ansatt i prosjektet"),
+    ]
+    loose = select_units(question, rows, ANALYZE, idf, min_relative=0.3)
+    strict = select_units(question, rows, ANALYZE, idf, min_relative=0.3, other_relative=0.99)
+    assert [u.passage for u in loose] == [1, 2, 3]
+    assert [u.passage for u in strict] == [1, 3]
+
+
 def test_what_each_answer_type_counts() -> None:
     assert gives_answer_type("for unge mellom 13-25", "age_range")
     assert gives_answer_type("barn i alderen 0–20 år", "age_range")
