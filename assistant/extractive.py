@@ -149,7 +149,33 @@ def select_units(
     if not chosen:
         return []
     lead, rest = chosen[0][0], [u for u, _ in chosen[1:]]
-    return [lead, *sorted(rest, key=lambda u: (u.passage, u.order))]
+    return with_antecedents([lead, *sorted(rest, key=lambda u: (u.passage, u.order))], passages)
+
+
+# A sentence that opens by pointing back («Dette er høyere enn landsgjennomsnittet …», «Derfor …») says nothing on
+# its own, and under another line it seems to speak of that one.
+_POINTS_BACK = re.compile(r"^(?:dette|disse|denne|desse|dermed|derfor)\b", re.I)
+
+
+def with_antecedents(units: list[Unit], passages: Sequence[Passage]) -> list[Unit]:
+    """Each line that points back joined to the sentence before it in its passage: onto that line when it is
+    chosen too, else with that sentence put in front of it. The order of the lines stays."""
+    index = {(u.passage, u.order): i for i, u in enumerate(units)}
+    texts = list(units)
+    merged: set[int] = set()
+    for i, unit in enumerate(units):
+        if unit.order == 0 or not _POINTS_BACK.match(unit.text.strip()):
+            continue
+        before = index.get((unit.passage, unit.order - 1))
+        if before is not None and before not in merged:
+            host = texts[before]
+            texts[before] = Unit(host.passage, host.order, f"{host.text} {unit.text}", host.score)
+            merged.add(i)
+            continue
+        parts = split_units(passages[unit.passage - 1])
+        if unit.order < len(parts):
+            texts[i] = Unit(unit.passage, unit.order, f"{parts[unit.order - 1]} {unit.text}", unit.score)
+    return [u for i, u in enumerate(texts) if i not in merged]
 
 
 def _within(a: str, b: str) -> bool:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from assistant.extractive import answer_fits, compose, gives_answer_type, select_units, split_units
+from assistant.extractive import (
+    Unit,
+    answer_fits,
+    compose,
+    gives_answer_type,
+    select_units,
+    split_units,
+    with_antecedents,
+)
 from assistant.followup import is_followup, rewrite_followup, subject_of
 from assistant.refusal import (
     counted_thing,
@@ -320,6 +328,25 @@ def test_the_other_rows_of_the_lead_s_service_stand_beside_it() -> None:
     strict = select_units(question, rows, ANALYZE, idf, min_relative=0.3, other_relative=0.99)
     assert [u.passage for u in loose] == [1, 2, 3]
     assert [u.passage for u in strict] == [1, 3]
+
+
+def test_a_line_that_points_back_keeps_the_sentence_it_points_to() -> None:
+    text = (
+        "Barnevernet avsluttet 978 undersøkelser. Om lag 70 % ble henlagt. Dette er høyere enn landsgjennomsnittet. "
+        "Drammen ligger under landsgjennomsnittet for tiltak. Derfor må det jobbes mer."
+    )
+    parts = split_units(passage(text))
+    assert parts[1].startswith("Dette") and parts[3].startswith("Derfor")
+    chosen = [Unit(1, 0, parts[0]), Unit(1, 1, parts[1]), Unit(1, 2, parts[2]), Unit(1, 3, parts[3])]
+    lines = [u.text for u in with_antecedents(chosen, [passage(text)])]
+    # onto the chosen sentence before it; «Derfor» follows the tiltak sentence, which is chosen too
+    assert lines == [f"{parts[0]} {parts[1]}", f"{parts[2]} {parts[3]}"]
+    # alone, it is given the sentence before it
+    alone = with_antecedents([Unit(1, 1, parts[1])], [passage(text)])
+    assert [u.text for u in alone] == [f"{parts[0]} {parts[1]}"]
+    # a line that opens a passage has nothing before it
+    first = Unit(1, 0, "Dette er et nytt tilbud.")
+    assert with_antecedents([first], [passage(first.text)]) == [first]
 
 
 def test_what_each_answer_type_counts() -> None:
