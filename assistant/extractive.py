@@ -162,20 +162,21 @@ def with_antecedents(units: list[Unit], passages: Sequence[Passage]) -> list[Uni
     chosen too, else with that sentence put in front of it. The order of the lines stays."""
     index = {(u.passage, u.order): i for i, u in enumerate(units)}
     texts = list(units)
-    merged: set[int] = set()
+    host_of: dict[int, int] = {}  # a line joined onto another → the line that now holds it
     for i, unit in enumerate(units):
         if unit.order == 0 or not _POINTS_BACK.match(unit.text.strip()):
             continue
         before = index.get((unit.passage, unit.order - 1))
-        if before is not None and before not in merged:
-            host = texts[before]
-            texts[before] = Unit(host.passage, host.order, f"{host.text} {unit.text}", host.score)
-            merged.add(i)
+        if before is not None:
+            target = host_of.get(before, before)  # «… Dette … Dette …»: onto the line that holds the one before
+            host = texts[target]
+            texts[target] = Unit(host.passage, host.order, f"{host.text} {unit.text}", host.score)
+            host_of[i] = target
             continue
         parts = split_units(passages[unit.passage - 1])
         if unit.order < len(parts):
             texts[i] = Unit(unit.passage, unit.order, f"{parts[unit.order - 1]} {unit.text}", unit.score)
-    return [u for i, u in enumerate(texts) if i not in merged]
+    return [u for i, u in enumerate(texts) if i not in host_of]
 
 
 def _within(a: str, b: str) -> bool:

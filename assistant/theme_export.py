@@ -29,10 +29,24 @@ def raised_phrase(theme: Theme, titles: dict[str, str]) -> str:
     return "Tatt opp i " + " og ".join(f"«{short(titles[d])}»" for d in raised)
 
 
+LINK_CHARS = 300  # a knowledge-base passage as one line: its opening, up to a sentence end within this length
+
+
+def one_line(text: str, limit: int = LINK_CHARS) -> str:
+    """A text as a single line (its bullets and line breaks as spaces), cut after the last whole sentence within
+    `limit` characters (else at a word) with «…»: the citation carries the whole passage."""
+    flat = " ".join(text.replace("\n- ", " ").split())
+    if len(flat) <= limit:
+        return flat
+    head = flat[:limit]
+    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    return (head[: end + 1] if end > limit // 3 else head.rsplit(" ", 1)[0]) + " …"
+
+
 def link_line(link: ThemeLink) -> str:
     """A 2022 link as a cited line with its similarity (a measure names its service and level)."""
     where = f"{link.service}, {link.level}: " if link.service else ""
-    return f"{where}{link.text} [{link.n}] (likhet {link.similarity:.2f})"
+    return f"{where}{one_line(link.text)} [{link.n}] (likhet {link.similarity:.2f})"
 
 
 def link_lines(links: Sequence[ThemeLink], none: str) -> list[str]:

@@ -341,6 +341,13 @@ def test_a_line_that_points_back_keeps_the_sentence_it_points_to() -> None:
     lines = [u.text for u in with_antecedents(chosen, [passage(text)])]
     # onto the chosen sentence before it; «Derfor» follows the tiltak sentence, which is chosen too
     assert lines == [f"{parts[0]} {parts[1]}", f"{parts[2]} {parts[3]}"]
+    # a chain of them goes onto one line, each sentence once
+    chain = "Kommunen bør nå nasjonale normer. Dette for å ivareta kapasiteten. Dette vil være en god strategi."
+    parts = split_units(passage(chain))
+    assert len(parts) == 3
+    joined = with_antecedents([Unit(1, i, t) for i, t in enumerate(parts)], [passage(chain)])
+    assert [u.text for u in joined] == [" ".join(parts)]
+    parts = split_units(passage(text))
     # alone, it is given the sentence before it
     alone = with_antecedents([Unit(1, 1, parts[1])], [passage(text)])
     assert [u.text for u in alone] == [f"{parts[0]} {parts[1]}"]
