@@ -49,6 +49,21 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(e-?post\w*|mailadresse|e-?mail)\b", re.I),
         re.compile(r"[\w.-]+@[\w-]+\.\w+"),
     ),
+    "ventetid": (
+        re.compile(
+            r"\b(ventetid\w*|ventelist\w*|(?:hvor|kor) lenge (?:må|skal|vil) \w+ vente|waiting (?:times?|lists?)|"
+            r"how long (?:do|does|will|must) \w+ (?:\w+ ){0,2}wait)\b",
+            re.I,
+        ),
+        # a waiting time stated as one («ventetid på tre uker», «innen 6 uker», «fire ukers ventetid»); a duration
+        # alone is something else («hjemmebesøk etter 7-10 dager»)
+        re.compile(
+            r"\b(?:vent\w*|innen|frist\w*)\b[^.!?\n]{0,60}?\b(?:\d+|en|ett|to|tre|fire|fem|seks|åtte|ti)\s+"
+            r"(?:dager|dag|uker|uke|måneder|måned)\b|\b(?:\d+|en|ett|to|tre|fire|fem|seks|åtte|ti)\s*-?\s*"
+            r"(?:dagers|ukers|måneders)\s+ventetid",
+            re.I,
+        ),
+    ),
 }
 # «Hvor mange ansatte …», «Kor mange av lederane …»: the thing counted is the word after the opening.
 _COUNTED = re.compile(r"^\W*(?:hvor|kor)\s+mange\s+(?:av\s+)?([\wæøåÆØÅ-]+)", re.I)

@@ -76,6 +76,7 @@ MISSING_DETAILS = {
     "åpningstider": ("åpningstider", "opening hours"),
     "adresse": ("adresser", "addresses"),
     "e-post": ("e-postadresser", "e-mail addresses"),
+    "ventetid": ("ventetider", "waiting times"),
 }
 
 

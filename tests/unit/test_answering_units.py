@@ -90,6 +90,17 @@ def test_a_year_in_the_documents_date_counts_as_covered() -> None:
     assert term_coverage("samarbeid frivillige 2018", [workshop], ANALYZE, idf, "Arbeidsverksted 2018-04-26") == 1.0
 
 
+def test_a_waiting_time_is_refused_unless_a_passage_states_one() -> None:
+    for question in ("Hvor lang ventetid er det hos PPT?", "Hvor lenge må vi vente på PPT?", "How long do we wait?"):
+        assert requested_details(question) == ["ventetid"], question
+    assert requested_details("Hvor kan jeg få hjelp uten å vente lenge?") == []  # a wish, not a question for it
+    program = passage("PPT gir veiledning. Hjemmebesøk etter 7-10 dager og kontroll etter 6 uker.")
+    stated = passage("PPT har en ventetid på tre uker fra henvisning.")
+    question = "Hvor lang ventetid har PPT?"
+    assert decide_refusal(question, [program], ANALYZE, idf, known, 0.1).reason.startswith("spør etter ventetid")
+    assert not decide_refusal(question, [stated], ANALYZE, idf, known, 0.1).refuse
+
+
 def test_refusal_on_missing_phone_number_price_and_hours() -> None:
     assert requested_details("Hva er telefonnummeret til Ungdomstorget?") == ["telefonnummer"]
     assert "pris" in requested_details("Hva koster det?")
