@@ -320,6 +320,9 @@ def test_a_line_from_another_passage_must_come_closer_to_the_lead() -> None:
     assert strict[0].passage == 1 and not any(u.passage == 2 for u in strict)
     # a line beside the lead keeps the ordinary cut
     assert {u.text for u in strict if u.passage == 1} == {u.text for u in loose if u.passage == 1}
+    # when the best line is not in the best-ranked passage, retrieval and the lines disagree: no stricter bar
+    swapped = select_units(question, [other, lead], ANALYZE, idf, min_relative=0.4, other_relative=0.9)
+    assert swapped[0].passage == 2 and any(u.passage == 1 for u in swapped)
 
 
 def test_the_other_rows_of_the_lead_s_service_stand_beside_it() -> None:
