@@ -103,6 +103,20 @@ def test_document_questions_places_and_scope(e5_assistant) -> None:  # type: ign
     assert not drammen.refused and "772" in drammen.answer
 
 
+def test_answers_lead_with_the_kind_of_answer_asked(e5_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The issue's examples: an age range leads with the ages, a share with the share and the national figure
+    beside it, and a waiting time the sources never state is refused rather than answered with other rows."""
+    ages = e5_assistant.ask("Hvilken aldersgruppe er Ungdomstorget for?")
+    assert not ages.refused and "13-25" in ages.answer.splitlines()[1]
+    share = e5_assistant.ask(
+        "Hvor stor andel av barnevernets undersøkelser ble henlagt i 2020, og hvordan er det sammenlignet med landet?"
+    )
+    lead = share.answer.splitlines()[1]
+    assert "70%" in lead and "61.2%" in lead  # «… ble henlagt. Dette er høyere enn landsgjennomsnittet som er 61.2%.»
+    wait = e5_assistant.ask("Hvor lenge må vi vente på time hos helsesykepleier?")
+    assert wait.refused and wait.refusal_reason.startswith("spør etter ventetid")
+
+
 def test_theme_map_covers_every_point_and_scores_against_the_labels(e5_assistant) -> None:  # type: ignore[no-untyped-def]
     """Planners: no workshop point is lost, themes raised by all three workshops show as such, and the map's
     quality on the test labels stays above what was measured when it was built (B-cubed F1 0.53, links 0.22)."""
