@@ -184,7 +184,8 @@ def extractive_answer(
     rows in words (staff also get level, roles and partners)."""
     # «Hva er Ungdomstorget?»: another service's row that mentions it («Barnevernet: Aktør ungdomstorg») is not
     # what it is, nor whom it is for.
-    defined = analyze_question(question).presented_service
+    asked = analyze_question(question)
+    defined = asked.presented_service
 
     def usable(passage: Passage) -> bool:
         if defined is not None and passage.kind == "table_row" and passage.metadata.get("service") != defined:
@@ -193,7 +194,7 @@ def extractive_answer(
 
     max_units = assistant.settings.answer.max_sentences
     units = workshop_answer(assistant, question, passages, max_units) or best_lines(
-        assistant, question, passages, max_units, usable
+        assistant, question, passages, max_units, usable, asked
     )
     lead = "default_en" if language == "en" else "default"
     names = service_names()
@@ -242,9 +243,12 @@ def best_lines(
     passages: Sequence[Passage],
     max_units: int,
     usable: Callable[[Passage], bool] | None = None,
+    asked: QuestionAnalysis | None = None,
 ) -> list[Unit]:
-    """The passages' best lines for the question (words and meaning blended, as the answer settings say)."""
+    """The passages' best lines for the question (words and meaning blended, as the answer settings say);
+    `asked`: the question's analysis when the caller has it."""
     analysis = _Analysis(assistant)
+    asked = asked or analyze_question(question)
     config = assistant.settings.answer
     return select_units(
         question,
@@ -256,10 +260,10 @@ def best_lines(
         meaning=closeness(assistant, question),
         meaning_weight=config.unit_meaning_weight,
         usable=usable,
-        fits=answer_fits(analyze_question(question).answer_type, requested_details(question)),
+        fits=answer_fits(asked.answer_type, requested_details(question)),
         type_bonus=config.answer_type_bonus,
         # A question in another language is scored by meaning alone, in a narrower range: no stricter cut there.
-        other_relative=config.other_passage_relative_unit_score if detect_language(question) in NORWEGIAN else 0.0,
+        other_relative=config.other_passage_relative_unit_score if asked.language in NORWEGIAN else 0.0,
     )
 
 

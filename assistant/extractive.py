@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from assistant.refusal import DETAIL_REQUESTS, NUMBER
+from assistant.refusal import DETAIL_REQUESTS
 from assistant.types import Passage
 from ingest.text import answer_units, jaccard
 
@@ -29,10 +29,11 @@ class Unit:
     score: float = 0.0
 
 
-# What a line must hold to give the kind of answer a question expects (QuestionAnalysis.answer_type).
+# What a line must hold to give the kind of answer a question expects (QuestionAnalysis.answer_type). Not «number»:
+# most statistics rows hold digits, so on dev a bonus for it put rows about other figures into count answers (key
+# facts 0.950 -> 0.933).
 _MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
 _ANSWER_TYPES: dict[str, re.Pattern[str]] = {
-    "number": NUMBER,
     "percent": re.compile(r"\d\s*%|\bprosent", re.I),
     "date": re.compile(rf"\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}\.\s*(?:{_MONTHS})\b", re.I),
     # «13-25 år», «mellom 13 og 25», «0–20 år», «under 18 år», «16-åringer»
@@ -44,24 +45,12 @@ _ANSWER_TYPES: dict[str, re.Pattern[str]] = {
 }
 
 
-# The kinds whose lines get the answer-type bonus. Not «number»: most statistics rows hold digits, so on dev the
-# bonus for it put rows about other figures into count answers (key facts 0.950 -> 0.933).
-BONUS_TYPES = frozenset({"percent", "date", "age_range"})
-
-
-def gives_answer_type(text: str, answer_type: str) -> bool | None:
-    """Whether a line holds the kind of answer asked for (a number, a share, a date, an age range); None for
-    the kinds a pattern cannot see (a name, a list, a text)."""
-    pattern = _ANSWER_TYPES.get(answer_type)
-    return None if pattern is None else bool(pattern.search(text))
-
-
 def answer_fits(answer_type: str, details: Sequence[str] = ()) -> Callable[[str], bool] | None:
-    """What a line must hold to give the kind of answer asked: a share, a date or an age range (BONUS_TYPES),
-    or a detail the question asks for as the sources would state it (a price: «gratis», «kr 200»; refusal's
-    DETAIL_REQUESTS). None when nothing is asked that a pattern can see."""
+    """What a line must hold to give the kind of answer asked: a share, a date or an age range, or a detail the
+    question asks for as the sources would state it (a price: «gratis», «kr 200»; refusal's DETAIL_REQUESTS).
+    None when nothing is asked that a pattern can see (a number, a name, a list, a text)."""
     patterns = [DETAIL_REQUESTS[kind][1] for kind in details if kind in DETAIL_REQUESTS]
-    if answer_type in BONUS_TYPES:
+    if answer_type in _ANSWER_TYPES:
         patterns.append(_ANSWER_TYPES[answer_type])
     if not patterns:
         return None
@@ -128,6 +117,10 @@ def select_units(
             candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)
     lead_score = candidates[0][0].score if candidates else 0.0
+    # Another passage's line must come closer to the lead than a line beside it, when the lead stands in the
+    # best-ranked passage: retrieval and the line scores agree on where the answer is. When they disagree, the
+    # fact may be in a lower passage (measured on dev with the BM25 and dense baselines' rankings).
+    other_floor = lead_score * other_relative if candidates and candidates[0][0].passage == 1 else 0.0
 
     def group(number: int) -> str:
         """What counts as beside the lead: its own passage, and the rows of the same service."""
@@ -142,12 +135,8 @@ def select_units(
             break
         if any(jaccard(terms, other) > 0.7 or _within(unit.text, u.text) for u, other in chosen):
             continue  # the same point said twice (two workshop summaries; a sentence and the table around it)
-        # Another passage's line must come closer to the lead than a line beside it, when the lead stands in the
-        # best-ranked passage: retrieval and the line scores agree on where the answer is. When they disagree,
-        # the fact may be in a lower passage (measured on dev with the BM25 and dense baselines' rankings).
-        lead_first = bool(chosen) and chosen[0][0].passage == 1
-        if lead_first and unit.score < lead_score * other_relative and group(unit.passage) != group(1):
-            continue
+        if chosen and unit.score < other_floor and group(unit.passage) != group(1):
+            continue  # the lead is in passage 1 (other_floor is 0 otherwise)
         chosen.append((unit, terms))
     if not chosen and candidates:
         chosen = [candidates[0]]  # the refusal rule has already judged the passages relevant
