@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from assistant.lexicon import service_names, situation_lexicon
 from ingest.records import DocumentKind
@@ -374,9 +377,27 @@ class QuestionAnalysis:
         )
 
 
+# Languages the character model chooses between: the asker's likely languages. Danish reads as Norwegian
+# (the model often takes short bokmål for Danish); the others are answered as «other».
+_MODEL_LANGUAGES = ("en", "no", "nn", "da", "sv", "de", "nl", "fr", "es", "it", "pt", "pl", "so")
+_NORWEGIAN_MODEL = frozenset(["no", "nn", "da"])
+# Below this probability the letters do not tell (a few words, names): the function words decide alone.
+MIN_MODEL_CONFIDENCE = 0.5
+
+
+@cache
+def _language_model() -> LanguageIdentifier:
+    """py3langid's character n-gram model (shipped in its wheel), restricted to the languages above."""
+    model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    model.set_languages(list(_MODEL_LANGUAGES))
+    return model
+
+
 def detect_language(text: str) -> Language:
-    """nb, nn, en or other, from function words (ties go to bokmål, the corpus' language)."""
-    if re.search(r"[\u0600-\u06ff\u0400-\u04ff\u0590-\u05ff\u4e00-\u9fffäöüßąęłńśźż]", text, re.I):
+    """nb, nn, en or other. Function words decide when they are clear (two English ones and more than the
+    Norwegian); otherwise a character n-gram model says English, Norwegian or another language when it is
+    sure, and the function words say bokmål or nynorsk (ties go to bokmål, the corpus' language)."""
+    if re.search(r"[\u0600-\u06ff\u0400-\u04ff\u0590-\u05ff\u4e00-\u9fffäöüßąęłńśźż¿¡ñ]", text, re.I):
         return "other"
     words = [w.casefold() for w in _WORD.findall(text)]
     if not words:
@@ -389,9 +410,15 @@ def detect_language(text: str) -> Language:
         return "other"
     if english >= 2 and english > nynorsk + bokmal:
         return "en"
-    if nynorsk >= 1 and nynorsk > bokmal:
-        return "nn"
-    return "nb"
+    model, confidence = _language_model().classify(text)
+    if confidence < MIN_MODEL_CONFIDENCE:  # too short to tell by letters («kms snart ass», «Who runs Uteteam?»)
+        model = ""
+    norwegian: Language = "nn" if nynorsk > bokmal or (model == "nn" and nynorsk + bokmal == 0) else "nb"
+    if model == "en" or (not model and english > nynorsk + bokmal):
+        return "en" if english >= nynorsk + bokmal else norwegian
+    if not model or model in _NORWEGIAN_MODEL:
+        return norwegian
+    return "other" if nynorsk + bokmal == 0 else norwegian
 
 
 _CASE_OPENING = re.compile(

@@ -20,7 +20,38 @@ def test_the_labelled_set_is_large_enough() -> None:
 
 def test_language_on_the_labelled_set() -> None:
     correct = sum(detect_language(i["question"]) == i["language"] for i in ITEMS)
-    assert correct / len(ITEMS) >= 0.95  # measured 0.977
+    assert correct / len(ITEMS) >= 0.95  # measured 0.989 (0.977 before the character model)
+
+
+LANGUAGES = Path(__file__).resolve().parents[2] / "eval" / "datasets" / "languages.jsonl"
+LANGUAGE_ITEMS = [json.loads(line) for line in LANGUAGES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_language_on_the_language_slice(split: str) -> None:
+    """English in words outside the function-word list, short questions, loanwords in bokmål (the slice was
+    written before the character model was added: 14 of 37 dev items were wrong then)."""
+    items = [i for i in LANGUAGE_ITEMS if i["split"] == split]
+    correct = sum(detect_language(i["question"]) == i["language"] for i in items)
+    assert correct / len(items) >= 0.9  # measured 36/37 dev, 35/37 test
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("How many children got a free kindergarten place in 2022?", "en"),  # one listed English word
+        ("Mental health services for adults in Drammen", "en"),  # none
+        ("Who runs Uteteam?", "en"),  # too short for the letters: the function word decides
+        ("Er det gratis?", "nb"),
+        ("Tilbud for barn med special needs?", "nb"),
+        ("kms snart ass", "nb"),  # slang the letters cannot place: the corpus' language
+        ("Kva kostar SFO?", "nn"),
+        ("Mijn zoon gebruikt drugs, waar kan ik hulp krijgen?", "other"),
+        ("Var kan jag få hjälp med mitt barn?", "other"),
+    ],
+)
+def test_language_of_hard_cases(question: str, language: str) -> None:
+    assert detect_language(question) == language
 
 
 def test_situations_are_recognised_on_the_labelled_set() -> None:
