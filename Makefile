@@ -54,6 +54,9 @@ eval: ingest
 eval-gate: model
 	VEIVISER_LLM__BACKEND=none VEIVISER_INDEX__EMBEDDING_CACHE=$(CURDIR)/.cache/test-embeddings.sqlite \
 	  $(PY) app.py eval --split test --systems veiviser --gate eval/gate.toml
+	VEIVISER_LLM__BACKEND=none VEIVISER_INDEX__EMBEDDING_CACHE=$(CURDIR)/.cache/test-embeddings.sqlite \
+	  $(PY) app.py eval --dataset eval/datasets/questions-typos.jsonl --split test --systems veiviser \
+	  --gate eval/gate-typos.toml
 
 bench: ingest
 	$(PY) -m eval.bench.pipeline

@@ -141,6 +141,8 @@ _BOKMAL_ONLY = frozenset(
         "fra",
     ]
 )
+# Words a spelling corrector must leave as they are.
+NORWEGIAN_FUNCTION_WORDS = _NYNORSK | _BOKMAL_ONLY
 _OTHER = frozenset(
     [
         "ich",

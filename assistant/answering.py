@@ -75,6 +75,8 @@ class ServiceDesk(Protocol):
 
     def reads_as_situation(self, text: str) -> bool: ...
 
+    def corrected(self, text: str) -> str: ...
+
     def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary: ...
 
 
@@ -577,12 +579,16 @@ def prepare(
     deadline: float | None = None,
 ) -> Prepared:
     standalone, condense_error = standalone_question(assistant, question, history, deadline)
+    # «famliieteamene», «Nar tradte …»: slips mended to the sources' words before anything reads the question.
+    standalone = assistant.corrected(standalone)
     analysis = analyze_question(standalone)
     rerouted = analysis.intent in SEMANTIC_ROUTES and not history and not analysis.asks_for_person
     if rerouted and assistant.reads_as_situation(standalone):
         # The patterns read a plain question, its meaning reads as someone's situation: answer with services.
         analysis = replace(analysis, intent="situation")
     notice = assistant.safety_notice_for(question, analysis.language)
+    if notice is None and standalone != question and not history:
+        notice = assistant.safety_notice_for(standalone, analysis.language)  # danger words typed with a slip
     acute = notice is not None
     # A situation (and every acute one: what comes under the notice is help) is answered with services; when
     # it also asks for a phone number, price, opening hours or address, the lead first says plainly that the

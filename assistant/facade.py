@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.analysis import detect_language
+from assistant.analysis import NORWEGIAN_FUNCTION_WORDS, detect_language
 from assistant.intent_semantic import SemanticRouter
-from assistant.lexicon import acute_services
+from assistant.lexicon import acute_services, reviewed_words
 from assistant.llm import LLMGate
 from assistant.pipeline import AnswerPipeline
 from assistant.prompts import PromptSet
@@ -24,6 +24,7 @@ from assistant.safety_semantic import SemanticSafety
 from assistant.service_answer import Audience
 from assistant.service_finder import ServiceFinder
 from assistant.settings import Settings
+from assistant.spelling import SpellingCorrector, norwegian_frequencies
 from assistant.themes import ThemeMap, ThemeMapper
 from assistant.types import (
     Answer,
@@ -34,6 +35,7 @@ from assistant.types import (
     StreamEvent,
     WorkshopSummary,
 )
+from index.lexical import stems
 from index.reader import KnowledgeIndex
 from ingest.errors import InvalidQuestion, UnknownFilterValue
 from ingest.records import DocumentKind, DocumentMeta, PreventionLevel, Role
@@ -68,6 +70,7 @@ class Assistant:
         self.llm_gate = LLMGate(settings.llm)
         self.retriever = HybridRetriever(index, settings.retrieval)
         self._finder: ServiceFinder | None = None
+        self._speller: SpellingCorrector | None = None
         self._themes: ThemeMapper | None = None
         self._theme_map: ThemeMap | None = None
         self._theme_lock = threading.Lock()
@@ -182,7 +185,7 @@ class Assistant:
         filters: SearchFilters | None = None,
         mode: str = "hybrid",
     ) -> SearchResult:
-        query = self.check_question(query, "query")
+        query = self.corrected(self.check_question(query, "query"))
         return self.retriever.search(query, top_k=top_k, filters=self.check_filters(filters), mode=mode)
 
     def ask(
@@ -217,7 +220,7 @@ class Assistant:
         limit: int = 10,
     ) -> ServiceFinderResult:
         """The services that fit a situation (at most `limit` services), or the filtered catalog."""
-        situation = self.check_question(situation, "situation") if situation.strip() else ""
+        situation = self.corrected(self.check_question(situation, "situation")) if situation.strip() else ""
         self._check_values("level", levels, {lvl.value for lvl in PreventionLevel})
         self._check_values("role", roles, set(self.roles()))
         self._check_values("service", services, {m.service for m in self.index.catalog})
@@ -234,8 +237,28 @@ class Assistant:
         return acute_services().get(self.semantic_safety.verdict(text).category, ())
 
     def warm_up(self) -> None:
-        """Build what the first request would otherwise wait for (the service finder)."""
+        """Build what the first request would otherwise wait for (the service finder, the spelling corrector)."""
         _ = self.finder
+        if self.settings.retrieval.spelling_correction:
+            _ = self.speller
+
+    @property
+    def speller(self) -> SpellingCorrector:
+        """The spelling corrector over this index's words and the reviewed lists, built on first use."""
+        if self._speller is None:
+            self._speller = SpellingCorrector.from_texts(
+                (node.text for node in self.index.nodes.values()),
+                extra_words=[*reviewed_words(), *NORWEGIAN_FUNCTION_WORDS],
+                general=norwegian_frequencies(),
+                stem=lambda word: next(iter(stems(word)), word),
+            )
+        return self._speller
+
+    def corrected(self, text: str) -> str:
+        """A Norwegian text with its slips and missing æøå mended (other languages as they are)."""
+        if not self.settings.retrieval.spelling_correction or detect_language(text) not in ("nb", "nn"):
+            return text
+        return self.speller.correct(text).text
 
     @property
     def finder(self) -> ServiceFinder:

@@ -223,6 +223,17 @@ def situation_lexicon() -> SituationLexicon:
     return SituationLexicon(concepts)
 
 
+def reviewed_words() -> list[str]:
+    """Every word of the reviewed lists (service names and aliases, the situation lexicon, acronyms, nynorsk
+    words and their bokmål forms): words a spelling corrector must know as words."""
+    names = service_names()
+    words = [form for name in names.names for form in names.forms(name)]
+    words += [w for c in situation_lexicon().concepts for w in (c.name, *c.lay, *c.terms)]
+    words += [w for a in acronyms().entries for w in (a.short, a.long, *a.variants)]
+    words += [w for pair in _nynorsk_words().items() for w in pair]
+    return words
+
+
 @cache
 def acronyms() -> Acronyms:
     data = _read_toml("acronyms.toml")

@@ -79,6 +79,9 @@ class AnswerPipeline:
     def reads_as_situation(self, text: str) -> bool:
         return self._desk.reads_as_situation(text)
 
+    def corrected(self, text: str) -> str:
+        return self._desk.corrected(text)
+
     def summarize(self, theme: str, workshops: Sequence[str] = ()) -> WorkshopSummary:
         return self._desk.summarize(theme, workshops)
 

@@ -27,6 +27,10 @@ class RetrievalConfig(BaseModel):
     dense_weight: float = Field(default=1.0, ge=0.0, le=10.0)
     lexical_weight: float = Field(default=1.0, ge=0.0, le=10.0)
     query_expansion: bool = Field(default=True, description="Norwegian compound/abbreviation expansion of the query.")
+    spelling_correction: bool = Field(
+        default=True,
+        description="Mend slips and missing æøå in Norwegian questions to the sources' words (assistant.spelling).",
+    )
 
 
 class FinderConfig(BaseModel):

@@ -1,6 +1,6 @@
 """A typo slice: the question set's questions as people type them in a hurry, generated deterministically.
 
-    .venv/bin/python -m eval.typos [--dataset eval/datasets/veiviser.jsonl] [--output eval/datasets/questions-typos.jsonl]
+    .venv/bin/python -m eval.typos [--dataset DATASET] [--output eval/datasets/questions-typos.jsonl]
 
 Each question gets one slip in each of up to two of its longer words (a letter dropped, two letters swapped, a
 letter doubled, a vowel for its neighbour), and every third question is typed on a keyboard without æ, ø and å

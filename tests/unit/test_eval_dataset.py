@@ -141,3 +141,25 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     bogus = {**GOOD, "evidence": [{"document": KB, "text": "Dette står ikke i noen av dokumentene"}]}
     assert main(["validate", "--dataset", str(write(tmp_path, bogus)), "--corpus", str(CORPUS)]) == 1
     assert "PROBLEM" in capsys.readouterr().out
+
+
+def test_the_typo_slice_is_the_question_set_with_slips() -> None:
+    """eval/datasets/questions-typos.jsonl is what eval.typos makes of the question set: same items and gold,
+    other questions, the same file on every run."""
+    from eval.typos import OUTPUT, slip, with_typos
+
+    source = [json.loads(line) for line in DEFAULT_DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    typed = [json.loads(line) for line in OUTPUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [i["id"] for i in typed] == [i["id"] for i in source]
+    for original, changed in zip(source, typed, strict=True):
+        assert changed["question"] == with_typos(original["question"], original["id"])
+        assert {k: v for k, v in changed.items() if k != "question"} == {
+            k: v for k, v in original.items() if k != "question"
+        }
+    assert sum(t["question"] != s["question"] for t, s in zip(typed, source, strict=True)) >= 0.95 * len(source)
+    assert [slip("barnevernet", kind, 3) for kind in range(4)] == [
+        "barnvernet",  # the fifth letter dropped
+        "barnveernet",  # the fifth and sixth swapped
+        "barneevernet",  # the fifth doubled
+        "barnevernit",  # the fourth vowel for its neighbour
+    ]
