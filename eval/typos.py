@@ -1,11 +1,13 @@
 """A typo slice: the question set's questions as people type them in a hurry, generated deterministically.
 
     .venv/bin/python -m eval.typos [--dataset DATASET] [--output eval/datasets/questions-typos.jsonl]
+    .venv/bin/python -m eval.typos --dataset eval/datasets/situations.jsonl --output eval/datasets/situations-typos.jsonl
 
 Each question gets one slip in each of up to two of its longer words (a letter dropped, two letters swapped, a
 letter doubled, a vowel for its neighbour), and every third question is typed on a keyboard without æ, ø and å
 («ae», «o», «a»). Numbers and all-capital abbreviations are left alone. The choices come from a hash of the item
-id, so the file is the same on every run; the gold fields are the item's own. Written before the query-side
+id, so the file is the same on every run; the gold fields are the item's own. A situation set's `situation` is typed the
+same way as a question set's `question`. Written before the query-side
 spelling correction it measures.
 """
 
@@ -72,7 +74,8 @@ def main() -> None:
     for line in args.dataset.read_text(encoding="utf-8").splitlines():
         if line.strip():
             item = json.loads(line)
-            item["question"] = with_typos(item["question"], item["id"])
+            field = "question" if "question" in item else "situation"
+            item[field] = with_typos(item[field], item["id"])
             rows.append(json.dumps(item, ensure_ascii=False))
     args.output.write_text("\n".join(rows) + "\n", encoding="utf-8")
     print(f"{len(rows)} questions → {args.output}")
