@@ -69,7 +69,7 @@ class ServiceDesk(Protocol):
     @property
     def finder(self) -> ServiceFinder: ...
 
-    def safety_notice_for(self, text: str, language: str) -> str | None: ...
+    def safety_notice_for(self, text: str, language: str, corrected: str = "") -> str | None: ...
 
     def first_help(self, text: str) -> tuple[str, ...]: ...
 
@@ -586,9 +586,9 @@ def prepare(
     if rerouted and assistant.reads_as_situation(standalone):
         # The patterns read a plain question, its meaning reads as someone's situation: answer with services.
         analysis = replace(analysis, intent="situation")
-    notice = assistant.safety_notice_for(question, analysis.language)
-    if notice is None and standalone != question and not history:
-        notice = assistant.safety_notice_for(standalone, analysis.language)  # danger words typed with a slip
+    # Danger words typed with a slip («ta livt mitt») reach the patterns mended (a follow-up's standalone question
+    # carries the history's words: only the message itself is checked).
+    notice = assistant.safety_notice_for(question, analysis.language, corrected=standalone if not history else "")
     acute = notice is not None
     # A situation (and every acute one: what comes under the notice is help) is answered with services; when
     # it also asks for a phone number, price, opening hours or address, the lead first says plainly that the

@@ -108,9 +108,10 @@ class Assistant:
             return True
         return self.semantic_safety is not None and self.semantic_safety.triggers(text)
 
-    def safety_notice_for(self, text: str, language: str) -> str | None:
-        """The fixed notice (in English for an English text) when the text signals acute danger."""
-        if not self.is_acute(text):
+    def safety_notice_for(self, text: str, language: str, corrected: str = "") -> str | None:
+        """The fixed notice (in English for an English text) when the text signals acute danger. `corrected`: the
+        text with its slips mended, read by the patterns too (the meaning check reads through slips itself)."""
+        if not self.is_acute(text) and not (corrected and corrected != text and detect_acute_danger(corrected)):
             return None
         return str(self.prompts.safety_notice_en if language == "en" else self.prompts.safety_notice)
 
@@ -220,12 +221,13 @@ class Assistant:
         limit: int = 10,
     ) -> ServiceFinderResult:
         """The services that fit a situation (at most `limit` services), or the filtered catalog."""
-        situation = self.corrected(self.check_question(situation, "situation")) if situation.strip() else ""
+        written = self.check_question(situation, "situation") if situation.strip() else ""
         self._check_values("level", levels, {lvl.value for lvl in PreventionLevel})
         self._check_values("role", roles, set(self.roles()))
         self._check_values("service", services, {m.service for m in self.index.catalog})
-        notice = self.safety_notice_for(situation, detect_language(situation)) if situation else None
-        first_help = self.first_help(situation) if notice else ()
+        situation = self.corrected(written) if written else ""
+        notice = self.safety_notice_for(written, detect_language(written), situation) if written else None
+        first_help = self.first_help(written) if notice else ()
         result = self.finder.find(situation, levels, roles, services, limit, first_help=first_help)
         result.safety_notice = notice
         return result

@@ -70,8 +70,8 @@ class AnswerPipeline:
     def finder(self) -> ServiceFinder:
         return self._desk.finder
 
-    def safety_notice_for(self, text: str, language: str) -> str | None:
-        return self._desk.safety_notice_for(text, language)
+    def safety_notice_for(self, text: str, language: str, corrected: str = "") -> str | None:
+        return self._desk.safety_notice_for(text, language, corrected)
 
     def first_help(self, text: str) -> tuple[str, ...]:
         return self._desk.first_help(text)

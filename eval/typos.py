@@ -1,7 +1,8 @@
 """A typo slice: the question set's questions as people type them in a hurry, generated deterministically.
 
     .venv/bin/python -m eval.typos [--dataset DATASET] [--output eval/datasets/questions-typos.jsonl]
-    .venv/bin/python -m eval.typos --dataset eval/datasets/situations.jsonl --output eval/datasets/situations-typos.jsonl
+    .venv/bin/python -m eval.typos --dataset eval/datasets/situations.jsonl --output SITUATIONS_TYPOS
+    (SITUATIONS_TYPOS: eval/datasets/situations-typos.jsonl)
 
 Each question gets one slip in each of up to two of its longer words (a letter dropped, two letters swapped, a
 letter doubled, a vowel for its neighbour), and every third question is typed on a keyboard without æ, ø and å

@@ -52,6 +52,7 @@ def test_slips_are_mended_to_known_words(speller: SpellingCorrector, typed: str,
         "Gutten ligger i senga og røyker",  # general words the sources do not have
         "Hva sa verkstedene?",  # «sa» is a word of its own, not «så» without its ring
         "Hva er PPT og BUP?",  # abbreviations
+        "Hva er e-postadressen?",  # a hyphenated compound
         "Hvor mange barnehagebarna har vedtak?",  # an inflection of a source word
         "Familieteamene fikk 1260 saker i 2021.",
     ],
