@@ -304,12 +304,29 @@ _INFANT = re.compile(
 )
 
 
+# The person the situation is about is an adult: the asker says so («Jeg er voksen», «som vaksen», «I'm an
+# adult»), or it is an adult child («min voksne sønn», «my grown-up daughter»). Read as ADULT_AGE, so the services
+# made for children and young people rank lower for them, as for any stated age outside their range.
+_ADULT = re.compile(
+    r"\b(?:(?:jeg|eg)\s+er\s+(?:en\s+|ein\s+)?(?:voksen|vaksen)\b(?!\s+(?:som\s+)?(?:jobber|arbeider|jobbar))|"
+    r"som\s+(?:voksen|vaksen)\b(?!\s+(?:i|på|for)\b)|"
+    r"(?:i'?m|i\s+am)\s+an?\s+(?:adult|grown-?up)|as\s+an\s+adult|"
+    r"(?:min|mi|mitt|mine|vår|våre|my|our)\s+(?:voksne|vaksne|adult|grown-?up)\s+"
+    r"(?:sønn|datter|dotter|son|daughter|barn|child|children|unger))",
+    re.I,
+)
+ADULT_AGE = 30.0
+
+
 def stated_ages(text: str) -> list[float]:
-    """The ages in years that a situation states: «på 14», «4-åring», «(6)», «10. trinn» (≈ 15), a baby (0)."""
+    """The ages in years that a situation states: «på 14», «4-åring», «(6)», «10. trinn» (≈ 15), a baby (0), an
+    adult («Jeg er voksen», «min voksne sønn»: ADULT_AGE)."""
     ages: list[float] = [float(next(g for g in m.groups() if g)) for m in _AGE.finditer(text)]
     ages += [float(int(m.group(1)) + 5) for m in _CLASS.finditer(text) if 1 <= int(m.group(1)) <= 13]
     if _INFANT.search(text):
         ages.append(0.0)
+    if _ADULT.search(text):
+        ages.append(ADULT_AGE)
     return list(dict.fromkeys(ages))
 
 

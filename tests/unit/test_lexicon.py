@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.lexicon import acronyms, age_terms, service_names, situation_lexicon, without_numbers
 from eval.dataset import SERVICES
 
@@ -78,6 +80,25 @@ def test_stated_ages_read_ages_classes_and_babies_but_not_durations() -> None:
     assert stated_ages("mensen er 3 uker forsinka") == []
     assert stated_ages("gravid i uke 14") == []
     assert stated_ages("Vi bor på Strømsø") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "adult"),
+    [
+        ("Jeg er voksen og har slitt med angst lenge", True),
+        ("Eg er vaksen og vil slutte å røykje", True),
+        ("I'm an adult and I drink too much", True),
+        ("Som voksen har jeg fått problemer med rus", True),
+        ("Min voksne sønn ruser seg", True),
+        ("Jeg er en voksen som jobber med barn", False),  # a grown-up asking about children
+        ("Jeg er voksenopplæringslærer", False),
+        ("Barnet trenger en voksen med seg", False),
+    ],
+)
+def test_an_adult_is_read_as_an_adult_age(text: str, adult: bool) -> None:
+    from assistant.lexicon import ADULT_AGE, stated_ages
+
+    assert stated_ages(text) == ([ADULT_AGE] if adult else [])
 
 
 def test_age_ranges_rank_down_only_services_for_other_ages() -> None:
