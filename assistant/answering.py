@@ -578,9 +578,26 @@ def prepare(
     audience: Audience = "citizen",
     deadline: float | None = None,
 ) -> Prepared:
-    standalone, condense_error = standalone_question(assistant, question, history, deadline)
+    condensed, condense_error = standalone_question(assistant, question, history, deadline)
     # «famliieteamene», «Nar tradte …»: slips mended to the sources' words before anything reads the question.
-    standalone = assistant.corrected(standalone)
+    standalone = assistant.corrected(condensed)
+    prepared = _prepare(assistant, question, standalone, history, filters, audience, condense_error)
+    if standalone != condensed:
+        for answer in (prepared.base, prepared.answer):
+            if answer is not None:
+                answer.spelling_corrected = True
+    return prepared
+
+
+def _prepare(
+    assistant: AnswerContext,
+    question: str,
+    standalone: str,
+    history: Sequence[ChatTurn],
+    filters: dict[str, list[str]],
+    audience: Audience,
+    condense_error: str | None,
+) -> Prepared:
     analysis = analyze_question(standalone)
     rerouted = analysis.intent in SEMANTIC_ROUTES and not history and not analysis.asks_for_person
     if rerouted and assistant.reads_as_situation(standalone):

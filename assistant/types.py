@@ -79,7 +79,10 @@ class Answer(BaseModel):
     """What `ask` returns."""
 
     question: str
-    standalone_question: str = Field(description="The question after follow-up condensing.")
+    standalone_question: str = Field(description="The question after follow-up condensing and spelling correction.")
+    spelling_corrected: bool = Field(
+        default=False, description="True when slips were mended: `standalone_question` is what was searched for."
+    )
     answer: str
     refused: bool = False
     citations: list[Citation] = Field(default_factory=list)

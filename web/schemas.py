@@ -68,7 +68,10 @@ class AskResponse(BaseModel):
     safety_notice: str | None = Field(description="Fixed notice with emergency numbers, shown first when present.")
     mode: str = Field(description="'extractive' (no LLM) or 'llm'.")
     backend_error: str | None = Field(description="Why the LLM was not used, when it failed (fallback answer).")
-    standalone_question: str = Field(description="The question after follow-up condensing.")
+    standalone_question: str = Field(description="The question after follow-up condensing and spelling correction.")
+    spelling_corrected: bool = Field(
+        default=False, description="True when slips were mended: `standalone_question` is what was searched for."
+    )
     latency_ms: float = Field(description="Time spent answering, in milliseconds.")
     degraded: bool = Field(
         default=False, description="True when the vector store did not answer and only the word index (BM25) was used."

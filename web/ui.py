@@ -125,9 +125,12 @@ def answer_markdown(answer: Answer) -> str:
     behind «Kilder (n)» under the answer."""
     degraded = f"\n\n_{answer.degraded_notice}_" if answer.degraded_notice else ""
     sources = f"\n\n{sources_details(answer.citations)}" if answer.citations else ""
+    # Slips mended: say what was searched for, so a wrong correction is seen (and can be asked again).
+    asked = html.escape(_MARKUP.sub("", answer.standalone_question), quote=False)
+    searched = f"_Søkte etter: «{asked}»_\n\n" if answer.spelling_corrected else ""
     if answer.refused:
-        return f"**Ikke i dokumentene.** {answer.answer}{degraded}{sources}"
-    text = answer.answer
+        return f"{searched}**Ikke i dokumentene.** {answer.answer}{degraded}{sources}"
+    text = searched + answer.answer
     if lang := lang_attribute(answer.language):  # blank lines around it: the Markdown inside is still read
         text = f"<div{lang}>\n\n{text}\n\n</div>"
     if answer.backend_error:

@@ -30,6 +30,7 @@ def test_ask_answers_with_citations(client: TestClient) -> None:
         "mode",
         "backend_error",
         "standalone_question",
+        "spelling_corrected",
         "latency_ms",
         "intent",
         "language",
@@ -39,6 +40,7 @@ def test_ask_answers_with_citations(client: TestClient) -> None:
         "degraded_notice",
     }
     assert body["degraded"] is False and body["degraded_notice"] is None
+    assert body["spelling_corrected"] is False
     assert body["intent"] == "definition" and body["language"] == "nb" and body["audience"] == "citizen"
     assert not body["refused"] and body["citations"]
     assert {"n", "node_id", "document", "title", "date", "section", "text"} <= set(body["citations"][0])

@@ -116,6 +116,22 @@ def test_answer_folds_its_sources_behind_kilder_n() -> None:
     assert "<img" not in sources_details([hostile])
 
 
+def test_a_corrected_question_says_what_was_searched_for() -> None:
+    corrected = Answer(
+        question="Nar tradte barnevrnsreformen i kraft?",
+        standalone_question="Når trådte barnevernsreformen i kraft?",
+        spelling_corrected=True,
+        answer="1. januar 2022 [1]",
+    )
+    assert answer_markdown(corrected) == "_Søkte etter: «Når trådte barnevernsreformen i kraft?»_\n\n1. januar 2022 [1]"
+    hostile = {"refused": True, "answer": "Finner ikke.", "standalone_question": "<b>x</b>"}
+    refused = corrected.model_copy(update=hostile)
+    shown = answer_markdown(refused)
+    assert shown.startswith("_Søkte etter: «") and shown.endswith("»_\n\n**Ikke i dokumentene.** Finner ikke.")
+    assert "<b" not in shown  # the question is the user's own text: no markup of theirs is rendered
+    assert "Søkte etter" not in answer_markdown(corrected.model_copy(update={"spelling_corrected": False}))
+
+
 def test_answers_in_english_or_nynorsk_are_marked_with_their_language() -> None:
     english = Answer(question="q", standalone_question="q", answer="The answer [1]", language="en")
     assert answer_markdown(english) == '<div lang="en">\n\nThe answer [1]\n\n</div>'
