@@ -1,14 +1,15 @@
 """Spelling correction of Norwegian questions: slips and missing æøå mended to the sources' own words.
 
 A citizen types «famliieteamene», «barnevrnet» or «Nar tradte …»: BM25 finds nothing for such words and the
-refusal rule sees no coverage, so a plain question is refused. A word is corrected only when no dictionary knows it
-(neither the sources, the reviewed word lists, nor a general Norwegian word list: «senga», «røyker» and «hasj»
-stay as written) and a known word lies within one edit (one of the sources' words within two, for words of eight
-letters or more).
-A word written without æøå becomes the sources' word with them when that word is the more common one («nar» →
-«når»). Candidates come from a delete index over the vocabulary (SymSpell's idea), checked by the optimal string
-alignment distance; the nearest wins, then the most common (the general list's frequency, raised for the
-sources' own words), then the most frequent in the sources, then the alphabet (deterministic).
+refusal rule sees no coverage, so a plain question is refused. A word is corrected only when nothing knows it
+(neither the sources, the reviewed word lists, the stem of a source word, nor a general Norwegian word list:
+«senga», «røyker» and «hasj» stay as written) and a known word lies within one edit (one of the sources' words
+within two, for words of eight letters or more). A word written without æøå becomes the word with them when that
+one is far more common («nar» → «når», «hort» → «hørt»; «sa» stays). Abbreviations in capitals and hyphenated
+compounds are left alone. Candidates come from a delete index over the vocabulary (SymSpell's idea) and one-edit
+variants found in the general list, checked by the optimal string alignment distance; the nearest wins, then the
+most common (the general list's frequency, raised for the sources' own words), then the most frequent in the
+sources, then the alphabet (deterministic).
 """
 
 from __future__ import annotations
