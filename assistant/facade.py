@@ -24,7 +24,7 @@ from assistant.safety_semantic import SemanticSafety
 from assistant.service_answer import Audience
 from assistant.service_finder import ServiceFinder
 from assistant.settings import Settings
-from assistant.spelling import SpellingCorrector, norwegian_frequencies
+from assistant.spelling import SpellingCorrector, english_frequencies, norwegian_frequencies
 from assistant.themes import ThemeMap, ThemeMapper
 from assistant.types import (
     Answer,
@@ -71,6 +71,7 @@ class Assistant:
         self.retriever = HybridRetriever(index, settings.retrieval)
         self._finder: ServiceFinder | None = None
         self._speller: SpellingCorrector | None = None
+        self._english_speller: SpellingCorrector | None = None
         self._themes: ThemeMapper | None = None
         self._theme_map: ThemeMap | None = None
         self._theme_lock = threading.Lock()
@@ -242,7 +243,7 @@ class Assistant:
         """Build what the first request would otherwise wait for (the service finder, the spelling corrector)."""
         _ = self.finder
         if self.settings.retrieval.spelling_correction:
-            _ = self.speller
+            _ = self.english_speller  # and the Norwegian one it stands on
 
     @property
     def speller(self) -> SpellingCorrector:
@@ -256,11 +257,20 @@ class Assistant:
             )
         return self._speller
 
+    @property
+    def english_speller(self) -> SpellingCorrector:
+        """English slips mended to English words; the sources' words and the reviewed lists' stand."""
+        if self._english_speller is None:
+            self._english_speller = SpellingCorrector({}, english_frequencies(), also_known=self.speller.counts)
+        return self._english_speller
+
     def corrected(self, text: str) -> str:
-        """A Norwegian text with its slips and missing æøå mended (other languages as they are)."""
-        if not self.settings.retrieval.spelling_correction or detect_language(text) not in ("nb", "nn"):
+        """A Norwegian text with its slips and missing æøå mended, an English one with its slips (others as
+        they are)."""
+        language = detect_language(text)
+        if not self.settings.retrieval.spelling_correction or language not in ("nb", "nn", "en"):
             return text
-        return self.speller.correct(text).text
+        return (self.english_speller if language == "en" else self.speller).correct(text).text
 
     @property
     def finder(self) -> ServiceFinder:

@@ -1,4 +1,5 @@
-"""Spelling correction of Norwegian questions: slips and missing æøå mended to the sources' own words.
+"""Spelling correction of questions: slips and missing æøå mended to the sources' own words (an English
+question's slips to English words, the sources' names left as they are).
 
 A citizen types «famliieteamene», «barnevrnet» or «Nar tradte …»: BM25 finds nothing for such words and the
 refusal rule sees no coverage, so a plain question is refused. A word is corrected only when nothing knows it
@@ -50,6 +51,15 @@ def norwegian_frequencies(min_zipf: float = GENERAL_MIN_ZIPF) -> dict[str, float
 
     floor = 10 ** (min_zipf - 9)
     return {w: math.log10(f) + 9 for w, f in get_frequency_dict("nb").items() if f >= floor}
+
+
+@cache
+def english_frequencies(min_zipf: float = GENERAL_MIN_ZIPF) -> dict[str, float]:
+    """wordfreq's English word list: word → Zipf frequency, the rarest left out (for English questions' slips)."""
+    from wordfreq import get_frequency_dict
+
+    floor = 10 ** (min_zipf - 9)
+    return {w: math.log10(f) + 9 for w, f in get_frequency_dict("en").items() if f >= floor}
 
 
 def fold(word: str) -> str:
@@ -117,9 +127,12 @@ class SpellingCorrector:
         vocabulary: Mapping[str, int],
         general: Mapping[str, float] | None = None,
         stem: Callable[[str], str] = lambda w: w,
+        also_known: Iterable[str] = (),
     ) -> None:
         self.counts = {w.casefold(): n for w, n in vocabulary.items()}
         self.general = general or {}
+        # Words that stand but are never offered (an English question's Norwegian names: «Fritidskortet»).
+        self.also_known = frozenset(w.casefold() for w in also_known)
         self.stem = stem
         self._stems = {stem(w) for w in self.counts}
         self._folded: dict[str, str] = {}
@@ -153,13 +166,20 @@ class SpellingCorrector:
         return self.general.get(word, 0.0) + (SOURCE_BONUS if word in self.counts else 0.0)
 
     def knows(self, word: str) -> bool:
-        return word in self.counts or self.general.get(word, 0.0) >= KNOWN_ZIPF or self.stem(word) in self._stems
+        return (
+            word in self.counts
+            or word in self.also_known
+            or self.general.get(word, 0.0) >= KNOWN_ZIPF
+            or self.stem(word) in self._stems
+        )
 
     def correct_word(self, word: str) -> str | None:
         """The word's correction, or None when it stands."""
         lower = word.casefold()
-        if lower in self.counts or word.isupper() or "-" in word or len(lower) < FOLD_MIN_LENGTH:
-            return None  # known, an abbreviation, a hyphenated compound («e-postadressen»), or too short
+        if lower in self.counts or lower in self.also_known or word.isupper() or "-" in word:
+            return None  # known, an abbreviation or a hyphenated compound («e-postadressen»)
+        if len(lower) < FOLD_MIN_LENGTH:
+            return None
         with_letters = self._folded.get(fold(lower))
         if with_letters is not None and with_letters != lower:
             general = self.general.get

@@ -79,11 +79,21 @@ def test_the_nearest_then_most_frequent_word_wins_deterministically() -> None:
     assert again.correct_word("kostr") == "koster"
 
 
-def test_the_assistant_corrects_norwegian_only_and_the_setting_turns_it_off(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_an_english_corrector_mends_english_and_leaves_the_sources_names() -> None:
+    english = SpellingCorrector({}, {"husband": 4.9, "drinks": 4.6, "the": 7.7}, also_known=["fritidskortet"])
+    assert english.correct("My husbend driinks").text == "My husband drinks"
+    assert english.correct("When did Drammen join Fritidskortet?").changes == []
+
+
+def test_the_assistant_corrects_norwegian_and_english_and_the_setting_turns_it_off(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     from assistant.facade import Assistant
 
     assert fake_assistant.corrected("Hva gjør famliieteamene?") == "Hva gjør familieteamene?"
+    assert fake_assistant.corrected("My husbend hits me when he drinks") == "My husband hits me when he drinks"
+    # an English question keeps the sources' Norwegian words, even a slipped one it cannot place
     assert fake_assistant.corrected("What do the famliieteamene do?") == "What do the famliieteamene do?"
+    assert fake_assistant.corrected("What does Ungdomstorget offer?") == "What does Ungdomstorget offer?"
+    assert fake_assistant.corrected("Wo finde ich Hilfe für meinen Sohn?") == "Wo finde ich Hilfe für meinen Sohn?"
     settings = fake_assistant.settings.model_copy(deep=True)
     settings.retrieval.spelling_correction = False
     off = Assistant(fake_assistant.index, settings, fake_assistant.prompts)
