@@ -163,3 +163,16 @@ def test_the_typo_slice_is_the_question_set_with_slips() -> None:
         "barneevernet",  # the fifth doubled
         "barnevernit",  # the fourth vowel for its neighbour
     ]
+
+
+def test_the_situation_typo_slice_is_the_situations_with_slips() -> None:
+    """eval/datasets/situations-typos.jsonl is what eval.typos makes of the situations (regenerate it when they
+    change: `python -m eval.typos --dataset eval/datasets/situations.jsonl --output …situations-typos.jsonl`)."""
+    from eval.typos import OUTPUT, with_typos
+
+    source_path, typed_path = DEFAULT_DATASET.parent / "situations.jsonl", OUTPUT.parent / "situations-typos.jsonl"
+    source = [json.loads(line) for line in source_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    typed = [json.loads(line) for line in typed_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [t["id"] for t in typed] == [s["id"] for s in source]
+    for original, changed in zip(source, typed, strict=True):
+        assert changed == {**original, "situation": with_typos(original["situation"], original["id"])}
