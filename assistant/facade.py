@@ -24,7 +24,7 @@ from assistant.safety_semantic import SemanticSafety
 from assistant.service_answer import Audience
 from assistant.service_finder import ServiceFinder
 from assistant.settings import Settings
-from assistant.spelling import SpellingCorrector, english_frequencies, norwegian_frequencies
+from assistant.spelling import SpellingCorrector, word_frequencies
 from assistant.themes import ThemeMap, ThemeMapper
 from assistant.types import (
     Answer,
@@ -252,7 +252,7 @@ class Assistant:
             self._speller = SpellingCorrector.from_texts(
                 (node.text for node in self.index.nodes.values()),
                 extra_words=[*reviewed_words(), *NORWEGIAN_FUNCTION_WORDS],
-                general=norwegian_frequencies(),
+                general=word_frequencies("nb"),
                 stem=lambda word: next(iter(stems(word)), word),
             )
         return self._speller
@@ -261,7 +261,7 @@ class Assistant:
     def english_speller(self) -> SpellingCorrector:
         """English slips mended to English words; the sources' words and the reviewed lists' stand."""
         if self._english_speller is None:
-            self._english_speller = SpellingCorrector({}, english_frequencies(), also_known=self.speller.counts)
+            self._english_speller = SpellingCorrector({}, word_frequencies("en"), also_known=self.speller.counts)
         return self._english_speller
 
     def corrected(self, text: str) -> str:

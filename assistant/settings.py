@@ -29,7 +29,8 @@ class RetrievalConfig(BaseModel):
     query_expansion: bool = Field(default=True, description="Norwegian compound/abbreviation expansion of the query.")
     spelling_correction: bool = Field(
         default=True,
-        description="Mend slips and missing æøå in Norwegian questions to the sources' words (assistant.spelling).",
+        description="Mend slips and missing æøå in Norwegian questions to the sources' words, and an English "
+        "question's slips to English words (assistant.spelling).",
     )
 
 

@@ -45,21 +45,13 @@ _NORDIC = re.compile("[æøå]")
 
 
 @cache
-def norwegian_frequencies(min_zipf: float = GENERAL_MIN_ZIPF) -> dict[str, float]:
-    """wordfreq's bokmål word list (its data ships in the wheel): word → Zipf frequency, the rarest left out."""
+def word_frequencies(language: str, min_zipf: float = GENERAL_MIN_ZIPF) -> dict[str, float]:
+    """wordfreq's word list of a language («nb», «en»; its data ships in the wheel): word → Zipf frequency, the
+    rarest left out."""
     from wordfreq import get_frequency_dict
 
     floor = 10 ** (min_zipf - 9)
-    return {w: math.log10(f) + 9 for w, f in get_frequency_dict("nb").items() if f >= floor}
-
-
-@cache
-def english_frequencies(min_zipf: float = GENERAL_MIN_ZIPF) -> dict[str, float]:
-    """wordfreq's English word list: word → Zipf frequency, the rarest left out (for English questions' slips)."""
-    from wordfreq import get_frequency_dict
-
-    floor = 10 ** (min_zipf - 9)
-    return {w: math.log10(f) + 9 for w, f in get_frequency_dict("en").items() if f >= floor}
+    return {w: math.log10(f) + 9 for w, f in get_frequency_dict(language).items() if f >= floor}
 
 
 def fold(word: str) -> str:

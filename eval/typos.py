@@ -7,9 +7,8 @@
 Each question gets one slip in each of up to two of its longer words (a letter dropped, two letters swapped, a
 letter doubled, a vowel for its neighbour), and every third question is typed on a keyboard without æ, ø and å
 («ae», «o», «a»). Numbers and all-capital abbreviations are left alone. The choices come from a hash of the item
-id, so the file is the same on every run; the gold fields are the item's own. A situation set's `situation` is typed the
-same way as a question set's `question`. Written before the query-side
-spelling correction it measures.
+id, so the file is the same on every run; the gold fields are the item's own. A situation set's `situation` is
+typed the same way as a question set's `question`. Written before the query-side spelling correction it measures.
 """
 
 from __future__ import annotations
