@@ -133,8 +133,12 @@ def select_units(
     for unit, terms in candidates:
         if unit.score < floor or len(chosen) >= max_units:
             break
-        if any(jaccard(terms, other) > 0.7 or _within(unit.text, u.text) for u, other in chosen):
-            continue  # the same point said twice (two workshop summaries; a sentence and the table around it)
+        same = [k for k, (u, other) in enumerate(chosen) if jaccard(terms, other) > 0.7 or _within(unit.text, u.text)]
+        if same:  # the same point said twice (two workshop summaries; a sentence and the table around it) …
+            k = same[0]
+            if "…" in chosen[k][0].text and "…" not in unit.text:  # … once whole and once cut short: keep it whole
+                chosen[k] = (Unit(unit.passage, unit.order, unit.text, chosen[k][0].score), terms)
+            continue
         if chosen and unit.score < other_floor and group(unit.passage) != group(1):
             continue  # the lead is in passage 1 (other_floor is 0 otherwise)
         chosen.append((unit, terms))
@@ -174,9 +178,18 @@ def with_antecedents(units: list[Unit], passages: Sequence[Passage]) -> list[Uni
 
 
 def _within(a: str, b: str) -> bool:
-    """One text holds the other (spaces and case aside)."""
-    a, b = " ".join(a.split()).casefold(), " ".join(b.split()).casefold()
-    return a in b or b in a
+    """One text holds the other (spaces and case aside), or a line of one holds a long line of the other: a
+    table's caption is the sentence before it cut short («… har et økende antall minorite…»)."""
+    flat_a, flat_b = " ".join(a.split()).casefold(), " ".join(b.split()).casefold()
+    if flat_a in flat_b or flat_b in flat_a:
+        return True
+    return any(piece in flat_b for piece in _pieces(a)) or any(piece in flat_a for piece in _pieces(b))
+
+
+def _pieces(text: str, shortest: int = 40) -> list[str]:
+    """A text's lines, cut at «…», that are long enough to tell one point from another."""
+    pieces = (" ".join(p.split()).casefold() for p in re.split(r"…|\n", text))
+    return [p for p in pieces if len(p) >= shortest]
 
 
 # A measure or law row as the index stores it: «Tjeneste: … · Nivå: … · Tiltak: … · Rolle: … · Samarbeid: …».

@@ -83,6 +83,23 @@ def test_select_units_drops_a_sentence_already_inside_a_chosen_table() -> None:
     assert sum("97,5" in u.text for u in units) == 1
 
 
+def test_a_sentence_and_a_table_caption_that_cuts_it_short_are_said_once_and_whole() -> None:
+    sentence = (
+        "I barnehage er 97,5 % av innvandrerbarna minoritetsspråklige. Drammen kommune har et økende antall "
+        "minoritetsspråklige barn i barnehagen."
+    )
+    caption = sentence[:90].rstrip() + "…"
+    table = passage(caption + "\nAntall henvisninger skole: 2020: 379 · 2021: 439", "table")
+    units = select_units(
+        "Hvor stor andel av innvandrerbarna i barnehage er minoritetsspråklige?",
+        [table, passage(sentence)],
+        ANALYZE,
+        idf,
+    )
+    said = [u.text for u in units if "97,5" in u.text]
+    assert len(said) == 1 and "…" not in said[0]
+
+
 def test_a_year_in_the_documents_date_counts_as_covered() -> None:
     workshop = passage("Tettere samarbeid med frivillige, også pensjonister")
     assert term_coverage("samarbeid frivillige 2018", [workshop], ANALYZE, idf) < 1.0
