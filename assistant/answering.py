@@ -315,24 +315,33 @@ def situation_answer(
     """The services that fit the situation, cited to their rows, and the one sentence of the knowledge base
     that speaks to it when there is one; None when no service fits."""
     first_help = assistant.first_help(question) if notice else ()
-    result = assistant.finder.find(
-        standalone,
-        limit=MAX_SERVICES + 1,
-        first_help=first_help,
-        min_services=assistant.settings.finder.chat_min_services,
-    )
+    # «Hvilke tiltak har uteteamet?»: the services the question asks about, and no others; under a safety notice
+    # the help services come first whatever the question names.
+    names = service_names()
+    asked = () if notice else tuple(names.asked_about(standalone))
+    among = names.without(standalone, asked)
+    result = assistant.finder.find(among, limit=MAX_SERVICES + 1, services=asked) if asked else None
+    asked_only = result is not None and bool(result.groups)
+    if result is None or not result.groups:
+        result = assistant.finder.find(
+            standalone,
+            limit=MAX_SERVICES + 1,
+            first_help=first_help,
+            min_services=assistant.settings.finder.chat_min_services,
+        )
     retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED, cards=False)
     # Under a safety notice only help services follow; otherwise one sentence of the knowledge base may.
     support = None if notice else supporting_sentence(assistant, standalone, retrieved.passages)
     text, passages = compose_service_answer(
         result,
         assistant.prompts,
-        service_names(),
+        names,
         audience,
         analysis.language,
         analysis.services,
         support,
         missing=situation_details(standalone),
+        asked=asked_only,
     )
     if not text:
         return None

@@ -143,6 +143,17 @@ class Acronyms:
         return list(dict.fromkeys(found))
 
 
+# A sentence, up to its end mark; one that asks opens with a question word or a verb («Har …», «Kan …»).
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_ASKING = re.compile(
+    r"\s*(hva|hvilke|hvilket|hvilken|hvordan|hvor|hvem|kva|kven|korleis|kor|har|kan|finnes|fins|tilbyr|gir|er|"
+    r"hjelper|bruker|what|which|how|who|where|does|do|can|is|are|has|have)\b[^?]*\?+\s*$",
+    re.I,
+)
+# The service named as a place («på skolen», «i barnehagen», «at school»), not as who does something.
+_PLACE_BEFORE = re.compile(r"\b(på|i|ved|at|in)\s+(den\s+|the\s+)?$", re.I)
+
+
 @dataclass(frozen=True)
 class ServiceName:
     name: str
@@ -172,6 +183,28 @@ class ServiceNames:
             return []
         found = [self._owner[_fold(m.group(0))] for m in self._pattern.finditer(text)]
         return list(dict.fromkeys(f for f in found if f))
+
+    def asked_about(self, text: str) -> list[str]:
+        """The services a question asks about: those its asking sentences («Hvilke tiltak har uteteamet?»,
+        «Hva gjør biblioteket for dem?») name, but not as the place something happens («… på skolen?»,
+        «… at school?»). A sentence asks when it ends with «?» and opens with a question word or a verb."""
+        if self._pattern is None:
+            return []
+        found: list[str] = []
+        for sentence in _SENTENCE.findall(text):
+            if not _ASKING.match(sentence):
+                continue
+            for match in self._pattern.finditer(sentence):
+                if not _PLACE_BEFORE.search(sentence[: match.start()]):
+                    found.append(self._owner[_fold(match.group(0))])
+        return list(dict.fromkeys(f for f in found if f))
+
+    def without(self, text: str, names: Sequence[str]) -> str:
+        """The text with every mention of these services taken out (among their own rows the name tells
+        nothing: «Informasjon om barnevernet» should not lead for «Hvilke metoder bruker barnevernet?»)."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: "" if self._owner[_fold(m.group(0))] in names else m.group(0), text)
 
     def forms(self, name: str) -> list[str]:
         """The name and every alias of a service (for evaluation and highlighting)."""

@@ -46,6 +46,8 @@ LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "default_en": frozenset({"question"}),
     "services": frozenset({"situation"}),
     "services_en": frozenset({"situation"}),
+    "services_asked": frozenset({"services"}),
+    "services_asked_en": frozenset({"services"}),
     "services_missing": frozenset({"details"}),
     "services_missing_en": frozenset({"details"}),
     "finder_pointer": frozenset(),

@@ -97,11 +97,13 @@ def compose_service_answer(
     named: Sequence[str] = (),
     support: tuple[str, Passage] | None = None,
     missing: Sequence[str] = (),
+    asked: bool = False,
 ) -> tuple[str, list[Passage]]:
     """(answer text, the passages it cites) for a situation; empty text when no service fits.
 
     `support` is one sentence of the sources' prose that speaks to the situation, with its passage;
-    `missing` the details the situation asks for that the sources never give (the lead says so first)."""
+    `missing` the details the situation asks for that the sources never give (the lead says so first);
+    `asked`: the groups are the services the question asks about (the lead names them)."""
     groups = chosen_groups(result)
     if not groups:
         return "", []
@@ -115,6 +117,10 @@ def compose_service_answer(
     details = missing_phrase(missing, english)
     if details:
         lead = prompts.lead("services_missing_en" if english else "services_missing", details=details)
+    elif asked:
+        shown = [names.plain(g.service, language) for g in groups]
+        joined = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} {'and' if english else 'og'} {shown[-1]}"
+        lead = prompts.lead("services_asked_en" if english else "services_asked", services=joined)
     else:
         lead = prompts.lead("services_en" if english else "services", situation=result.situation)
     pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")

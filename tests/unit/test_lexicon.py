@@ -174,3 +174,27 @@ def test_nynorsk_agent_nouns_get_their_bokmal_forms() -> None:
     assert {"saksbehandlere", "brukerne", "lærerne", "saksbehandler"} <= set(forms)
     # short bare singulars are often bokmål words too («januar», «seminar», «svar»): left alone
     assert bokmal_forms("januar seminar svar brukar") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("En 15-åring røyker hasj og skulker. Hvilket tilbud har uteteamet?", ["Uteteam"]),
+        ("Vi ser at mange ungdommer føler seg utenfor. Hva gjør biblioteket for dem?", ["Bibliotek"]),
+        ("En ungdom står i fare for å falle ut. Er NAV til stede på skolen?", ["NAV"]),
+        ("A 15-year-old is smoking weed and skipping school. What can the Uteteam offer?", ["Uteteam"]),
+        ("En elev vil snakke med helsesykepleier. Finnes det et slikt tilbud på skolen?", []),
+        ("Skolen sier det skjer utenfor skoletida så de kan ikke gjøre noe??", []),
+        ("Saksbehandler NAV: Enslig mor med tre barn – hvilke boligsosiale virkemidler finnes?", []),
+        ("Barnevernet har vært her.", []),
+    ],
+)
+def test_the_services_a_question_asks_about(text: str, asked: list[str]) -> None:
+    assert service_names().asked_about(text) == asked
+
+
+def test_a_service_s_name_can_be_taken_out_of_a_text() -> None:
+    names = service_names()
+    taken = names.without("Hvilke metoder bruker barnevernet?", ["Barnevernet"])
+    assert taken.split() == ["Hvilke", "metoder", "bruker", "?"]
+    assert names.without("Hva gjør barnevernet og NAV?", ["NAV"]).startswith("Hva gjør barnevernet og")

@@ -159,3 +159,16 @@ def test_the_embedder_reads_the_appendix_words_the_lay_words_link_to() -> None:
     assert text.startswith(situation + " (") and "cannabis" in text and "rusmiddelbruk" in text
     assert text.count("rusmiddelbruk") == 1  # a term both concepts have is said once
     assert with_concepts("Hva er kunnskapsgrunnlaget?", []) == "Hva er kunnskapsgrunnlaget?"
+
+
+def test_a_situation_that_asks_about_one_service_is_answered_with_that_service(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = finder_assistant.ask(
+        "Foreldre til en fireåring med utagerende atferd trenger veiledning. Hvilke metoder bruker barnevernet?"
+    )
+    assert answer.services and {g.service for g in answer.services} == {"Barnevernet"}
+    assert answer.answer.splitlines()[0] == "Dette er tiltakene til barnevernet som passer best til situasjonen:"
+    # The name tells nothing among the service's own rows: «Informasjon om barnevernet» does not lead.
+    assert "Informasjon om barnevernet" not in answer.answer.splitlines()[1]
+    # A service named as the place («på skolen») is not what the question asks about.
+    other = finder_assistant.ask("En elev vil snakke med helsesykepleier. Finnes det et slikt tilbud på skolen?")
+    assert len(other.services) >= 2
