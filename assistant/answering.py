@@ -559,14 +559,15 @@ def merge_hits(retrieved: Sequence[Passage], found: Sequence[Passage], cited: se
 def supporting_sentence(
     assistant: AnswerContext, question: str, passages: Sequence[Passage]
 ) -> tuple[str, Passage] | None:
-    """The knowledge-base prose sentence that covers the question best, when it covers enough of it."""
+    """The knowledge-base prose sentence that covers the question best, when it covers enough of it: from the
+    best-ranked prose passages (SUPPORT_PASSAGES of them; appendix rows above them do not crowd them out)."""
     analysis = _Analysis(assistant)
     documents = assistant.index.documents
     prose = [
         p
-        for p in passages[:SUPPORT_PASSAGES]
+        for p in passages
         if p.kind == "prose" and p.document in documents and documents[p.document].kind == DocumentKind.KNOWLEDGE_BASE
-    ]
+    ][:SUPPORT_PASSAGES]
     units = select_units(question, prose, analysis.analyze, analysis.idf, max_units=1)
     if not units or units[0].score < assistant.settings.answer.min_support_score:
         return None

@@ -36,6 +36,14 @@ class _Draft:
     measure: ServiceMeasure | None = None  # catalog record waiting for its node id
 
 
+# «8. Referanser», «Litteraturliste», «Kilder»: the heading of a document's reference list.
+_REFERENCES = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:referanser|referansar|litteratur(?:liste)?|kildeliste|kilder|bibliografi|"
+    r"references)\s*$",
+    re.I,
+)
+
+
 def appendix_of(path: Sequence[str]) -> tuple[str, int] | None:
     """('Vedlegg 2', index of that heading in the path) when the path is inside an appendix."""
     for i, title in enumerate(path):
@@ -139,6 +147,8 @@ def parse_document(meta: DocumentMeta, text: str, chunking: ChunkingConfig | Non
             prose.clear()
 
     for block in blocks:
+        if any(_REFERENCES.match(title) for title in block.section_path):
+            continue  # a reference list names sources; it answers nothing (as footnote lines, dropped in parsing)
         if block.kind != "table":
             if prose and prose[-1].section_path != block.section_path:
                 flush()

@@ -66,6 +66,18 @@ def test_footnotes_footers_and_cover_are_removed() -> None:
     assert "Fotnote" not in texts and "Kunnskapsgrunnlag" not in texts and "KOMMUNE" not in texts
 
 
+def test_a_reference_list_gives_no_nodes() -> None:
+    text = (
+        "1. Innledning\n\nDette er innledningen om oppvekst i Drammen.\n\n8. Referanser\n\n"
+        "WHO (22. Juli 1946) Constitution of the world health organization\n\n"
+        "[couv arabe.indd \\(who.int\\)](#)\n\nStatens helsetilsyn. (august 1998) Helsefremmende arbeid\n\n"
+        "9. Vedlegg\n\nVedlegget begynner her.\n"
+    )
+    texts = " ".join(n.text for n in parse_document(META, text).nodes)
+    assert "innledningen om oppvekst" in texts and "Vedlegget begynner her" in texts
+    assert "who.int" not in texts and "Statens helsetilsyn" not in texts
+
+
 def test_hash_headings_and_numbered_list_is_not_a_chapter() -> None:
     text = "# Del 1\n\n## Hva bør vi gjøre?\n\n### Forebygging\n\n- Mer forebygging\n"
     blocks = parse_structure(text)
