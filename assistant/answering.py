@@ -556,6 +556,18 @@ def merge_hits(retrieved: Sequence[Passage], found: Sequence[Passage], cited: se
     return kept[:n]
 
 
+def with_service_names(question: str, analysis: QuestionAnalysis) -> str:
+    """What a question in English (or another language) is searched with: the question and the Norwegian names of
+    the services it names («Does Drammen have a crisis centre? (Krisesenteret)»), which the word index and the
+    embedder both know; a Norwegian question as it is."""
+    if analysis.language in NORWEGIAN or not analysis.services:
+        return question
+    names = service_names()
+    norwegian = dict.fromkeys(form for s in analysis.services for form in (s, names.plain(s, "nb")))
+    missing = [n for n in norwegian if n.casefold() not in question.casefold()]
+    return f"{question} ({', '.join(missing)})" if missing else question
+
+
 def supporting_sentence(
     assistant: AnswerContext, question: str, passages: Sequence[Passage]
 ) -> tuple[str, Passage] | None:
@@ -633,11 +645,12 @@ def _prepare(
             return Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
     carried = carried_service(question, standalone, analysis, history)
+    searched = with_service_names(standalone, analysis)
 
     def retrieve(scope: dict[str, list[str]]) -> tuple[Answer, RefusalDecision]:
         # A document's card answers questions about the document (when, what); for others it is not evidence.
         result = assistant.retriever.search(
-            standalone, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
+            searched, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
         )
         found = result.passages
         presented_service = analysis.presented_service or carried

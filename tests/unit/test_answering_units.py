@@ -468,3 +468,16 @@ def test_an_english_question_s_capitalised_words_are_no_unknown_names() -> None:
     ).refuse
     # in Norwegian, a name the corpus never uses still means the question is about something else
     assert decide_refusal("Hva gjør Sustainable Goals?", [goals], ANALYZE, idf, known, 0.0).refuse
+
+
+def test_an_english_question_is_searched_with_the_norwegian_names_of_the_services_it_names() -> None:
+    from assistant.analysis import analyze_question
+    from assistant.answering import with_service_names
+
+    english = "Does Drammen have a crisis centre?"
+    searched = with_service_names(english, analyze_question(english))
+    assert searched.startswith(english) and "Krisesenteret" in searched
+    norwegian = "Har Drammen et krisesenter?"
+    assert with_service_names(norwegian, analyze_question(norwegian)) == norwegian
+    weather = "What is the weather like?"  # names no service: searched as it is
+    assert with_service_names(weather, analyze_question(weather)) == weather
