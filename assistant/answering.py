@@ -563,8 +563,8 @@ def with_service_names(question: str, analysis: QuestionAnalysis) -> str:
     if analysis.language in NORWEGIAN or not analysis.services:
         return question
     names = service_names()
-    norwegian = dict.fromkeys(form for s in analysis.services for form in (s, names.plain(s, "nb")))
-    missing = [n for n in norwegian if n.casefold() not in question.casefold()]
+    norwegian = {form.casefold(): form for s in analysis.services for form in (names.plain(s, "nb"), s)}
+    missing = [form for key, form in norwegian.items() if key not in question.casefold()]
     return f"{question} ({', '.join(missing)})" if missing else question
 
 
