@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.types import Passage
+from index.lexical import SHORT_DATE_YEAR
 
 DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # kind: (the question asks for it, a passage contains it)
@@ -118,12 +119,27 @@ def proper_names(question: str) -> list[str]:
     return names
 
 
+# «2020-2024», «2020–2022»: a span of years (a date with a two-digit year, «31.12.21»: SHORT_DATE_YEAR).
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
+
+
+def years_within(text: str) -> set[str]:
+    """Years a text gives other than as four digits: in a date with a two-digit year (20yy) and inside a span of
+    at most ten years."""
+    years = {f"20{m.group(1)}" for m in SHORT_DATE_YEAR.finditer(text)}
+    for m in _YEAR_SPAN.finditer(text):
+        first, last = int(m.group(1)), int(m.group(2))
+        if 0 < last - first <= 10:
+            years.update(str(y) for y in range(first, last + 1))
+    return years
+
+
 def missing_specifics(
     question: str, passages: Sequence[Passage], known: Callable[[str], bool], context: str = ""
 ) -> list[str]:
     """Years found in no passage (nor its document's date), and names the corpus never uses."""
     text = (" ".join(p.text + " " + p.section for p in passages) + " " + context).casefold()
-    missing = [y for y in _YEAR.findall(question) if y not in text]
+    missing = [y for y in _YEAR.findall(question) if y not in text and y not in years_within(text)]
     missing.extend(name for name in proper_names(question) if not known(name))
     return missing
 

@@ -32,11 +32,10 @@ from index.embedding import EmbeddingCache, embed_with_cache, embedder_identity
 from index.lexical import LexicalIndex
 from index.manifest import DocumentEntry, IndexManifest, collection_name, read_manifest, write_manifest
 from index.nodestore import (
-    POINT_TEXTS_FILE,
-    UNIT_TEXTS_FILE,
     read_point_vectors,
     read_unit_vectors,
     read_vectors,
+    stored_texts,
     write_generation,
 )
 from index.store import ChromaStore, index_text, make_chroma_client, to_text_node
@@ -126,8 +125,14 @@ def ingest(
         removed = sorted(set(old.documents) - set(new_docs)) if old else []
         wanted_ids = {n.node_id for p in parsed for n in p.nodes}
         served = index_dir / f"gen-{committed.generation}" if committed is not None else None
-        # A generation written before its unit or point vectors existed is upgraded by the next ingest.
-        has_units = served is not None and all((served / f).is_file() for f in (UNIT_TEXTS_FILE, POINT_TEXTS_FILE))
+        # A generation written before its unit or point vectors existed, or by a parser that cut the text into
+        # other units (the nodes may be the same), is upgraded by the next ingest.
+        stored = stored_texts(served) if served is not None else None
+        has_units = (
+            stored is not None
+            and set(unit_texts(parsed)) <= stored[0]
+            and set(workshop_point_texts(parsed)) <= stored[1]
+        )
         if old is not None and not changed and not removed and wanted_ids <= existing and has_units:
             return _report(name, parsed, 0, 0, 0, [], [], True, time.perf_counter() - started)
 

@@ -51,6 +51,9 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("norwegian")
 
 
+SHORT_DATE_YEAR = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{2})\b")
+
+
 def raw_words(text: str) -> list[str]:
     """Lower-cased word tokens without stop words (before stemming)."""
     text = join_digit_groups(text.casefold())
@@ -99,6 +102,8 @@ class NorwegianAnalyzer:
                 parts = split_compound(word, self.vocabulary)
                 if parts:
                     out.extend(parts)
+        # «Pr. 31.12.21 var det 691 barn …» answers «… i 2021?»: a date's two-digit year is its year too.
+        out.extend(f"20{m.group(1)}" for m in SHORT_DATE_YEAR.finditer(text))
         return out
 
 

@@ -20,7 +20,7 @@ from ingest.config import ChunkingConfig
 
 MANIFEST_FILE = "manifest.json"
 # Bump when the parser's (or the lexical analyzer's) output changes for the same input and parameters.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 class DocumentEntry(BaseModel):

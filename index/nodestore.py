@@ -77,6 +77,15 @@ def _read_text_vectors(directory: Path, vectors_file: str, texts_file: str) -> d
     return dict(zip(texts, matrix, strict=True))
 
 
+def stored_texts(directory: Path) -> tuple[set[str], set[str]] | None:
+    """(answer unit texts, workshop point texts) a generation holds vectors for; None when it lacks either file."""
+    paths = [directory / f for f in (UNIT_TEXTS_FILE, POINT_TEXTS_FILE, UNIT_VECTORS_FILE, POINT_VECTORS_FILE)]
+    if not all(p.is_file() for p in paths):
+        return None
+    units, points = (set(json.loads(p.read_text(encoding="utf-8"))) for p in paths[:2])
+    return units, points
+
+
 def read_unit_vectors(directory: Path) -> dict[str, np.ndarray]:
     """Answer unit text → its unit-length vector; empty for a generation written without them."""
     return _read_text_vectors(directory, UNIT_VECTORS_FILE, UNIT_TEXTS_FILE)

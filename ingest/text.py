@@ -26,10 +26,27 @@ MAX_UNIT_CHARS = 600
 _SENTENCE_OR_COLON = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9«\"(–-])")
 
 
+# «Pr. 31.12.21 var det …», «dvs. ca. 70 %»: an abbreviation's full stop ends no sentence.
+_ABBREVIATION_END = re.compile(
+    r"(?:^|[\s(])(?:pr|ca|nr|kl|jf|jfr|dvs|bl\.a|f\.eks|evt|inkl|ekskl|mht|iht|ift|vs|mv|osv|tlf|meld|meld\.\s+st|"
+    r"kap|ref)\.$",
+    re.I,
+)
+
+
 def split_sentences(text: str, at_colons: bool = False) -> list[str]:
-    """The sentences of a line of text (empty pieces dropped)."""
+    """The sentences of a line of text (empty pieces dropped; a piece that ends with an abbreviation goes on in
+    the next)."""
     pattern = _SENTENCE_OR_COLON if at_colons else _SENTENCE
-    return [piece for piece in pattern.split(text) if piece.strip()]
+    pieces: list[str] = []
+    for piece in pattern.split(text):
+        if not piece.strip():
+            continue
+        if pieces and _ABBREVIATION_END.search(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def superscript_markers(text: str) -> set[int]:

@@ -5,6 +5,7 @@ Checks counts by kind, catalog, metadata, stable ids, incremental behaviour and 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -256,6 +257,16 @@ def test_generation_carries_a_vector_for_every_answer_unit(config: IndexConfig) 
     upgraded = ingest(config, embedder)
     assert not upgraded.unchanged and embedder.calls == calls  # the embedding cache serves them
     assert KnowledgeIndex.open(config, embedder).unit_vector(some) is not None
+    # A parser that cuts the same nodes into other units («Pr.» + «31.12.21 …» → one sentence): the units it
+    # now makes get their vectors on the next ingest, though no node changed.
+    index = KnowledgeIndex.open(config, embedder)
+    generation = config.data_dir / "indexes" / index.manifest.collection / f"gen-{index.manifest.generation}"
+    texts = json.loads((generation / UNIT_TEXTS_FILE).read_text(encoding="utf-8"))
+    (generation / UNIT_TEXTS_FILE).write_text(json.dumps([*texts[:-1], "En gammel enhet."]), encoding="utf-8")
+    assert KnowledgeIndex.open(config, embedder).unit_vector(texts[-1]) is None
+    again = ingest(config, embedder)
+    assert not again.unchanged and KnowledgeIndex.open(config, embedder).unit_vector(texts[-1]) is not None
+    assert ingest(config, embedder).unchanged
 
 
 def test_generation_carries_the_workshop_points_as_queries(config: IndexConfig) -> None:

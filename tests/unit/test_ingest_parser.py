@@ -9,7 +9,14 @@ from ingest.pipeline import parse_document
 from ingest.records import DocumentKind, DocumentMeta, NodeKind, PreventionLevel, Role
 from ingest.structure import find_toc, parse_structure
 from ingest.tables import is_numeric_table, parse_law_rows, parse_measure_rows, render_table
-from ingest.text import clean_html, clean_inline, is_footnote_line, is_page_footer, superscript_markers
+from ingest.text import (
+    clean_html,
+    clean_inline,
+    is_footnote_line,
+    is_page_footer,
+    split_sentences,
+    superscript_markers,
+)
 
 META = DocumentMeta(doc_id="t.txt", title="Test", kind=DocumentKind.KNOWLEDGE_BASE)
 
@@ -64,6 +71,16 @@ def test_footnotes_footers_and_cover_are_removed() -> None:
     texts = " ".join(line for b in blocks for line in b.lines)
     assert "Dette er innledningen om oppvekst i Drammen." in texts
     assert "Fotnote" not in texts and "Kunnskapsgrunnlag" not in texts and "KOMMUNE" not in texts
+
+
+def test_an_abbreviation_s_full_stop_ends_no_sentence() -> None:
+    text = "Pr. 31.12.21 var det 691 barn med tiltak. 686 av disse, dvs. ca. 70%, ble henlagt. Se Meld. St. 19 her."
+    assert split_sentences(text) == [
+        "Pr. 31.12.21 var det 691 barn med tiltak.",
+        "686 av disse, dvs. ca. 70%, ble henlagt.",
+        "Se Meld. St. 19 her.",
+    ]
+    assert split_sentences("Vi har fem. 5 barn kom.") == ["Vi har fem.", "5 barn kom."]
 
 
 def test_a_reference_list_gives_no_nodes() -> None:

@@ -32,3 +32,13 @@ def test_expand_query_abbreviations_both_ways() -> None:
     assert expand_query("Hva gjør helsestasjon for ungdom?").endswith(" hfu")
     assert "individuell plan" in expand_query("Hvem har rett til IP?")
     assert expand_query("Er det nok ressurser?") == "Er det nok ressurser?"
+
+
+def test_a_date_with_a_two_digit_year_is_found_by_its_year() -> None:
+    from assistant.refusal import years_within
+    from index.lexical import NorwegianAnalyzer
+
+    assert "2021" in NorwegianAnalyzer().terms("Pr. 31.12.21 var det totalt 691 barn")
+    assert years_within("pr. 31.12.21 var det 691 barn") == {"2021"}
+    assert years_within("strategien (2020-2024)") == {"2020", "2021", "2022", "2023", "2024"}
+    assert years_within("1990–2020 og tlf 12.34.5678") == set()  # a span over ten years, no date
