@@ -197,7 +197,7 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ),
     (
         "measures",
-        re.compile(r"\b(hvilke|kva for|which|what)\s+(\w+\s+){0,3}(tiltak|measures|metoder|tilbud)\b", re.I),
+        re.compile(r"\b(hvilke|kva for|kva|which|what)\s+(\w+\s+){0,3}(tiltak|measures|metoder|tilbud|tilbod)\b", re.I),
     ),
     (
         "quantity",

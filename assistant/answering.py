@@ -38,7 +38,7 @@ from assistant.extractive import (
     split_units,
 )
 from assistant.followup import rewrite_followup
-from assistant.lexicon import norwegian_words, other_places, service_names
+from assistant.lexicon import catalog_filters, norwegian_words, other_places, service_names
 from assistant.planner_answer import compose_planner_answer, planner_theme
 from assistant.refusal import (
     RefusalDecision,
@@ -48,7 +48,14 @@ from assistant.refusal import (
     term_coverage,
 )
 from assistant.retrieval import to_passage
-from assistant.service_answer import MAX_SERVICES, Audience, chosen_groups, compose_service_answer, measure_passage
+from assistant.service_answer import (
+    MAX_SERVICES,
+    Audience,
+    chosen_groups,
+    compose_catalog_answer,
+    compose_service_answer,
+    measure_passage,
+)
 from assistant.types import Answer, ChatTurn, Passage, WorkshopSummary
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, NodeKind
@@ -367,6 +374,70 @@ def situation_answer(
     )
 
 
+# What a question about measures says besides its subject: «Hvilke tiltak har …», «Which measures does … offer».
+_CATALOG_FRAME = (
+    "hvilke hvilket hvilken hva kva tiltak tilbud tilbod tjenester tenester har tilbyr gir finnes fins finst bruker "
+    "which what measures measure does do have has offer offers use uses services service kommunen drammen"
+)
+CATALOG_LISTED = 8  # measures listed when the question asks for all of a service's measures (at a level)
+CATALOG_FITTING = 4  # measures shown when it asks for those that fit a need
+
+
+def catalog_answer(
+    assistant: AnswerContext,
+    question: str,
+    standalone: str,
+    analysis: QuestionAnalysis,
+    audience: Audience,
+    condense_error: str | None,
+) -> Answer | None:
+    """A question for the measures of the service it asks about, at a prevention level or for a role or a need
+    («Hvilke selekterte tiltak har PPT?», «Hvilke tiltak har kulturskolen for familier med lav inntekt?»): the
+    service's rows of Vedlegg 2 that fit, each cited; None when the question names no service or the catalog
+    has no row for it (then it is answered from retrieval as any other)."""
+    names = service_names()
+    asked = names.asked_about(standalone)
+    if not asked:
+        return None
+    service = asked[0]  # «Hvilke tiltak har NAV for ungdom i videregående skole?»: the one that has them
+    levels, roles, rest = catalog_filters(standalone)
+    rest = names.without(rest, [service])
+    analysis_terms = _Analysis(assistant).analyze
+    forms = [*names.forms(service), names.plain(service, "nb"), names.plain(service, "en")]
+    frame = set(analysis_terms(f"{_CATALOG_FRAME} {' '.join(forms)}"))
+    need = rest if set(analysis_terms(rest)) - frame else ""
+    result = assistant.finder.find(
+        need,
+        levels=levels,
+        roles=roles,
+        services=[service],
+        limit=1,
+        measures_per_service=CATALOG_FITTING if need else CATALOG_LISTED,
+    )
+    text, passages = compose_catalog_answer(
+        result, assistant.prompts, names, audience, analysis.language, levels, roles
+    )
+    if not text:
+        return None
+    clean, citations, removed = validate_citations(text, passages)
+    retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED, cards=False)
+    hits = merge_hits(retrieved.passages, passages, {p.node_id for p in passages}, HITS_REPORTED)
+    return answer_to(
+        question,
+        standalone,
+        analysis,
+        audience,
+        answer=clean,
+        citations=citations,
+        passages=passages,
+        hits=hits,
+        backend_error=condense_error,
+        removed_citations=removed,
+        services=result.groups,
+        **degradation(assistant, retrieved.degraded, analysis.language),
+    )
+
+
 def answer_to(question: str, standalone: str, analysis: QuestionAnalysis, audience: Audience, **fields: Any) -> Answer:
     """An answer to a question as analysed: the fields every path sets, and the path's own."""
     return Answer(
@@ -641,6 +712,11 @@ def _prepare(
     if analysis.intent == "planner" and workshops and not filters and not acute and not history:
         # «Hva sa verkstedene om frivillighet?»: the workshop summary on that theme, in short.
         answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error, named)
+        if answered is not None:
+            return Prepared(answered, answered)
+    if analysis.intent == "measures" and not filters and not acute:
+        # «Hvilke selekterte tiltak har PPT?»: the service's rows of Vedlegg 2 at that level, not passages about it.
+        answered = catalog_answer(assistant, question, standalone, analysis, audience, condense_error)
         if answered is not None:
             return Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k

@@ -143,6 +143,31 @@ class Acronyms:
         return list(dict.fromkeys(found))
 
 
+# The prevention levels and roles of Vedlegg 2 as a question names them («Hvilke selekterte tiltak …», «Which
+# indicated measures …», «… for å følge opp ungdom»): the finder's filter values.
+_LEVEL_WORDS = {
+    "universell": re.compile(r"\b(universell\w*|universal\w*)\b", re.I),
+    "selektert": re.compile(r"\b(selekter\w*|selective\w*|selected)\b", re.I),
+    "indikert": re.compile(r"\b(indiker\w*|indicated)\b", re.I),
+}
+_ROLE_WORDS = {
+    "forebygge": re.compile(r"\b(forebygge|førebyggje|to prevent)\b", re.I),
+    "fange opp": re.compile(r"\b(fange|fanga)\s+(\w+\s+){0,2}opp\b|\b(identify|detect)\b", re.I),
+    "følge opp": re.compile(r"\b(følge|følgje)\s+(\w+\s+){0,2}opp\b|\bfollow\s+(\w+\s+){0,2}up\b", re.I),
+}
+
+
+def catalog_filters(text: str) -> tuple[list[str], list[str], str]:
+    """(levels, roles, the text without the words that named them) of a question about the measures of Vedlegg 2.
+    «forebyggende tiltak» names no role: it is how the sources speak of measures at any level."""
+    levels = [level for level, pattern in _LEVEL_WORDS.items() if pattern.search(text)]
+    roles = [role for role, pattern in _ROLE_WORDS.items() if pattern.search(text)]
+    rest = text
+    for pattern in [*(_LEVEL_WORDS[lv] for lv in levels), *(_ROLE_WORDS[r] for r in roles)]:
+        rest = pattern.sub(" ", rest)
+    return levels, roles, " ".join(rest.split())
+
+
 # A sentence, up to its end mark; one that asks opens with a question word or a verb («Har …», «Kan …»).
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _ASKING = re.compile(

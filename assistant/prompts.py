@@ -47,6 +47,8 @@ LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "services": frozenset({"situation"}),
     "services_en": frozenset({"situation"}),
     "services_asked": frozenset({"services"}),
+    "catalog": frozenset({"services", "scope"}),
+    "catalog_en": frozenset({"services", "scope"}),
     "services_asked_en": frozenset({"services"}),
     "services_missing": frozenset({"details"}),
     "services_missing_en": frozenset({"details"}),

@@ -126,3 +126,64 @@ def compose_service_answer(
     pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")
     contact = (prompts.contact_en if english else prompts.contact).strip()
     return "\n".join([lead, *lines, "", pointer, contact]), passages
+
+
+# The words of Vedlegg 2's levels and roles in a lead: «på selektert nivå», «at the selective level».
+_LEVEL_EN = {"universell": "universal", "selektert": "selective", "indikert": "indicated"}
+_ROLE_EN = {"forebygge": "prevent", "fange opp": "identify", "følge opp": "follow up"}
+
+
+def catalog_scope(levels: Sequence[str], roles: Sequence[str], english: bool) -> str:
+    """« på selektert nivå (rolle: følge opp)» / « at the selective level (role: follow up)»; empty without
+    filters."""
+    scope = ""
+    if levels:
+        words = "/".join(_LEVEL_EN.get(lv, lv) if english else lv for lv in levels)
+        scope = f" at the {words} level" if english else f" på {words} nivå"
+    if roles:
+        words = "/".join(_ROLE_EN.get(r, r) if english else r for r in roles)
+        scope += f" ({'role' if english else 'rolle'}: {words})"
+    return scope
+
+
+def _and(english: bool) -> str:
+    return "and" if english else "og"
+
+
+def compose_catalog_answer(
+    result: ServiceFinderResult,
+    prompts: PromptSet,
+    names: ServiceNames,
+    audience: Audience = "citizen",
+    language: str = "nb",
+    levels: Sequence[str] = (),
+    roles: Sequence[str] = (),
+) -> tuple[str, list[Passage]]:
+    """(answer text, the passages it cites) for a question about a service's measures: the lead names the service
+    and the level or role asked, then one cited line per measure in the rows' own words (staff also see level,
+    role and partners); empty text when the catalog has none."""
+    english = language == "en"
+    lines: list[str] = []
+    passages: list[Passage] = []
+    shown: set[tuple[str, str]] = set()
+    for group in result.groups:
+        for match in group.measures:
+            text = match.measure.rstrip(" .")
+            if (group.service, text.casefold()) in shown:
+                continue  # the same measure at two levels: said once
+            shown.add((group.service, text.casefold()))
+            if audience == "staff":
+                text = f"{text} ({staff_details(match)})"
+            if len(result.groups) > 1:
+                text = f"{names.plain(group.service, language)}: {text}"
+            passages.append(measure_passage(match))
+            lines.append(f"- {text} [{len(passages)}]")
+    if not lines:
+        return "", []
+    services = [names.plain(g.service, language) for g in result.groups]
+    joined = services[0] if len(services) == 1 else f"{', '.join(services[:-1])} {_and(english)} {services[-1]}"
+    lead = prompts.lead(
+        "catalog_en" if english else "catalog", services=joined, scope=catalog_scope(levels, roles, english)
+    )
+    pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")
+    return "\n".join([lead, *lines, "", pointer]), passages

@@ -198,3 +198,18 @@ def test_a_service_s_name_can_be_taken_out_of_a_text() -> None:
     taken = names.without("Hvilke metoder bruker barnevernet?", ["Barnevernet"])
     assert taken.split() == ["Hvilke", "metoder", "bruker", "?"]
     assert names.without("Hva gjør barnevernet og NAV?", ["NAV"]).startswith("Hva gjør barnevernet og")
+
+
+def test_the_levels_and_roles_a_question_about_measures_names() -> None:
+    from assistant.lexicon import catalog_filters
+
+    assert catalog_filters("Hvilke selekterte tiltak har PPT?") == (["selektert"], [], "Hvilke tiltak har PPT?")
+    assert catalog_filters("Which indicated measures help to follow young people up?")[:2] == (
+        ["indikert"],
+        ["følge opp"],
+    )
+    assert catalog_filters("Kva universelle tiltak har uteteamet for å fange opp ungdom?")[:2] == (
+        ["universell"],
+        ["fange opp"],
+    )
+    assert catalog_filters("Hvilke forebyggende tiltak har skolen?")[:2] == ([], [])  # how the sources say «measures»

@@ -172,3 +172,21 @@ def test_a_situation_that_asks_about_one_service_is_answered_with_that_service(f
     # A service named as the place («på skolen») is not what the question asks about.
     other = finder_assistant.ask("En elev vil snakke med helsesykepleier. Finnes det et slikt tilbud på skolen?")
     assert len(other.services) >= 2
+
+
+def test_a_question_for_a_service_s_measures_at_a_level_lists_those_rows(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = finder_assistant.ask("Hvilke selekterte tiltak har PPT?")
+    assert answer.answer.splitlines()[0].startswith("Dette er tiltakene til PPT")
+    assert "på selektert nivå" in answer.answer.splitlines()[0]
+    measures = [m for g in answer.services for m in g.measures]
+    assert len(measures) >= 3 and {g.service for g in answer.services} == {"PPT"}
+    assert all(m.level == "selektert" for m in measures)
+    assert len(answer.citations) == len(answer.answer.splitlines()[1:-2])  # one cited line per measure
+    # For a need, the rows of that service that fit it; in English, the lead is English.
+    need = finder_assistant.ask("Which measures does the culture school have for families with low income?")
+    assert need.answer.startswith("These are the measures of") and {g.service for g in need.services} == {
+        "Kulturskolen"
+    }
+    # A question about measures that names no service is answered from the passages as before.
+    other = finder_assistant.ask("Hvilke tiltak finnes mot skolefravær?")
+    assert not other.answer.startswith("Dette er tiltakene til")
