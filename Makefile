@@ -57,6 +57,9 @@ eval-gate: model
 	VEIVISER_LLM__BACKEND=none VEIVISER_INDEX__EMBEDDING_CACHE=$(CURDIR)/.cache/test-embeddings.sqlite \
 	  $(PY) app.py eval --dataset eval/datasets/questions-typos.jsonl --split test --systems veiviser \
 	  --gate eval/gate-typos.toml
+	VEIVISER_LLM__BACKEND=none VEIVISER_INDEX__EMBEDDING_CACHE=$(CURDIR)/.cache/test-embeddings.sqlite \
+	  $(PY) app.py eval --dataset eval/datasets/measures.jsonl --split test --systems veiviser \
+	  --gate eval/gate-catalog.toml
 
 bench: ingest
 	$(PY) -m eval.bench.pipeline
