@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -47,7 +47,7 @@ from assistant.refusal import (
     situation_details,
     term_coverage,
 )
-from assistant.retrieval import to_passage
+from assistant.retrieval import SearchResult, to_passage
 from assistant.service_answer import (
     MAX_SERVICES,
     Audience,
@@ -56,7 +56,7 @@ from assistant.service_answer import (
     compose_service_answer,
     measure_passage,
 )
-from assistant.types import Answer, ChatTurn, Passage, WorkshopSummary
+from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, WorkshopSummary
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, NodeKind
 
@@ -352,25 +352,49 @@ def situation_answer(
     )
     if not text:
         return None
+    asked_for = Asked(question, standalone, analysis, audience, condense_error)
+    return finder_reply(assistant, asked_for, text, passages, retrieved, chosen_groups(result), notice)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What every answer path carries from the question to the answer."""
+
+    question: str
+    standalone: str
+    analysis: QuestionAnalysis
+    audience: Audience
+    condense_error: str | None
+
+
+def finder_reply(
+    assistant: AnswerContext,
+    asked: Asked,
+    text: str,
+    passages: list[Passage],
+    retrieved: SearchResult,
+    groups: list[ServiceGroup],
+    notice: str | None = None,
+) -> Answer:
+    """An answer composed from the finder's rows: citations validated, and the hits of two retrievers reported
+    interleaved (the passages keep their ranks, and every row the groups hold is among them)."""
     clean, citations, removed = validate_citations(text, passages)
-    # Two retrievers answered: the passages' ranking and the finder's rows; report them interleaved, so
-    # the passages keep their ranks and what the answer cites is among the hits.
-    rows = [measure_passage(m) for g in chosen_groups(result) for m in g.measures]
+    rows = [measure_passage(m) for g in groups for m in g.measures]
     hits = merge_hits(retrieved.passages, [*passages, *rows], {p.node_id for p in passages}, HITS_REPORTED)
     return answer_to(
-        question,
-        standalone,
-        analysis,
-        audience,
+        asked.question,
+        asked.standalone,
+        asked.analysis,
+        asked.audience,
         answer=clean,
         citations=citations,
         passages=passages,
         hits=hits,
         safety_notice=notice,
-        backend_error=condense_error,
+        backend_error=asked.condense_error,
         removed_citations=removed,
-        services=chosen_groups(result),
-        **degradation(assistant, retrieved.degraded, analysis.language),
+        services=groups,
+        **degradation(assistant, retrieved.degraded, asked.analysis.language),
     )
 
 
@@ -383,19 +407,12 @@ CATALOG_LISTED = 8  # measures listed when the question asks for all of a servic
 CATALOG_FITTING = 4  # measures shown when it asks for those that fit a need
 
 
-def catalog_answer(
-    assistant: AnswerContext,
-    question: str,
-    standalone: str,
-    analysis: QuestionAnalysis,
-    audience: Audience,
-    condense_error: str | None,
-) -> Answer | None:
+def catalog_answer(assistant: AnswerContext, asked_for: Asked) -> Answer | None:
     """A question for the measures of the service it asks about, at a prevention level or for a role or a need
     («Hvilke selekterte tiltak har PPT?», «Hvilke tiltak har kulturskolen for familier med lav inntekt?»): the
     service's rows of Vedlegg 2 that fit, each cited; None when the question names no service or the catalog
     has no row for it (then it is answered from retrieval as any other)."""
-    names = service_names()
+    names, standalone = service_names(), asked_for.standalone
     asked = names.asked_about(standalone)
     if not asked:
         return None
@@ -415,27 +432,12 @@ def catalog_answer(
         measures_per_service=CATALOG_FITTING if need else CATALOG_LISTED,
     )
     text, passages = compose_catalog_answer(
-        result, assistant.prompts, names, audience, analysis.language, levels, roles
+        result, assistant.prompts, names, asked_for.audience, asked_for.analysis.language, levels, roles
     )
     if not text:
         return None
-    clean, citations, removed = validate_citations(text, passages)
     retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED, cards=False)
-    hits = merge_hits(retrieved.passages, passages, {p.node_id for p in passages}, HITS_REPORTED)
-    return answer_to(
-        question,
-        standalone,
-        analysis,
-        audience,
-        answer=clean,
-        citations=citations,
-        passages=passages,
-        hits=hits,
-        backend_error=condense_error,
-        removed_citations=removed,
-        services=result.groups,
-        **degradation(assistant, retrieved.degraded, analysis.language),
-    )
+    return finder_reply(assistant, asked_for, text, passages, retrieved, result.groups)
 
 
 def answer_to(question: str, standalone: str, analysis: QuestionAnalysis, audience: Audience, **fields: Any) -> Answer:
@@ -716,7 +718,7 @@ def _prepare(
             return Prepared(answered, answered)
     if analysis.intent == "measures" and not filters and not acute:
         # «Hvilke selekterte tiltak har PPT?»: the service's rows of Vedlegg 2 at that level, not passages about it.
-        answered = catalog_answer(assistant, question, standalone, analysis, audience, condense_error)
+        answered = catalog_answer(assistant, Asked(question, standalone, analysis, audience, condense_error))
         if answered is not None:
             return Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k

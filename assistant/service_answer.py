@@ -82,7 +82,11 @@ MISSING_DETAILS = {
 
 def missing_phrase(kinds: Sequence[str], english: bool) -> str:
     """«telefonnumre og priser» / «phone numbers and prices»."""
-    words = [MISSING_DETAILS[k][1 if english else 0] for k in kinds if k in MISSING_DETAILS]
+    return listed([MISSING_DETAILS[k][1 if english else 0] for k in kinds if k in MISSING_DETAILS], english)
+
+
+def listed(words: Sequence[str], english: bool) -> str:
+    """«a», «a og b», «a, b og c» (in English with «and»)."""
     if len(words) < 2:
         return "".join(words)
     return f"{', '.join(words[:-1])} {'and' if english else 'og'} {words[-1]}"
@@ -119,8 +123,7 @@ def compose_service_answer(
         lead = prompts.lead("services_missing_en" if english else "services_missing", details=details)
     elif asked:
         shown = [names.plain(g.service, language) for g in groups]
-        joined = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} {'and' if english else 'og'} {shown[-1]}"
-        lead = prompts.lead("services_asked_en" if english else "services_asked", services=joined)
+        lead = prompts.lead("services_asked_en" if english else "services_asked", services=listed(shown, english))
     else:
         lead = prompts.lead("services_en" if english else "services", situation=result.situation)
     pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")
@@ -144,10 +147,6 @@ def catalog_scope(levels: Sequence[str], roles: Sequence[str], english: bool) ->
         words = "/".join(_ROLE_EN.get(r, r) if english else r for r in roles)
         scope += f" ({'role' if english else 'rolle'}: {words})"
     return scope
-
-
-def _and(english: bool) -> str:
-    return "and" if english else "og"
 
 
 def compose_catalog_answer(
@@ -180,10 +179,9 @@ def compose_catalog_answer(
             lines.append(f"- {text} [{len(passages)}]")
     if not lines:
         return "", []
-    services = [names.plain(g.service, language) for g in result.groups]
-    joined = services[0] if len(services) == 1 else f"{', '.join(services[:-1])} {_and(english)} {services[-1]}"
+    services = listed([names.plain(g.service, language) for g in result.groups], english)
     lead = prompts.lead(
-        "catalog_en" if english else "catalog", services=joined, scope=catalog_scope(levels, roles, english)
+        "catalog_en" if english else "catalog", services=services, scope=catalog_scope(levels, roles, english)
     )
     pointer = prompts.lead("finder_pointer_en" if english else "finder_pointer")
     return "\n".join([lead, *lines, "", pointer]), passages

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.extractive import (
     Unit,
     answer_fits,
@@ -71,24 +73,21 @@ def test_select_units_removes_near_duplicates() -> None:
     assert sum("tverrfaglig arena" in t for t in texts) == 1
 
 
-def test_select_units_drops_a_sentence_already_inside_a_chosen_table() -> None:
-    sentence = "I barnehage er 97,5 % av innvandrerbarna minoritetsspråklige."
-    table = passage(sentence + "\nAntall henvisninger skole: 2020: 379 · 2021: 439", "table")
-    units = select_units(
-        "Hvor stor andel av innvandrerbarna i barnehage er minoritetsspråklige?",
-        [table, passage(sentence)],
-        ANALYZE,
-        idf,
-    )
-    assert sum("97,5" in u.text for u in units) == 1
+CAPTIONED = (
+    "I barnehage er 97,5 % av innvandrerbarna minoritetsspråklige. Drammen kommune har et økende antall "
+    "minoritetsspråklige barn i barnehagen."
+)
 
 
-def test_a_sentence_and_a_table_caption_that_cuts_it_short_are_said_once_and_whole() -> None:
-    sentence = (
-        "I barnehage er 97,5 % av innvandrerbarna minoritetsspråklige. Drammen kommune har et økende antall "
-        "minoritetsspråklige barn i barnehagen."
-    )
-    caption = sentence[:90].rstrip() + "…"
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "I barnehage er 97,5 % av innvandrerbarna minoritetsspråklige.",  # the sentence inside the table
+        CAPTIONED[:90].rstrip() + "…",  # the sentence cut short as the table's caption
+    ],
+)
+def test_a_sentence_and_the_table_it_captions_say_it_once_and_whole(caption: str) -> None:
+    sentence = caption if not caption.endswith("…") else CAPTIONED
     table = passage(caption + "\nAntall henvisninger skole: 2020: 379 · 2021: 439", "table")
     units = select_units(
         "Hvor stor andel av innvandrerbarna i barnehage er minoritetsspråklige?",
