@@ -326,8 +326,11 @@ def situation_answer(
     # the help services come first whatever the question names.
     names = service_names()
     asked = () if notice else tuple(names.asked_about(standalone))
-    among = names.without(standalone, asked)
-    result = assistant.finder.find(among, limit=MAX_SERVICES + 1, services=asked) if asked else None
+    result = (
+        assistant.finder.find(names.without(standalone, asked), limit=MAX_SERVICES + 1, services=asked)
+        if asked
+        else None
+    )
     asked_only = result is not None and bool(result.groups)
     if result is None or not result.groups:
         result = assistant.finder.find(

@@ -133,9 +133,12 @@ def select_units(
     for unit, terms in candidates:
         if unit.score < floor or len(chosen) >= max_units:
             break
-        same = [k for k, (u, other) in enumerate(chosen) if jaccard(terms, other) > 0.7 or _within(unit.text, u.text)]
-        if same:  # the same point said twice (two workshop summaries; a sentence and the table around it) …
-            k = same[0]
+        # The same point said twice (two workshop summaries; a sentence and the table around it) …
+        k = next(
+            (k for k, (u, other) in enumerate(chosen) if jaccard(terms, other) > 0.7 or _within(unit.text, u.text)),
+            None,
+        )
+        if k is not None:
             if "…" in chosen[k][0].text and "…" not in unit.text:  # … once whole and once cut short: keep it whole
                 chosen[k] = (Unit(unit.passage, unit.order, unit.text, chosen[k][0].score), terms)
             continue

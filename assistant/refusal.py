@@ -139,7 +139,8 @@ def missing_specifics(
 ) -> list[str]:
     """Years found in no passage (nor its document's date), and names the corpus never uses."""
     text = (" ".join(p.text + " " + p.section for p in passages) + " " + context).casefold()
-    missing = [y for y in _YEAR.findall(question) if y not in text and y not in years_within(text)]
+    given = years_within(text)
+    missing = [y for y in _YEAR.findall(question) if y not in text and y not in given]
     missing.extend(name for name in proper_names(question) if not known(name))
     return missing
 

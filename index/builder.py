@@ -127,12 +127,9 @@ def ingest(
         served = index_dir / f"gen-{committed.generation}" if committed is not None else None
         # A generation written before its unit or point vectors existed, or by a parser that cut the text into
         # other units (the nodes may be the same), is upgraded by the next ingest.
+        units, points = unit_texts(parsed), workshop_point_texts(parsed)
         stored = stored_texts(served) if served is not None else None
-        has_units = (
-            stored is not None
-            and set(unit_texts(parsed)) <= stored[0]
-            and set(workshop_point_texts(parsed)) <= stored[1]
-        )
+        has_units = stored is not None and set(units) <= stored[0] and set(points) <= stored[1]
         if old is not None and not changed and not removed and wanted_ids <= existing and has_units:
             return _report(name, parsed, 0, 0, 0, [], [], True, time.perf_counter() - started)
 
@@ -152,7 +149,7 @@ def ingest(
             known.update({n.node_id: v for (_, n), v in zip(missing, vectors, strict=True)})
             # Every answer unit (sentence, bullet, row) gets its vector here, so a question costs one embedding.
             unit_vectors, unit_computed = _text_vectors(
-                unit_texts(parsed),
+                units,
                 read_unit_vectors(served) if served is not None else {},
                 embed_model,
                 cache,
@@ -166,7 +163,7 @@ def ingest(
         queries = EmbeddingCache(config.embedding_cache_path, query_cache_key(name))
         try:
             point_vectors, point_computed = _text_vectors(
-                workshop_point_texts(parsed),
+                points,
                 read_point_vectors(served) if served is not None else {},
                 embed_model,
                 queries,
