@@ -13,13 +13,16 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index.config import EmbeddingConfig
 from ingest.errors import ModelNotAvailableError
+
+if TYPE_CHECKING:
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
 FAKE_DIMENSION = 512
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -72,6 +75,47 @@ def resolve_model_path(config: EmbeddingConfig, root: Path | None = None) -> str
     return config.model
 
 
+_NATIVE_BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+
+
+def cpu_has_native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether the CPU multiplies bfloat16 in hardware (avx512_bf16 or AMX); False when that cannot be read."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return bool(_NATIVE_BF16_FLAGS & set(line.partition(":")[2].split()))
+    return False
+
+
+def resolve_precision(config: EmbeddingConfig) -> str:
+    """The precision the model runs in: the configured one, or for 'auto' bfloat16 on native hardware."""
+    if config.precision != "auto":
+        return config.precision
+    return "bfloat16" if cpu_has_native_bf16() else "float32"
+
+
+def _huggingface_class(precision: str) -> type[HuggingFaceEmbedding]:
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    if precision == "float32":
+        return HuggingFaceEmbedding
+
+    import torch
+
+    class AutocastEmbedding(HuggingFaceEmbedding):
+        """Every forward pass under CPU autocast: matrix products in bfloat16, norms and sums in float32."""
+
+        def _embed(self, inputs: list[Any], prompt_name: str | None = None) -> list[list[float]]:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                vectors: list[list[float]] = super()._embed(inputs, prompt_name=prompt_name)
+            return vectors
+
+    return AutocastEmbedding
+
+
 def build_embed_model(config: EmbeddingConfig, root: Path | None = None) -> BaseEmbedding:
     """Load the configured embedder (the heavy step; call once from the composition root)."""
     if config.backend == "fake":
@@ -81,10 +125,10 @@ def build_embed_model(config: EmbeddingConfig, root: Path | None = None) -> Base
         import torch
 
         torch.set_num_threads(config.num_threads)
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    embedding_class = _huggingface_class(resolve_precision(config))
 
     try:
-        return HuggingFaceEmbedding(
+        return embedding_class(
             model_name=model,
             query_instruction=config.query_prefix,
             text_instruction=config.passage_prefix,
@@ -117,6 +161,7 @@ def embedder_identity(config: EmbeddingConfig, embed_model: BaseEmbedding) -> di
         "query_prefix": config.query_prefix,
         "passage_prefix": config.passage_prefix,
         "max_seq_length": config.max_seq_length,
+        "precision": resolve_precision(config),
     }
 
 

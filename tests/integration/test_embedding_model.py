@@ -82,3 +82,19 @@ def test_loads_offline_as_sentence_transformer(e5_model_dir: Path, monkeypatch: 
     with_prefix = model.encode(["query: barnevern"])
     via_prompt = model.encode(["barnevern"], prompt_name="query")
     assert np.allclose(with_prefix, via_prompt, atol=1e-5)
+
+
+def test_bfloat16_autocast_keeps_the_vectors_and_their_ranking(e5_model_dir: Path) -> None:
+    from index.config import EmbeddingConfig
+    from index.embedding import build_embed_model
+
+    passages = [t for t in corpus_sentences() if len(t) > 120][::9][:40]
+    query = "Hvilke tiltak finnes for barn i familier med lav inntekt?"
+    by_precision = {}
+    for precision in ("float32", "bfloat16"):
+        model = build_embed_model(EmbeddingConfig(model=str(e5_model_dir), precision=precision))
+        vectors = np.asarray(model.get_text_embedding_batch(passages))
+        by_precision[precision] = (vectors, vectors @ np.asarray(model.get_query_embedding(query)))
+    (exact, exact_scores), (fast, fast_scores) = by_precision["float32"], by_precision["bfloat16"]
+    assert np.sum(exact * fast, axis=1).min() >= 0.999
+    assert list(np.argsort(-exact_scores)[:5]) == list(np.argsort(-fast_scores)[:5])

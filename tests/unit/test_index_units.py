@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from index.config import EmbeddingConfig
-from index.embedding import EmbeddingCache, FakeEmbedding, cosine, embed_with_cache
+from index.embedding import (
+    EmbeddingCache,
+    FakeEmbedding,
+    cosine,
+    cpu_has_native_bf16,
+    embed_with_cache,
+    resolve_precision,
+)
 from index.lexical import LexicalIndex, NorwegianAnalyzer, build_vocabulary, join_digit_groups, split_compound
 from index.manifest import IndexManifest, collection_name, read_manifest, write_manifest
 from ingest.config import ChunkingConfig
@@ -102,3 +109,27 @@ def test_cache_embeds_each_text_once(tmp_path: Path) -> None:
 def test_embedding_config_defaults_are_e5_prefixes() -> None:
     cfg = EmbeddingConfig()
     assert cfg.query_prefix == "query: " and cfg.passage_prefix == "passage: "
+
+
+@pytest.mark.parametrize(
+    ("flags", "native"),
+    [
+        ("fpu sse avx2 avx512f avx512_bf16 avx512_vnni", True),
+        ("fpu sse avx2 amx_bf16 amx_tile", True),
+        ("fpu sse avx2 avx512f avx512bw avx512_vnni", False),  # bfloat16 only emulated: slower, not taken
+    ],
+)
+def test_native_bfloat16_is_read_from_the_cpu_flags(tmp_path: Path, flags: str, native: bool) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: {flags}\n", encoding="utf-8")
+    assert cpu_has_native_bf16(cpuinfo) is native
+    assert cpu_has_native_bf16(tmp_path / "missing") is False
+
+
+def test_an_explicit_precision_is_kept_and_recorded() -> None:
+    for precision in ("float32", "bfloat16"):
+        config = EmbeddingConfig(precision=precision)
+        assert resolve_precision(config) == precision
+    assert resolve_precision(EmbeddingConfig()) in {"float32", "bfloat16"}
+    with pytest.raises(ValueError, match="precision"):
+        EmbeddingConfig(precision="float16")
