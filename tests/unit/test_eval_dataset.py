@@ -23,6 +23,26 @@ def test_real_dataset_has_no_problems() -> None:
     assert validate_dataset(DEFAULT_DATASET, CORPUS) == []
 
 
+@pytest.mark.parametrize(
+    "name", ["questions-multilingual.jsonl", "questions-english.jsonl", "questions-typos.jsonl", "measures.jsonl"]
+)
+def test_the_other_question_sets_have_no_problems(name: str) -> None:
+    assert validate_dataset(DEFAULT_DATASET.parent / name, CORPUS) == []
+
+
+def test_the_english_set_asks_its_norwegian_items_with_their_labels() -> None:
+    norwegian = {item.id: item for item in load_dataset(DEFAULT_DATASET)}
+    rows = [
+        json.loads(line)
+        for line in (DEFAULT_DATASET.parent / "questions-english.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert len(rows) >= 40
+    for row in rows:
+        source = norwegian[row["source"]]
+        assert row["split"] == source.split == "dev" and row["language"] == "en"
+        assert row.get("must", []) == source.must and row["answerable"] == source.answerable
+
+
 def test_minimum_counts(items: list[EvalItem]) -> None:
     assert len(items) >= 130
     personas = Counter(i.persona for i in items)

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DATASETS = [ROOT / "eval" / "datasets" / name for name in ("veiviser.jsonl", "questions-multilingual.jsonl")]
+DATASETS = [
+    ROOT / "eval" / "datasets" / name
+    for name in ("veiviser.jsonl", "questions-multilingual.jsonl", "questions-english.jsonl")
+]
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LABELS = re.compile(r"\((?:likhet|similarity) \d\.\d+\)|\(\d{4}-\d{2}-\d{2}\)|\(\d{2}\.\d{2}\.\d{4}\)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
