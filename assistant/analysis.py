@@ -203,7 +203,7 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         "quantity",
         re.compile(
             r"\b(hvor mange|kor mange|hvor stor|kor stor|hvor mye|kor mykje|andel\w*|prosent\w*|how many|how much|"
-            r"what share|what percent\w*|percentage|antall|tal på)\b",
+            r"what share|what percent\w*|percentage|what proportion|how large a (?:share|proportion)|antall|tal på)\b",
             re.I,
         ),
     ),
@@ -250,7 +250,7 @@ _TIME_FIRST = re.compile(r"^\s*(når|hvilket år|kva år|kva tid|when|what year|
 _AGE_RANGE = re.compile(
     r"\b(aldersgruppe\w*|hvor gamle?|hvor gammel|kor gamle?|kor gammal|alder|age group|how old|ages?)\b", re.I
 )
-_PERCENT = re.compile(r"\b(andel\w*|prosent\w*|share|percent\w*|percentage)\b", re.I)
+_PERCENT = re.compile(r"\b(andel\w*|prosent\w*|share|percent\w*|percentage|proportion)\b", re.I)
 _LIST = re.compile(
     r"\b(hvilke|kva for|which|what)\s+(\w+\s+)?(tiltak|tjenester|tenester|tilbud|services|points|punkter)\b", re.I
 )

@@ -632,15 +632,19 @@ def merge_hits(retrieved: Sequence[Passage], found: Sequence[Passage], cited: se
     return kept[:n]
 
 
-def with_service_names(question: str, analysis: QuestionAnalysis) -> str:
-    """What a question in English (or another language) is searched with: the question and the Norwegian names of
-    the services it names («Does Drammen have a crisis centre? (Krisesenteret)»), which the word index and the
-    embedder both know; a Norwegian question as it is."""
-    if analysis.language in NORWEGIAN or not analysis.services:
+def with_norwegian_words(question: str, analysis: QuestionAnalysis) -> str:
+    """What a question in English (or another language) is searched with: the question, the Norwegian names of the
+    services it names and the sources' Norwegian words for its English phrases («Does Drammen have a crisis centre?
+    (Krisesenteret)», «… premises … (lokaler)»), which the word index and the embedder both know; a Norwegian
+    question as it is. (Measured on the 54 English dev questions: evidence in the top five 0.44 with the English
+    words alone, 0.70 with the Norwegian ones added.)"""
+    if analysis.language in NORWEGIAN:
         return question
     names = service_names()
-    norwegian = {form.casefold(): form for s in analysis.services for form in (names.plain(s, "nb"), s)}
-    missing = [form for key, form in norwegian.items() if key not in question.casefold()]
+    named = [form for s in analysis.services for form in (names.plain(s, "nb"), s)]
+    asked = question.casefold()
+    norwegian = {form.casefold(): form for form in [*named, *norwegian_words(question)]}
+    missing = [form for key, form in norwegian.items() if key not in asked]
     return f"{question} ({', '.join(missing)})" if missing else question
 
 
@@ -726,7 +730,7 @@ def _prepare(
             return Prepared(answered, answered)
     top_k = assistant.settings.retrieval.top_k
     carried = carried_service(question, standalone, analysis, history)
-    searched = with_service_names(standalone, analysis)
+    searched = with_norwegian_words(standalone, analysis)
 
     def retrieve(scope: dict[str, list[str]]) -> tuple[Answer, RefusalDecision]:
         # A document's card answers questions about the document (when, what); for others it is not evidence.

@@ -79,6 +79,8 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         ("Helsesykepleier: 16-åring med rusbruk har falt ut av skolen. Hvilke tiltak finnes?", "situation", "nb"),
         ("Hvor mange saker kom inn til familieteamene i 2021?", "quantity", "nb"),
         ("What is Ungdomstorget?", "definition", "en"),
+        # a share of the children's measures, not a child's situation
+        ("What proportion of child welfare measures in 2021 were voluntary?", "quantity", "en"),
         ("Når trådte barnevernsreformen i kraft?", "time", "nb"),
         ("Hva sa verkstedene om frivillighet?", "planner", "nb"),
         ("Hva koster en time hos fastlegen i Drammen?", "fact", "nb"),
