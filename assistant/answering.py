@@ -259,20 +259,26 @@ def best_lines(
     analysis = _Analysis(assistant)
     asked = asked or analyze_question(question)
     config = assistant.settings.answer
+    # An English question's lines are scored, in words and in meaning, with the sources' Norwegian words for it
+    # added, as it was searched (English dev set: key facts 0.750 -> 0.875, cited evidence 0.846 -> 0.923).
+    worded = with_norwegian_words(question, asked)
     return select_units(
-        question,
+        worded,
         passages,
         analysis.analyze,
         analysis.idf,
         max_units=max_units,
         min_relative=config.min_relative_unit_score,
-        meaning=closeness(assistant, question),
+        meaning=closeness(assistant, worded),
         meaning_weight=config.unit_meaning_weight,
         usable=usable,
         fits=answer_fits(asked.answer_type, requested_details(question)),
         type_bonus=config.answer_type_bonus,
-        # A question in another language is scored by meaning alone, in a narrower range: no stricter cut there.
-        other_relative=config.other_passage_relative_unit_score if asked.language in NORWEGIAN else 0.0,
+        # A question in another language with no Norwegian words is scored by meaning alone, in a narrower range:
+        # no stricter cut there.
+        other_relative=config.other_passage_relative_unit_score
+        if worded != question or asked.language in NORWEGIAN
+        else 0.0,
     )
 
 
