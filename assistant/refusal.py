@@ -24,7 +24,10 @@ from index.lexical import SHORT_DATE_YEAR
 DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # kind: (the question asks for it, a passage contains it)
     "telefonnummer": (
-        re.compile(r"\b(telefon\w*|tlf|ringe|ring|nummer\w*|mobil\w*|phone\w*|call|number)\b", re.I),
+        # «number 1», «the number of referrals», «nummer 3» are no phone number
+        re.compile(
+            r"\b(telefon\w*|tlf|ringe|ring|mobil\w*|phone\w*|call)\b|\b(nummer\w*|number)\b(?!\s*(?:\d|of\b))", re.I
+        ),
         re.compile(r"(?<!\d)(?:\+47\s?)?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}(?!\d)|\b\d{3}\s\d{2}\s\d{3}\b"),
     ),
     "pris": (
@@ -53,7 +56,7 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "ventetid": (
         re.compile(
             r"\b(ventetid\w*|ventelist\w*|(?:hvor|kor) lenge (?:må|skal|vil) \w+ vente|waiting (?:times?|lists?)|"
-            r"how long (?:do|does|will|must) \w+ (?:\w+ ){0,2}wait)\b",
+            r"how long (?:do|does|will|must) \w+ (?:\w+ ){0,2}wait|how long (?:is|are) (?:the )?wait\w*)\b",
             re.I,
         ),
         # a waiting time stated as one («ventetid på tre uker», «innen 6 uker», «fire ukers ventetid»); a duration

@@ -108,6 +108,7 @@ def test_a_year_in_the_documents_date_counts_as_covered() -> None:
 def test_a_waiting_time_is_refused_unless_a_passage_states_one() -> None:
     for question in ("Hvor lang ventetid er det hos PPT?", "Hvor lenge må vi vente på PPT?", "How long do we wait?"):
         assert requested_details(question) == ["ventetid"], question
+    assert requested_details("How long is the wait for a place at the youth clinic?") == ["ventetid"]
     assert requested_details("Hvor kan jeg få hjelp uten å vente lenge?") == []  # a wish, not a question for it
     program = passage("PPT gir veiledning. Hjemmebesøk etter 7-10 dager og kontroll etter 6 uker.")
     stated = passage("PPT har en ventetid på tre uker fra henvisning.")
@@ -180,6 +181,21 @@ def test_a_question_in_english_is_judged_by_meaning_not_words() -> None:
     assert far.refuse
     assert requested_details("What is the phone number of the youth centre?") == ["telefonnummer"]
     assert "pris" in requested_details("How much does it cost?")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_for_phone"),
+    [
+        ("What is Sustainable Development Goal number 1?", False),
+        ("What was the number of reports of concern in 2021?", False),
+        ("Hva sier bærekraftsmål nummer 3?", False),
+        ("What number can I call?", True),
+        ("Hva er nummeret til helsestasjonen?", True),
+        ("Kan jeg ringe dem?", True),
+    ],
+)
+def test_a_number_asked_for_is_a_phone_number_only_when_it_is_not_counted(question: str, asks_for_phone: bool) -> None:
+    assert ("telefonnummer" in requested_details(question)) is asks_for_phone
 
 
 def test_free_in_a_situation_is_not_a_price_question() -> None:
