@@ -179,6 +179,10 @@ def judge(
         min_dense=config.min_dense_score if language in NORWEGIAN else config.min_dense_score_foreign,
         context=context,
         lexical=language in NORWEGIAN,
+        # an English question's subject, for the year check, is in the Norwegian words it was searched with
+        subject_words=""
+        if language in NORWEGIAN
+        else with_norwegian_words(question, analyze_question(question))[len(question) :],
     )
 
 

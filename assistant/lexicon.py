@@ -450,7 +450,10 @@ def _english_glossary() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | N
     if not isinstance(phrases, dict) or not all(isinstance(v, str) and v.strip() for v in phrases.values()):
         raise PromptError("english.toml: [phrases] must map each English phrase to Norwegian words (text).")
     table = {_fold(str(k)): tuple(str(v).split()) for k, v in phrases.items()}
-    return table, _phrase_pattern(list(phrases), re.I)
+    # a phrase's plural in -s means what the phrase means («family teams», «health stations»), unless listed
+    plurals = {f"{key}s": words for key, words in table.items() if not key.endswith("s") and key[-1:].isalpha()}
+    table = {**plurals, **table}
+    return table, _phrase_pattern(list(table), re.I)
 
 
 def norwegian_words(text: str) -> list[str]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from assistant.types import Passage
 from index.lexical import SHORT_DATE_YEAR
+from index.lexical import stems as whole_stems
 
 DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # kind: (the question asks for it, a passage contains it)
@@ -137,6 +138,34 @@ def years_within(text: str) -> set[str]:
     return years
 
 
+# Words that name where, not what (a passage that shares only these with a question is not about its subject),
+# and the words that frame a question for a figure («antall», «andel», «prosent»).
+_FRAME_STEMS = frozenset({"dramm", "kommun", "antall", "andel", "prosent"})
+
+
+def years_off_subject(
+    question: str, passages: Sequence[Passage], analyze: Analyze, context: str = "", subject: str | None = None
+) -> list[str]:
+    """Years the question asks about that no passage gives together with the question's subject («Hva var
+    arbeidsledigheten i Drammen i 2019?»: «2019» stands in a passage about a public health programme, not about
+    unemployment). The subject is the question's whole words, stemmed, less the place, the words that frame a
+    figure and the years (`subject`: other text that names it, the Norwegian words of an English question); a
+    passage shares it when its own terms, compounds split, hold one of them. A year in the documents' titles and
+    dates (`context`) is given; with no subject words nothing is checked."""
+    asked = [y for y in dict.fromkeys(_YEAR.findall(question)) if y not in context]
+    if not asked:
+        return []
+    named = question if subject is None else subject
+    wanted = set(whole_stems(named)) & set(analyze(named))
+    wanted = {w for w in wanted if w not in _FRAME_STEMS and not _YEAR.fullmatch(w)}
+    if not wanted:
+        return []
+    about = [p for p in passages if wanted & set(analyze(p.text + " " + p.section))]
+    text = " ".join(p.text + " " + p.section for p in about).casefold()
+    given = years_within(text)
+    return [y for y in asked if y not in text and y not in given]
+
+
 def missing_specifics(
     question: str, passages: Sequence[Passage], known: Callable[[str], bool], context: str = ""
 ) -> list[str]:
@@ -207,12 +236,14 @@ def decide_refusal(
     min_dense: float = 1.0,
     context: str = "",
     lexical: bool = True,
+    subject_words: str = "",
 ) -> RefusalDecision:
     """Refuse when the passages cannot answer; the reason is for logs and evaluation, not users.
 
     `context` is extra evidence text (the passages' document titles and dates); `dense_score` the best
     cosine similarity among the dense candidates. With `lexical` False (a question in English or another
-    language), word coverage is no evidence: the dense similarity alone decides.
+    language), word coverage is no evidence: the dense similarity alone decides, with the years and details asked;
+    `subject_words` then names its subject for the year check (its Norwegian words).
     """
     if not passages:
         return RefusalDecision(True, "ingen treff", 0.0)
@@ -227,6 +258,9 @@ def decide_refusal(
         missing = [m for m in missing if _YEAR.fullmatch(m)]
     if missing:
         return RefusalDecision(True, f"kildene nevner ikke {', '.join(missing)}", coverage)
+    off = years_off_subject(question, passages, analyze, context, None if lexical else subject_words)
+    if off:
+        return RefusalDecision(True, f"kildene nevner ikke {', '.join(off)} om det spørsmålet gjelder", coverage)
     thing = counted_thing(question) if lexical else None
     if thing is not None and not states_number_of(thing, passages, analyze):
         return RefusalDecision(True, f"spør etter antall {thing}, som kildene ikke oppgir", coverage)

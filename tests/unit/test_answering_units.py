@@ -21,6 +21,7 @@ from assistant.refusal import (
     requested_details,
     states_number_of,
     term_coverage,
+    years_off_subject,
 )
 from assistant.types import ChatTurn, Passage
 from index.lexical import NorwegianAnalyzer
@@ -499,3 +500,20 @@ def test_an_english_question_is_searched_with_the_norwegian_words_for_what_it_na
     assert with_norwegian_words(norwegian, analyze_question(norwegian)) == norwegian
     weather = "What is the weather like?"  # nothing the glossary knows: searched as it is
     assert with_norwegian_words(weather, analyze_question(weather)) == weather
+
+
+def test_a_year_counts_only_in_a_passage_about_the_question_s_subject() -> None:
+    programme = passage("Folkehelseprogrammet Drammen 2019-2023 baserer seg på en helhetlig tiltaksprofil.")
+    youth = passage("Helsestasjon for ungdom opplever et økt behov. I 2020 ble det gjennomført 6021 konsultasjoner.")
+    unemployment = "Hva var arbeidsledigheten i Drammen i 2019?"
+    assert years_off_subject(unemployment, [programme, youth], ANALYZE) == ["2019"]
+    assert decide_refusal(unemployment, [programme, youth], ANALYZE, lambda t: 1.0, lambda n: True, 0.0).refuse
+    consultations = "Hvor mange konsultasjoner hadde helsestasjon for ungdom i 2020?"
+    assert years_off_subject(consultations, [programme, youth], ANALYZE) == []
+    # a year in a document's title or date is given; a question with no subject words is not checked
+    assert years_off_subject(unemployment, [youth], ANALYZE, context="Arbeidsverksted 2019-06-07") == []
+    assert years_off_subject("Hvordan var det i kommunen i 2019?", [youth], ANALYZE) == []
+    # an English question's subject is in its Norwegian words
+    english = "How many consultations did the youth health clinic have in 2019?"
+    assert years_off_subject(english, [programme, youth], ANALYZE, subject="helsestasjon for ungdom") == ["2019"]
+    assert years_off_subject(english, [programme, youth], ANALYZE, subject="") == []

@@ -165,6 +165,9 @@ def test_english_phrases_give_the_sources_norwegian_words() -> None:
     ]
     assert norwegian_words("Is there after-school care for pupils?") == ["SFO", "elever"]
     assert norwegian_words("schoolbag childish") == []
+    # a plural in -s means what its phrase means, unless the glossary lists it
+    assert norwegian_words("the family teams") == ["familieteam"]
+    assert norwegian_words("kindergartens") == ["barnehager"]
 
 
 def test_nynorsk_agent_nouns_get_their_bokmal_forms() -> None:
