@@ -42,6 +42,7 @@ from assistant.lexicon import catalog_filters, norwegian_words, other_places, se
 from assistant.planner_answer import compose_planner_answer, planner_theme
 from assistant.refusal import (
     RefusalDecision,
+    counted_phrase_en,
     decide_refusal,
     requested_details,
     situation_details,
@@ -168,6 +169,11 @@ def judge(
     named = source_words(question, {doc.kind.value for doc in shown})
     context = " ".join([*(f"{doc.title} {doc.date}" for doc in shown), *named])
     config = assistant.settings.answer
+    norwegian = language in NORWEGIAN
+    # An English question's subject (for the year check) and the thing it counts («how many requests …», for the
+    # count check) in the sources' Norwegian words; a Norwegian question's own words serve.
+    subject = "" if norwegian else with_norwegian_words(question, analyze_question(question))[len(question) :]
+    counted = "" if norwegian else " ".join(norwegian_words(counted_phrase_en(question) or ""))
     return decide_refusal(
         question,
         given,
@@ -176,13 +182,11 @@ def judge(
         analysis.known,
         config.min_term_coverage,
         dense_score=dense_score,
-        min_dense=config.min_dense_score if language in NORWEGIAN else config.min_dense_score_foreign,
+        min_dense=config.min_dense_score if norwegian else config.min_dense_score_foreign,
         context=context,
-        lexical=language in NORWEGIAN,
-        # an English question's subject, for the year check, is in the Norwegian words it was searched with
-        subject_words=""
-        if language in NORWEGIAN
-        else with_norwegian_words(question, analyze_question(question))[len(question) :],
+        lexical=norwegian,
+        subject_words=subject,
+        counted=counted,
     )
 
 

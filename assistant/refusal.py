@@ -72,6 +72,12 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 # «Hvor mange ansatte …», «Kor mange av lederane …»: the thing counted is the word after the opening.
 _COUNTED = re.compile(r"^\W*(?:hvor|kor)\s+mange\s+(?:av\s+)?([\wæøåÆØÅ-]+)", re.I)
+# «How many family teams are there …», «How many requests did …»: the words between «how many» and the verb.
+_COUNTED_EN = re.compile(
+    r"^\W*how\s+many\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+(?:did|does|do|are|were|was|is|have|has|had|got|"
+    r"get|gets|received?|receives|in|at|of|per|with|will|can|live|lived|work|worked|took|take|used|use)\b",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 NUMBER = re.compile(
     r"\d|\b(to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|femti|hundre|tusen|"
@@ -190,6 +196,12 @@ def _same_word(a: str, b: str) -> bool:
     return shorter == longer or (len(shorter) >= 4 and len(longer) - len(shorter) <= 3 and longer.startswith(shorter))
 
 
+def counted_phrase_en(question: str) -> str | None:
+    """What an English question opening with «how many» asks the number of («family teams», «requests»)."""
+    match = _COUNTED_EN.match(question)
+    return match.group(1) if match else None
+
+
 def states_number_of(thing: str, passages: Sequence[Passage], analyze: Analyze) -> bool:
     """Whether a sentence of the passages gives a number (in digits or words) together with the thing."""
     wanted = analyze(thing)
@@ -237,13 +249,15 @@ def decide_refusal(
     context: str = "",
     lexical: bool = True,
     subject_words: str = "",
+    counted: str = "",
 ) -> RefusalDecision:
     """Refuse when the passages cannot answer; the reason is for logs and evaluation, not users.
 
     `context` is extra evidence text (the passages' document titles and dates); `dense_score` the best
     cosine similarity among the dense candidates. With `lexical` False (a question in English or another
     language), word coverage is no evidence: the dense similarity alone decides, with the years and details asked;
-    `subject_words` then names its subject for the year check (its Norwegian words).
+    `subject_words` then names its subject for the year check and `counted` the thing a «how many» question
+    counts (their Norwegian words).
     """
     if not passages:
         return RefusalDecision(True, "ingen treff", 0.0)
@@ -261,7 +275,7 @@ def decide_refusal(
     off = years_off_subject(question, passages, analyze, context, None if lexical else subject_words)
     if off:
         return RefusalDecision(True, f"kildene nevner ikke {', '.join(off)} om det spørsmålet gjelder", coverage)
-    thing = counted_thing(question) if lexical else None
+    thing = counted_thing(question) if lexical else (counted or None)
     if thing is not None and not states_number_of(thing, passages, analyze):
         return RefusalDecision(True, f"spør etter antall {thing}, som kildene ikke oppgir", coverage)
     if not lexical:  # a question in another language shares meaning with the sources, not words

@@ -517,3 +517,30 @@ def test_a_year_counts_only_in_a_passage_about_the_question_s_subject() -> None:
     english = "How many consultations did the youth health clinic have in 2019?"
     assert years_off_subject(english, [programme, youth], ANALYZE, subject="helsestasjon for ungdom") == ["2019"]
     assert years_off_subject(english, [programme, youth], ANALYZE, subject="") == []
+
+
+def test_an_english_how_many_question_names_what_it_counts() -> None:
+    from assistant.refusal import counted_phrase_en
+
+    assert counted_phrase_en("How many requests did Rask Psykisk Helsehjelp get in 2021?") == "requests"
+    assert counted_phrase_en("How many family teams are there in Drammen?") == "family teams"
+    assert counted_phrase_en("How many?") is None
+    assert counted_phrase_en("What share of children …?") is None
+    # with the Norwegian words of the thing counted, a passage that gives no number of it is no answer
+    staff = passage("NAV har arbeidsrettede kurs for ungdom og voksne.")
+    question = "How many employees does NAV have?"
+    assert decide_refusal(
+        question,
+        [staff],
+        ANALYZE,
+        lambda t: 1.0,
+        lambda n: True,
+        0.0,
+        dense_score=0.9,
+        min_dense=0.5,
+        lexical=False,
+        counted="ansatte",
+    ).refuse
+    assert not decide_refusal(
+        question, [staff], ANALYZE, lambda t: 1.0, lambda n: True, 0.0, dense_score=0.9, min_dense=0.5, lexical=False
+    ).refuse
