@@ -159,7 +159,9 @@ def judge(
     passages: Sequence[Passage],
     dense_score: float = 0.0,
     language: str = "nb",
+    asked: QuestionAnalysis | None = None,
 ) -> RefusalDecision:
+    """Whether the passages can answer the question (`asked`: its analysis, when the caller has it)."""
     analysis = _Analysis(assistant)
     given = passages[:EVIDENCE_PASSAGES]
     documents = assistant.index.documents
@@ -172,7 +174,7 @@ def judge(
     norwegian = language in NORWEGIAN
     # An English question's subject (for the year check) and the thing it counts («how many requests …», for the
     # count check) in the sources' Norwegian words; a Norwegian question's own words serve.
-    subject = "" if norwegian else with_norwegian_words(question, analyze_question(question))[len(question) :]
+    subject = "" if norwegian else " ".join(norwegian_search_words(question, asked or analyze_question(question)))
     counted = "" if norwegian else " ".join(norwegian_words(counted_phrase_en(question) or ""))
     return decide_refusal(
         question,
@@ -646,20 +648,26 @@ def merge_hits(retrieved: Sequence[Passage], found: Sequence[Passage], cited: se
     return kept[:n]
 
 
-def with_norwegian_words(question: str, analysis: QuestionAnalysis) -> str:
-    """What a question in English (or another language) is searched with: the question, the Norwegian names of the
-    services it names and the sources' Norwegian words for its English phrases («Does Drammen have a crisis centre?
-    (Krisesenteret)», «… premises … (lokaler)»), which the word index and the embedder both know; a Norwegian
-    question as it is. (Measured on the 54 English dev questions: evidence in the top five 0.44 with the English
-    words alone, 0.70 with the Norwegian ones added.)"""
+def norwegian_search_words(question: str, analysis: QuestionAnalysis) -> list[str]:
+    """The Norwegian words a question in English (or another language) is searched with besides its own: the
+    Norwegian names of the services it names and the sources' words for its English phrases, each once and none
+    the question already holds; none for a Norwegian question."""
     if analysis.language in NORWEGIAN:
-        return question
+        return []
     names = service_names()
     named = [form for s in analysis.services for form in (names.plain(s, "nb"), s)]
     asked = question.casefold()
     norwegian = {form.casefold(): form for form in [*named, *norwegian_words(question)]}
-    missing = [form for key, form in norwegian.items() if key not in asked]
-    return f"{question} ({', '.join(missing)})" if missing else question
+    return [form for key, form in norwegian.items() if key not in asked]
+
+
+def with_norwegian_words(question: str, analysis: QuestionAnalysis) -> str:
+    """What a question is searched with: an English one with its Norwegian search words after it («Does Drammen
+    have a crisis centre? (Krisesenteret)», «… premises … (lokaler)»), which the word index and the embedder both
+    know; a Norwegian question as it is. (Measured on the 54 English dev questions: evidence in the top five 0.44
+    with the English words alone, 0.70 with the Norwegian ones added.)"""
+    words = norwegian_search_words(question, analysis)
+    return f"{question} ({', '.join(words)})" if words else question
 
 
 def supporting_sentence(
@@ -778,7 +786,7 @@ def _prepare(
             backend_error=condense_error,
             **degradation(assistant, result.degraded, analysis.language),
         )
-        return base, judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language)
+        return base, judge(assistant, standalone, base.passages, result.dense_top_score, analysis.language, analysis)
 
     # A question that names its source is searched in it: one workshop («oppvekstverkstedet»), else one kind of
     # document («ifølge fagmiljøenes strategi»); when those cannot answer it, in the next wider scope.
