@@ -98,3 +98,18 @@ def test_bfloat16_autocast_keeps_the_vectors_and_their_ranking(e5_model_dir: Pat
     (exact, exact_scores), (fast, fast_scores) = by_precision["float32"], by_precision["bfloat16"]
     assert np.sum(exact * fast, axis=1).min() >= 0.999
     assert list(np.argsort(-exact_scores)[:5]) == list(np.argsort(-fast_scores)[:5])
+
+
+def test_tokenizer_normalises_every_codepoint_as_the_image_maps_it(e5_model_dir: Path, image) -> None:  # type: ignore[no-untyped-def]
+    from tokenizers import Tokenizer
+
+    normalizer = Tokenizer.from_file(str(e5_model_dir / "tokenizer.json")).normalizer
+    table = image.normalization
+    wrong = []
+    for cp in range(1, 0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue  # surrogates are not characters
+        expected = f"a{table.get(cp, chr(cp))}b".replace("  ", " ")
+        if normalizer.normalize_str(f"a{chr(cp)}b") != expected:
+            wrong.append(hex(cp))
+    assert wrong == []

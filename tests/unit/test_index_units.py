@@ -133,3 +133,19 @@ def test_an_explicit_precision_is_kept_and_recorded() -> None:
     assert resolve_precision(EmbeddingConfig()) in {"float32", "bfloat16"}
     with pytest.raises(ValueError, match="precision"):
         EmbeddingConfig(precision="float16")
+
+
+def test_precompiled_charsmap_maps_each_codepoint_once() -> None:
+    from tokenizers import normalizers
+
+    from index.e5_conversion import precompiled_charsmap
+
+    # one- to four-byte keys, keys that share lead bytes, a deletion, an output that another key maps again
+    mapping = {0x01: "", 0x09: " ", 0xA0: " ", 0xC5: "A", 0xFB01: "fi", 0xFF21: "A", 0xFF22: "B", 0x1D400: "A"}
+    mapping |= {0x2460 + i: str(i + 1) for i in range(9)}  # ① … ⑨
+    mapping[0x41] = "a"  # «A» itself is mapped, yet «Å» → «A» is not mapped again
+    normalizer = normalizers.Precompiled(precompiled_charsmap(mapping))
+    for cp in [*mapping, 0x42, 0xE5, 0xFB02, 0x1D401, 0x2469]:
+        text = f"x{chr(cp)}y"
+        assert normalizer.normalize_str(text) == f"x{mapping.get(cp, chr(cp))}y", hex(cp)
+    assert normalizer.normalize_str("ﬁne ＡＢ ①②") == "fine AB 12"
