@@ -204,7 +204,9 @@ def extractive_answer(
     # «Hva er Ungdomstorget?»: another service's row that mentions it («Barnevernet: Aktør ungdomstorg») is not
     # what it is, nor whom it is for.
     asked = analyze_question(question)
-    defined = asked.presented_service
+    names = service_names()
+    subjects = names.asked_about(question)
+    defined = asked.presented_service or (subjects[0] if len(subjects) == 1 else None)
 
     def usable(passage: Passage) -> bool:
         if defined is not None and passage.kind == "table_row" and passage.metadata.get("service") != defined:
@@ -216,7 +218,6 @@ def extractive_answer(
         assistant, question, passages, max_units, usable, asked
     )
     lead = "default_en" if language == "en" else "default"
-    names = service_names()
 
     def render(text: str) -> str:
         return plain_row(text, audience, lambda service: names.plain(service, language))
@@ -284,6 +285,8 @@ def best_lines(
         usable=usable,
         fits=answer_fits(asked.answer_type, requested_details(question)),
         type_bonus=config.answer_type_bonus,
+        confident_score=config.confident_lead_score,
+        confident_relative=config.confident_relative_unit_score,
         # A question in another language with no Norwegian words is scored by meaning alone, in a narrower range:
         # no stricter cut there.
         other_relative=config.other_passage_relative_unit_score

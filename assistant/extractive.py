@@ -87,11 +87,14 @@ def select_units(
     fits: Callable[[str], bool] | None = None,
     type_bonus: float = 0.0,
     other_relative: float = 0.0,
+    confident_score: float = 2.0,
+    confident_relative: float = 0.0,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
     at least `min_relative` of it (`other_relative` of it when the lead stands in the first passage and they stand
-    in another passage and are not another row of the lead's service), in reading order (passage rank, then
-    position).
+    in another passage and are not another row of the lead's service; `confident_relative` of it, where higher,
+    when the lead scores `confident_score` or more: a lead that clearly answers needs few lines beside it), in
+    reading order (passage rank, then position).
 
     A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
     close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
@@ -129,7 +132,8 @@ def select_units(
         return f"service:{service}" if service else f"passage:{number}"
 
     chosen: list[tuple[Unit, set[str]]] = []
-    floor = max(min_score, candidates[0][0].score * min_relative) if candidates else min_score
+    relative = max(min_relative, confident_relative) if lead_score >= confident_score else min_relative
+    floor = max(min_score, lead_score * relative) if candidates else min_score
     for unit, terms in candidates:
         if unit.score < floor or len(chosen) >= max_units:
             break

@@ -161,6 +161,22 @@ class AnswerConfig(BaseModel):
         "`min_relative_unit_score`). Dev plateau 0.65-0.75: line precision 0.543 -> 0.587 at 0.7, key facts and "
         "cited evidence equal; 0.8 loses key facts.",
     )
+    confident_lead_score: float = Field(
+        default=0.65,
+        ge=0.0,
+        le=2.0,
+        description="A lead line scoring this or more answers clearly: the lines beside it must then score "
+        "`confident_relative_unit_score` of it. A weak lead (an English or misspelt question's flatter scores) "
+        "keeps the wider cut. Dev plateau 0.6-0.7: line precision 0.615 -> 0.677, multilingual 0.557 -> 0.571, "
+        "typos 0.620 -> 0.659, key facts equal on all four dev sets; 0.55 loses key facts.",
+    )
+    confident_relative_unit_score: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="The relative cut under a clear lead (`confident_lead_score`). Dev: 0.75 gains less line "
+        "precision (0.646), 0.9 loses key facts on the multilingual and typo sets.",
+    )
     answer_type_bonus: float = Field(
         default=0.2,
         ge=0.0,

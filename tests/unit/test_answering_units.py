@@ -544,3 +544,21 @@ def test_an_english_how_many_question_names_what_it_counts() -> None:
     assert not decide_refusal(
         question, [staff], ANALYZE, lambda t: 1.0, lambda n: True, 0.0, dense_score=0.9, min_dense=0.5, lexical=False
     ).refuse
+
+
+def test_a_clear_lead_stands_with_fewer_lines() -> None:
+    question = "Har uteteamet tilbud knyttet til cannabisbruk?"
+    rows = [
+        passage("Tjeneste: Uteteam · Tiltak: Tilbud om samtaler knyttet til cannabisbruk", "table_row"),
+        passage("Tjeneste: Uteteam · Tiltak: Foreldreveiledning knyttet til fritid", "table_row"),
+    ]
+    loose = select_units(question, rows, ANALYZE, idf, min_relative=0.3)
+    assert [u.passage for u in loose] == [1, 2]
+    lead = loose[0].score
+    clear = select_units(question, rows, ANALYZE, idf, min_relative=0.3, confident_score=lead, confident_relative=0.9)
+    assert [u.passage for u in clear] == [1]
+    # a weaker lead than the bar keeps the ordinary cut
+    weak = select_units(
+        question, rows, ANALYZE, idf, min_relative=0.3, confident_score=lead + 0.01, confident_relative=0.9
+    )
+    assert [u.passage for u in weak] == [1, 2]

@@ -187,3 +187,16 @@ def test_which_ages_a_service_is_for_is_answered_from_the_passages_that_present_
     answer = fake_assistant.ask(question)
     assert not answer.refused
     assert "Vedlegg 1" in answer.passages[0].section and answer.passages[0].text.startswith("Familieteamet leverer")
+
+
+def test_a_question_about_one_service_is_answered_from_its_own_rows(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant.ask("Hvilket kurs om trygg tilknytning kan familieteamet tilby småbarnsforeldre?")
+    assert not answer.refused
+    rows = [answer.passages[c.n - 1] for c in answer.citations if answer.passages[c.n - 1].kind == "table_row"]
+    # the health station's and the kindergarten's COS courses are theirs, not the family team's
+    assert all(p.metadata.get("service") == "Familieteam" for p in rows)
+    assert rows
+    # a service named as the place something happens is no subject («på helsestasjonen»)
+    from assistant.lexicon import service_names
+
+    assert service_names().asked_about("Er fysioterapeutene med i gruppekonsultasjonene på helsestasjonen?") == []
