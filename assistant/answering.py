@@ -214,8 +214,9 @@ def extractive_answer(
         return about_here(question, passage)
 
     max_units = assistant.settings.answer.max_sentences
+    named = " ".join(names.forms(defined)) if defined else ""
     units = workshop_answer(assistant, question, passages, max_units) or best_lines(
-        assistant, question, passages, max_units, usable, asked
+        assistant, question, passages, max_units, usable, asked, subject=named
     )
     lead = "default_en" if language == "en" else "default"
 
@@ -264,9 +265,10 @@ def best_lines(
     max_units: int,
     usable: Callable[[Passage], bool] | None = None,
     asked: QuestionAnalysis | None = None,
+    subject: str = "",
 ) -> list[Unit]:
     """The passages' best lines for the question (words and meaning blended, as the answer settings say);
-    `asked`: the question's analysis when the caller has it."""
+    `asked`: the question's analysis when the caller has it; `subject`: the names of the service it asks about."""
     analysis = _Analysis(assistant)
     asked = asked or analyze_question(question)
     config = assistant.settings.answer
@@ -287,6 +289,7 @@ def best_lines(
         type_bonus=config.answer_type_bonus,
         confident_score=config.confident_lead_score,
         confident_relative=config.confident_relative_unit_score,
+        subject_terms=analysis.analyze(f"{subject} {_CATALOG_FRAME}") if subject else (),
         # A question in another language with no Norwegian words is scored by meaning alone, in a narrower range:
         # no stricter cut there.
         other_relative=config.other_passage_relative_unit_score
@@ -422,7 +425,8 @@ def finder_reply(
 
 # What a question about measures says besides its subject: «Hvilke tiltak har …», «Which measures does … offer».
 _CATALOG_FRAME = (
-    "hvilke hvilket hvilken hva kva tiltak tilbud tilbod tjenester tenester har tilbyr gir finnes fins finst bruker "
+    "hvilke hvilket hvilken hva kva tiltak tilbud tilbod tjenester tenester har tilbyr gir gjør gjer finnes fins finst "
+    "bruker "
     "which what measures measure does do have has offer offers use uses services service kommunen drammen"
 )
 CATALOG_LISTED = 8  # measures listed when the question asks for all of a service's measures (at a level)

@@ -72,6 +72,11 @@ def score_unit(unit_terms: Collection[str], query_terms: Collection[str], idf: I
     return sum(idf(t) for t in wanted if t in have) / total if total else 0.0
 
 
+# The share of the question's words besides the subject's name (their idf mass) that a clear lead holds: «Rolle:»
+# in a row, or «for» split off «forebygge», is no answer to «… forberede seg til foreldrerollen».
+DETAIL_COVERAGE = 0.25
+
+
 def select_units(
     question: str,
     passages: Sequence[Passage],
@@ -89,12 +94,14 @@ def select_units(
     other_relative: float = 0.0,
     confident_score: float = 2.0,
     confident_relative: float = 0.0,
+    subject_terms: Collection[str] = (),
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
     at least `min_relative` of it (`other_relative` of it when the lead stands in the first passage and they stand
     in another passage and are not another row of the lead's service; `confident_relative` of it, where higher,
-    when the lead scores `confident_score` or more: a lead that clearly answers needs few lines beside it), in
-    reading order (passage rank, then position).
+    when the lead scores `confident_score` or more and holds a word of the question besides the `subject_terms`,
+    the name of the service it asks about: a lead that clearly answers needs few lines beside it, but among a
+    service's rows its name tells nothing), in reading order (passage rank, then position).
 
     A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
     close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
@@ -132,7 +139,13 @@ def select_units(
         return f"service:{service}" if service else f"passage:{number}"
 
     chosen: list[tuple[Unit, set[str]]] = []
-    relative = max(min_relative, confident_relative) if lead_score >= confident_score else min_relative
+    detail = set(query_terms) - set(subject_terms)
+    clear = (
+        bool(candidates)
+        and lead_score >= confident_score
+        and (not subject_terms or not detail or score_unit(candidates[0][1], detail, idf) >= DETAIL_COVERAGE)
+    )
+    relative = max(min_relative, confident_relative) if clear else min_relative
     floor = max(min_score, lead_score * relative) if candidates else min_score
     for unit, terms in candidates:
         if unit.score < floor or len(chosen) >= max_units:

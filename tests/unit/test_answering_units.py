@@ -562,3 +562,30 @@ def test_a_clear_lead_stands_with_fewer_lines() -> None:
         question, rows, ANALYZE, idf, min_relative=0.3, confident_score=lead + 0.01, confident_relative=0.9
     )
     assert [u.passage for u in weak] == [1, 2]
+
+
+def test_a_lead_that_holds_only_the_subject_s_name_is_no_clear_answer() -> None:
+    """Among a service's rows its name tells nothing: a lead that matches the question only by it (and by
+    meaning) keeps the ordinary cut, so the row that answers the rest of the question stays."""
+    question = "Vordende foreldre vil forberede seg til foreldrerollen. Hva tilbyr Strømsøsatsingen?"
+    rows = [
+        passage("Tjeneste: Strømsøsatsingen · Tiltak: Strømsøsatsingen samordner tjenester", "table_row"),
+        passage("Tjeneste: Strømsøsatsingen · Tiltak: Foreldreforberedende kurs for vordende", "table_row"),
+    ]
+
+    def meaning(text: str) -> float:
+        return 1.0 if "samordner" in text else 0.0
+
+    common = {
+        "min_score": 0.0,
+        "min_relative": 0.0,
+        "meaning": meaning,
+        "meaning_weight": 0.8,
+        "confident_score": 0.5,
+        "confident_relative": 0.9,
+    }
+    clear = select_units(question, rows, ANALYZE, idf, **common)  # type: ignore[arg-type]
+    assert [u.passage for u in clear] == [1]
+    subject = ANALYZE("Strømsøsatsingen tilbyr")
+    kept = select_units(question, rows, ANALYZE, idf, subject_terms=subject, **common)  # type: ignore[arg-type]
+    assert [u.passage for u in kept] == [1, 2]
