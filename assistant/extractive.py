@@ -147,9 +147,18 @@ def select_units(
     )
     relative = max(min_relative, confident_relative) if clear else min_relative
     floor = max(min_score, lead_score * relative) if candidates else min_score
+    ordinary = max(min_score, lead_score * min_relative)
+    lead_at = (candidates[0][0].passage, candidates[0][0].order) if candidates else (0, 0)
+
+    def continues_lead(unit: Unit) -> bool:
+        """The sentence after the lead that points back to it («… ble henlagt. Dette er høyere enn
+        landsgjennomsnittet …»): part of the lead's statement, so only the ordinary cut applies."""
+        return (unit.passage, unit.order - 1) == lead_at and bool(_POINTS_BACK.match(unit.text.strip()))
     for unit, terms in candidates:
-        if unit.score < floor or len(chosen) >= max_units:
+        if len(chosen) >= max_units or unit.score < ordinary:
             break
+        if unit.score < floor and not continues_lead(unit):
+            continue
         # The same point said twice (two workshop summaries; a sentence and the table around it) …
         k = next(
             (k for k, (u, other) in enumerate(chosen) if jaccard(terms, other) > 0.7 or _within(unit.text, u.text)),

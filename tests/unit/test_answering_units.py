@@ -589,3 +589,19 @@ def test_a_lead_that_holds_only_the_subject_s_name_is_no_clear_answer() -> None:
     subject = ANALYZE("Strømsøsatsingen tilbyr")
     kept = select_units(question, rows, ANALYZE, idf, subject_terms=subject, **common)  # type: ignore[arg-type]
     assert [u.passage for u in kept] == [1, 2]
+
+
+def test_a_sentence_that_continues_a_clear_lead_stays_with_it() -> None:
+    question = "Hvor stor andel av undersøkelsene ble henlagt i 2020, og hvordan er det sammenlignet med landet?"
+    text = "Barnevernet avsluttet 978 undersøkelser i 2020, og ca. 70% ble henlagt. Dette er høyere enn snittet."
+    units = select_units(
+        question,
+        [passage(text)],
+        ANALYZE,
+        idf,
+        min_score=0.0,
+        min_relative=0.0,
+        confident_score=0.0,
+        confident_relative=0.99,
+    )
+    assert len(units) == 1 and "70%" in units[0].text and "høyere enn snittet" in units[0].text
