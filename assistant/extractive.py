@@ -146,14 +146,15 @@ def select_units(
         and (not subject_terms or not detail or score_unit(candidates[0][1], detail, idf) >= DETAIL_COVERAGE)
     )
     relative = max(min_relative, confident_relative) if clear else min_relative
-    floor = max(min_score, lead_score * relative) if candidates else min_score
+    floor = max(min_score, lead_score * relative)  # lead_score is 0 without candidates
     ordinary = max(min_score, lead_score * min_relative)
     lead_at = (candidates[0][0].passage, candidates[0][0].order) if candidates else (0, 0)
 
     def continues_lead(unit: Unit) -> bool:
         """The sentence after the lead that points back to it («… ble henlagt. Dette er høyere enn
         landsgjennomsnittet …»): part of the lead's statement, so only the ordinary cut applies."""
-        return (unit.passage, unit.order - 1) == lead_at and bool(_POINTS_BACK.match(unit.text.strip()))
+        return (unit.passage, unit.order - 1) == lead_at and points_back(unit.text)
+
     for unit, terms in candidates:
         if len(chosen) >= max_units or unit.score < ordinary:
             break
@@ -184,6 +185,10 @@ def select_units(
 _POINTS_BACK = re.compile(r"^(?:dette|disse|denne|desse|dermed|derfor)\b", re.I)
 
 
+def points_back(text: str) -> bool:
+    return bool(_POINTS_BACK.match(text.strip()))
+
+
 def with_antecedents(units: list[Unit], passages: Sequence[Passage]) -> list[Unit]:
     """Each line that points back joined to the sentence before it in its passage: onto that line when it is
     chosen too, else with that sentence put in front of it. The order of the lines stays."""
@@ -191,7 +196,7 @@ def with_antecedents(units: list[Unit], passages: Sequence[Passage]) -> list[Uni
     texts = list(units)
     host_of: dict[int, int] = {}  # a line joined onto another → the line that now holds it
     for i, unit in enumerate(units):
-        if unit.order == 0 or not _POINTS_BACK.match(unit.text.strip()):
+        if unit.order == 0 or not points_back(unit.text):
             continue
         before = index.get((unit.passage, unit.order - 1))
         if before is not None:

@@ -64,10 +64,12 @@ def precompiled_charsmap(mapping: dict[int, str]) -> bytes:
         labels = sorted(b for b in node if b != _VALUE)
         slots = ([0] if _VALUE in node else []) + labels
         base = first_free ^ slots[0]
-        while base == position or used[base] or any(used[base ^ c] for c in slots):
-            base += 1
-            if (base | 0xFF) >= len(used):
+        while True:
+            if (base | 0xFF) + 0x100 >= len(used):  # room for this block and the next, where first_free may land
                 used.extend(bytes(len(used)))
+            if base != position and not used[base] and not any(used[base ^ c] for c in slots):
+                break
+            base += 1
         used[base] = 1  # a base is never shared (its slot holds the value, or stays empty)
         offset = position ^ base
         if not 0 < offset < 1 << 21:
