@@ -354,16 +354,20 @@ def situation_answer(
         else None
     )
     asked_only = result is not None and bool(result.groups)
+    # An English situation is matched to the rows, searched and given its knowledge-base sentence with the
+    # sources' Norwegian words for it, as an English question is (English dev: key facts 0.925 -> 0.950, line
+    # precision 0.561 -> 0.594; a Norwegian one stays as it is).
+    searched = with_norwegian_words(standalone, analysis)
     if result is None or not result.groups:
         result = assistant.finder.find(
-            standalone,
+            searched,
             limit=MAX_SERVICES + 1,
             first_help=first_help,
             min_services=assistant.settings.finder.chat_min_services,
         )
-    retrieved = assistant.retriever.search(standalone, top_k=HITS_REPORTED, cards=False)
+    retrieved = assistant.retriever.search(searched, top_k=HITS_REPORTED, cards=False)
     # Under a safety notice only help services follow; otherwise one sentence of the knowledge base may.
-    support = None if notice else supporting_sentence(assistant, standalone, retrieved.passages)
+    support = None if notice else supporting_sentence(assistant, searched, retrieved.passages)
     text, passages = compose_service_answer(
         result,
         assistant.prompts,
