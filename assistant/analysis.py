@@ -492,6 +492,17 @@ def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
     return "fact"
 
 
+_TYPE_WORDS: dict[str, re.Pattern[str]] = {"age_range": _AGE_RANGE, "percent": _PERCENT}
+
+
+def without_type_words(text: str, answer_type: AnswerType) -> str:
+    """The question without the words that name the kind of answer it expects («aldersgruppe», «andel»): a line
+    is scored on whether it holds that kind of answer (`answer_fits`), not on naming it («for alle aldersgrupper»
+    gives no age)."""
+    pattern = _TYPE_WORDS.get(answer_type)
+    return " ".join(pattern.sub(" ", text).split()) if pattern is not None else text
+
+
 def expected_answer(text: str, intent: Intent) -> AnswerType:
     if _AGE_RANGE.search(text):
         return "age_range"

@@ -24,6 +24,7 @@ from assistant.analysis import (
     named_workshops,
     source_words,
     without_source_words,
+    without_type_words,
 )
 from assistant.citations import validate_citations
 from assistant.extractive import (
@@ -276,7 +277,10 @@ def best_lines(
     # added, as it was searched (English dev set: key facts 0.750 -> 0.875, cited evidence 0.846 -> 0.923).
     worded = with_norwegian_words(question, asked)
     return select_units(
-        worded,
+        # «Hvilken aldersgruppe …», «Hvor stor andel …»: the words naming the kind of answer asked are scored by
+        # `fits`, not as words of the question (dev line precision 0.677 -> 0.691, typos 0.659 -> 0.667; key
+        # facts equal on the four dev sets).
+        without_type_words(worded, asked.answer_type),
         passages,
         analysis.analyze,
         analysis.idf,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.analysis import analyze_question, detect_language
+from assistant.analysis import analyze_question, detect_language, without_type_words
 
 LABELLED = Path(__file__).resolve().parents[2] / "eval" / "datasets" / "analysis.jsonl"
 ITEMS = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -199,3 +199,18 @@ def test_taking_the_source_words_out_leaves_other_words_whole() -> None:
 
     asked = without_source_words("Hva sa barnevernsverkstedet om samarbeid med saksbehandlere?", {"workshop_report"})
     assert asked.split() == ["Hva", "om", "samarbeid", "med", "saksbehandlere?"]
+
+
+def test_the_words_naming_the_kind_of_answer_are_not_scored_as_words_of_the_question() -> None:
+    """«alle aldersgrupper» gives no age: a line is scored on holding the kind of answer, not on naming it."""
+    age = analyze_question("Hvilken aldersgruppe er Ungdomstorget for?")
+    assert age.answer_type == "age_range"
+    assert without_type_words("Hvilken aldersgruppe er Ungdomstorget for?", "age_range") == (
+        "Hvilken er Ungdomstorget for?"
+    )
+    assert (
+        without_type_words("Hvor stor andel av barna går i barnehage?", "percent")
+        == "Hvor stor av barna går i barnehage?"
+    )
+    # other kinds of answer keep every word
+    assert without_type_words("Når ble verkstedet holdt?", "date") == "Når ble verkstedet holdt?"
