@@ -294,6 +294,9 @@ def best_lines(
         confident_score=config.confident_lead_score,
         confident_relative=config.confident_relative_unit_score,
         subject_terms=analysis.analyze(f"{subject} {_CATALOG_FRAME}") if subject else (),
+        # A line that only says the question back is dropped (dev line precision 0.691 -> 0.699, typos 0.667 ->
+        # 0.676; key facts equal on the four dev sets).
+        drop_echoes=True,
         # A question in another language with no Norwegian words is scored by meaning alone, in a narrower range:
         # no stricter cut there.
         other_relative=config.other_passage_relative_unit_score

@@ -95,6 +95,7 @@ def select_units(
     confident_score: float = 2.0,
     confident_relative: float = 0.0,
     subject_terms: Collection[str] = (),
+    drop_echoes: bool = False,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
     at least `min_relative` of it (`other_relative` of it when the lead stands in the first passage and they stand
@@ -127,6 +128,13 @@ def select_units(
             candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)
     lead_score = candidates[0][0].score if candidates else 0.0
+    if drop_echoes:
+        # A line that says nothing the question does not («Lån av lokaler» to «Kan jeg låne lokaler …?»,
+        # «Helsestasjonen: Gruppekonsultasjoner» to «… gruppekonsultasjonene … på helsestasjonen?») answers
+        # nothing; it is dropped unless every line is such. The cuts stay measured from the best score.
+        said = set(query_terms) | set(analyze(_ECHO_WORDS))
+        telling = [c for c in candidates if not all(_said(t, said) for t in analyze(shown_text(c[0].text)))]
+        candidates = telling or candidates[:1]
     # Another passage's line must come closer to the lead than a line beside it, when the lead stands in the
     # best-ranked passage: retrieval and the line scores agree on where the answer is. When they disagree, the
     # fact may be in a lower passage (measured on dev with the BM25 and dense baselines' rankings).
@@ -178,6 +186,31 @@ def select_units(
         return []
     lead, rest = chosen[0][0], [u for u, _ in chosen[1:]]
     return with_antecedents([lead, *sorted(rest, key=lambda u: (u.passage, u.order))], passages)
+
+
+# Words that tell nothing in a line about this municipality's services.
+_ECHO_WORDS = "Drammen kommune kommunen tjeneste tjenesten tjenester"
+
+
+def _said(term: str, said: set[str]) -> bool:
+    """A term the question holds, or a compound of two it holds («helsestasjon» + «tjenest», with or without
+    a linking s or e)."""
+    if term in said:
+        return True
+    for cut in range(3, len(term) - 2):
+        head, tail = term[:cut], term[cut:]
+        if tail in said and (head in said or (head[-1] in "se" and head[:-1] in said)):
+            return True
+    return False
+
+
+def shown_text(text: str) -> str:
+    """What a reader is told by a unit: a row's service (or municipality), measure and description without the
+    index's field names, level and roles; a sentence as it is."""
+    fields = row_fields(text)
+    if fields is None:
+        return text
+    return " ".join(fields.get(k, "") for k in ("Tjeneste", "Kommune", "Tiltak", "Beskrivelse", "Lov og forskrift"))
 
 
 # A sentence that opens by pointing back («Dette er høyere enn landsgjennomsnittet …», «Derfor …») says nothing on

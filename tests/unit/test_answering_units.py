@@ -605,3 +605,25 @@ def test_a_sentence_that_continues_a_clear_lead_stays_with_it() -> None:
         confident_relative=0.99,
     )
     assert len(units) == 1 and "70%" in units[0].text and "høyere enn snittet" in units[0].text
+
+
+def test_a_line_that_only_says_the_question_back_is_dropped() -> None:
+    """«Helsestasjonen: Gruppekonsultasjoner» to a question about the group consultations at the health centre
+    tells nothing; the row that gives the ages does. A compound of the question's words («helsestasjons» +
+    «tjenesten») is no news either; when every line is an echo, the best one stays."""
+
+    def row(service: str, measure: str) -> Passage:
+        text = f"Tjeneste: {service} · Nivå: Universelle tiltak · Tiltak: {measure} · Rolle: forebygge"
+        return Passage(node_id=measure, document="d.txt", text=text, kind="table_row", metadata={"service": service})
+
+    question = "Er fysioterapeutene med i gruppekonsultasjonene på helsestasjonen, og ved hvilke aldre?"
+    rows = [
+        row("Helsestasjonstjenesten", "Gruppekonsultasjoner"),
+        row("Fysioterapi barn og unge", "Gruppekonsultasjon på helsestasjon (8 uker og 4 mnd)"),
+    ]
+    kept = select_units(question, rows, ANALYZE, idf, min_relative=0.3)
+    assert sorted(u.passage for u in kept) == [1, 2]  # off by default: other callers see every line
+    dropped = select_units(question, rows, ANALYZE, idf, min_relative=0.3, drop_echoes=True)
+    assert [u.passage for u in dropped] == [2]
+    only_echoes = select_units(question, rows[:1], ANALYZE, idf, drop_echoes=True)
+    assert [u.passage for u in only_echoes] == [1]
