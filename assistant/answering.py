@@ -309,9 +309,14 @@ def about_here(question: str, passage: Passage) -> bool:
     """False for another municipality's measure (Vedlegg 3) unless the question names that municipality or asks
     what other municipalities do: an answer about Drammen does not lead with what Oslo does."""
     municipality = other_municipality(passage.text)
+    places = other_places()
+    if municipality is None and passage.kind == "table_row":
+        # «Hva heter Asker kommunes tiltak …?»: Drammen's own measures do not answer a question about another
+        # municipality (a question that names Drammen too may compare them). Dev line precision 0.699 -> 0.708,
+        # typos 0.676 -> 0.684, key facts equal.
+        return not places.named(question) or "drammen" in question.casefold()
     if municipality is None or _OTHER_MUNICIPALITIES.search(question):
         return True
-    places = other_places()
     theirs = places.named(municipality)
     if theirs:
         return bool(set(theirs) & set(places.named(question)))

@@ -434,6 +434,9 @@ def test_another_municipalitys_measure_answers_only_a_question_about_it() -> Non
     assert about_here("Hva står i Vedlegg 3 om helsestasjon?", oslo)
     assert not about_here("Hvem snakker med barna?", fylke) and about_here("Hva gjør fylkesmannsembeter?", fylke)
     assert about_here("Finnes det kurs for førstegangsforeldre?", TABLE) and about_here("Hva er dette?", SKOLE)
+    # Drammen's own measures do not answer a question about another municipality, unless it names Drammen too
+    assert not about_here("Hva heter Asker kommunes tiltak?", TABLE)
+    assert about_here("Hva gjør Asker og Drammen med uteteam?", TABLE) and about_here("Hva gjør Asker?", SKOLE)
 
 
 PPT_TABLE = passage(
