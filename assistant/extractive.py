@@ -96,6 +96,7 @@ def select_units(
     confident_relative: float = 0.0,
     subject_terms: Collection[str] = (),
     drop_echoes: bool = False,
+    drop_other_specifics: bool = False,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
     at least `min_relative` of it (`other_relative` of it when the lead stands in the first passage and they stand
@@ -128,6 +129,13 @@ def select_units(
             candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)
     lead_score = candidates[0][0].score if candidates else 0.0
+    if drop_other_specifics:
+        # «Hva er bærekraftsmål nr. 1?»: «Bærekraftsmål nr 3 er …» answers another question (and so does a line
+        # about 2020 when 2021 is asked, or about 5. trinn when 1. trinn is).
+        asked_values = specifics(question)
+        candidates = [c for c in candidates if not _other_specifics(asked_values, specifics(c[0].text))] or candidates[
+            :1
+        ]
     if drop_echoes:
         # A line that says nothing the question does not («Lån av lokaler» to «Kan jeg låne lokaler …?»,
         # «Helsestasjonen: Gruppekonsultasjoner» to «… gruppekonsultasjonene … på helsestasjonen?») answers
@@ -186,6 +194,25 @@ def select_units(
         return []
     lead, rest = chosen[0][0], [u for u, _ in chosen[1:]]
     return with_antecedents([lead, *sorted(rest, key=lambda u: (u.passage, u.order))], passages)
+
+
+# The specifics a question can name by number: a year, a numbered item («nr. 1», «mål 3»), a school year
+# («1. trinn», «10. klasse»).
+_SPECIFICS: dict[str, re.Pattern[str]] = {
+    "year": re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,]\d)"),
+    "number": re.compile(r"\bnr\.?\s*(\d{1,3})\b", re.I),
+    "grade": re.compile(r"\b(\d{1,2})\.\s*(?:trinn|klasse|årstrinn)", re.I),
+}
+
+
+def specifics(text: str) -> dict[str, set[str]]:
+    """The years, numbered items and school years a text names, by kind."""
+    return {kind: set(p.findall(text)) for kind, p in _SPECIFICS.items()}
+
+
+def _other_specifics(asked: dict[str, set[str]], line: dict[str, set[str]]) -> bool:
+    """The line names, for a kind the question names, only other values: it is about something else."""
+    return any(asked[kind] and line[kind] and not asked[kind] & line[kind] for kind in asked)
 
 
 # Words that tell nothing in a line about this municipality's services.

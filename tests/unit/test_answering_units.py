@@ -9,6 +9,7 @@ from assistant.extractive import (
     answer_fits,
     compose,
     select_units,
+    specifics,
     split_units,
     with_antecedents,
 )
@@ -630,3 +631,28 @@ def test_a_line_that_only_says_the_question_back_is_dropped() -> None:
     assert [u.passage for u in dropped] == [2]
     only_echoes = select_units(question, rows[:1], ANALYZE, idf, drop_echoes=True)
     assert [u.passage for u in only_echoes] == [1]
+
+
+def test_a_line_about_another_numbered_item_year_or_school_year_is_dropped() -> None:
+    goals = [
+        passage("Bærekraftsmål nr 3 er god helse og livskvalitet. Bærekraftsmål nr 1 er å utrydde fattigdom."),
+    ]
+    question = "Hva er bærekraftsmål nr. 1?"
+    assert len(select_units(question, goals, ANALYZE, idf, min_relative=0.0)) == 2
+    kept = select_units(question, goals, ANALYZE, idf, min_relative=0.0, drop_other_specifics=True)
+    assert [u.text for u in kept] == ["Bærekraftsmål nr 1 er å utrydde fattigdom."]
+    cases = [
+        passage("I 2020 kom det inn 400 saker til familieteamene. I 2021 kom det inn 520 saker til familieteamene."),
+        passage("Skolehelsetjenesten har samtaler med 1. trinn og 8. trinn."),
+    ]
+    question = "Hvor mange saker kom inn til familieteamene i 2021?"
+    assert len(select_units(question, cases[:1], ANALYZE, idf)) == 2
+    lines = select_units(question, cases[:1], ANALYZE, idf, drop_other_specifics=True)
+    assert [u.text for u in lines] == ["I 2021 kom det inn 520 saker til familieteamene."]
+    assert specifics("Elever på 10. klasse og 1. trinn i 2022, mål nr. 4") == {
+        "year": {"2022"},
+        "number": {"4"},
+        "grade": {"10", "1"},
+    }
+    # when every line names another value, the best stays: the refusal rule has judged the passages
+    assert select_units("Hva skjedde i 2019?", cases[:1], ANALYZE, idf, drop_other_specifics=True)
