@@ -358,12 +358,14 @@ def test_a_line_from_another_passage_must_come_closer_to_the_lead() -> None:
     assert swapped[0].passage == 2 and any(u.passage == 1 for u in swapped)
 
 
+def row(service: str, measure: str) -> Passage:
+    """An appendix row of one of Drammen's services, as the index stores it."""
+    text = f"Tjeneste: {service} · Nivå: Universelle tiltak · Tiltak: {measure} · Rolle: forebygge"
+    return Passage(node_id=measure, document="d.txt", text=text, kind="table_row", metadata={"service": service})
+
+
 def test_the_other_rows_of_the_lead_s_service_stand_beside_it() -> None:
     """A service's measures are one row each: a list of them is not cut as lines of other passages."""
-
-    def row(service: str, measure: str) -> Passage:
-        text = f"Tjeneste: {service} · Nivå: Universelle tiltak · Tiltak: {measure}"
-        return Passage(node_id=measure, document="d.txt", text=text, kind="table_row", metadata={"service": service})
 
     question = "Hvilke tiltak har Områdesatsingen Strømsø 2030?"
     rows = [
@@ -615,10 +617,6 @@ def test_a_line_that_only_says_the_question_back_is_dropped() -> None:
     """«Helsestasjonen: Gruppekonsultasjoner» to a question about the group consultations at the health centre
     tells nothing; the row that gives the ages does. A compound of the question's words («helsestasjons» +
     «tjenesten») is no news either; when every line is an echo, the best one stays."""
-
-    def row(service: str, measure: str) -> Passage:
-        text = f"Tjeneste: {service} · Nivå: Universelle tiltak · Tiltak: {measure} · Rolle: forebygge"
-        return Passage(node_id=measure, document="d.txt", text=text, kind="table_row", metadata={"service": service})
 
     question = "Er fysioterapeutene med i gruppekonsultasjonene på helsestasjonen, og ved hvilke aldre?"
     rows = [
