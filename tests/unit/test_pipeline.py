@@ -200,3 +200,27 @@ def test_a_question_about_one_service_is_answered_from_its_own_rows(fake_assista
     from assistant.lexicon import service_names
 
     assert service_names().asked_about("Er fysioterapeutene med i gruppekonsultasjonene på helsestasjonen?") == []
+
+
+def test_an_english_situation_reaches_the_finder_and_the_search_with_the_sources_words(  # type: ignore[no-untyped-def]
+    fake_assistant, monkeypatch
+) -> None:
+    """As an English question is searched: the finder and the search get the Norwegian words for its phrases."""
+    seen: list[str] = []
+    finder, retriever = fake_assistant.finder, fake_assistant.retriever
+    find, search = finder.find, retriever.search
+
+    def spy_find(situation: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(situation)
+        return find(situation, *args, **kwargs)
+
+    def spy_search(query: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(query)
+        return search(query, *args, **kwargs)
+
+    monkeypatch.setattr(finder, "find", spy_find)
+    monkeypatch.setattr(retriever, "search", spy_search)
+    fake_assistant.ask(
+        "I'm a kindergarten teacher and I'm worried about a child. Which multidisciplinary forum can I use?"
+    )
+    assert seen and all("(" in text and "tverrfaglig" in text for text in seen)
