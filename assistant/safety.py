@@ -167,7 +167,7 @@ _DANGER = re.compile(
     r" (?:eg|jeg|du|vi) opp\b)|"
     r"overgrep\w*|seksuel\w* misbruk\w*|misbrukt\w*|voldt\w*|"
     r"selvmord\w*|selvskad\w*|suicid\w*|(?:ta|tar|tok) livet (?:av seg|sitt)|trua|truet|truer|trusl\w*|drep\w*|drept|"
-    r"akutt|i fare|kastet ut|rømt hjemmefra|forsvunnet|overdose\w*|omsorgssvikt\w*|"
+    r"akutt|i fare(?! for å\b)|kastet ut|rømt hjemmefra|forsvunnet|overdose\w*|omsorgssvikt\w*|"
     r"incest|grooming|tvangsekteskap\w*|kjønnslemlest\w*|æresrelatert\w*"
     r")\b",
     re.I,

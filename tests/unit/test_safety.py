@@ -38,6 +38,8 @@ TRIGGERS = [
     "Barnet blør og jeg får ikke stoppet det",
     "Vi er i fare nå",
     "Det er livsfare!",
+    "Barnet er i fare hjemme",
+    "Han står i fare for å bli drept",
     "Det er akutt, hvem kan jeg ringe?",
     # abuse said by a witness, in English and Norwegian: who did it and where they touched
     "My neighbour's girl says the babysitter touches her under her clothes",
@@ -74,6 +76,8 @@ NEAR_MISSES = [
     "What training do staff get on violence against children?",
     # a figure of speech about a form is no emergency
     "Jeg orker ikke mer av dette søknadsskjemaet, finnes det en enklere vei?",
+    # «i fare for å …» is a risk, not a danger now
+    "En ungdom på videregående står i fare for å falle ut. Er NAV til stede på skolen?",
 ]
 
 
