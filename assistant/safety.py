@@ -198,7 +198,9 @@ _POLICY = re.compile(
     r"\bhow many\b|\bpolicy\b|\bmeasures?\b|\bkva seier\b|\bkor mange\b|\bførebygg\w*|"
     # a professional's question about the work (training, preparedness, cases, suspicion as a procedure)
     r"\bopplæring\w*|\bberedskap\w*|\bi saker om\b|\bved mistanke\b|\bansatte\b|\bkompetanse\w*|"
-    r"\binvolvert i\b|\btraining\b|\bprocedures?\b|\bemployees\b|\bstaff\b)",
+    r"\binvolvert i\b|\btraining\b|\bprocedures?\b|\bemployees\b|\bstaff\b|"
+    # teaching about the topic, discussing a case
+    r"\bundervisning\w*|\bdrøft\w*|\bteaching\b)",
     re.I,
 )
 

@@ -76,6 +76,9 @@ NEAR_MISSES = [
     "What training do staff get on violence against children?",
     # a figure of speech about a form is no emergency
     "Jeg orker ikke mer av dette søknadsskjemaet, finnes det en enklere vei?",
+    # teaching about the topic and discussing a case are the work, not an emergency
+    "Rektor: Vi ønsker undervisning om kropp, grenser og overgrep på 1. trinn. Hvem kan bidra?",
+    "4-åring slår andre barn daglig. Hvordan kan vi drøfte saken tverrfaglig?",
     # «i fare for å …» is a risk, not a danger now
     "En ungdom på videregående står i fare for å falle ut. Er NAV til stede på skolen?",
 ]
