@@ -81,7 +81,10 @@ def compose_planner_answer(
             said.append(f"{text.rstrip(' .')} [{numbers[0]}]")
         source = beside[0][1]
         lines.append(f"- **{source.title or source.document} ({source_date(source.date)})**: {'; '.join(said)}")
-    everywhere = [t for t in summary.recurring if len(t.documents) == len(summary.workshops) > 1]
+    # «Raised in every workshop» only when every workshop said something on the asked theme: beside «said nothing
+    # on this theme» it would contradict the answer (a point's theme in the map can be wider than the one asked).
+    all_spoke = all(section.points for section in summary.workshops)
+    everywhere = [t for t in summary.recurring if all_spoke and len(t.documents) == len(summary.workshops) > 1]
     if everywhere:  # each theme cited by its first point, so the answer cites at most 10 passages
         labels = ", ".join(f"{t.label} [{min(p.n for p in t.points)}]" for t in everywhere[:THEMES_SHOWN])
         lines.append(prompts.lead("summary_everywhere" + en, themes=labels))

@@ -106,3 +106,21 @@ def test_a_question_naming_a_workshop_and_the_strategy_gets_both(fake_assistant)
     assert "fagmiljoenes-strategi-oppvekstpolitikk.txt" in documents
     assert any(d.startswith("arbeidsverksted-") for d in documents)
     assert len(answer.citations) <= 10
+
+
+def test_raised_in_every_workshop_only_when_every_workshop_spoke_on_the_theme() -> None:
+    """Beside «sa ikke noe om dette temaet» a line saying the point's wider theme was raised everywhere would
+    contradict the answer."""
+    from assistant.types import CrossWorkshopTopic
+
+    summary = _summary()
+    topic = CrossWorkshopTopic(
+        label="frivillighet, samarbeid", documents=["a.txt", "b.txt"], points=summary.workshops[0].points
+    )
+    silent = summary.model_copy(update={"recurring": [topic]})
+    assert "Tatt opp i alle verkstedene" not in compose_planner_answer(silent, load_prompts())[0]
+    b = summary.workshops[1].model_copy(update={"points": [SummaryPoint(text="Frivillige lag", n=3, document="b.txt")]})
+    spoke = silent.model_copy(update={"workshops": [summary.workshops[0], b]})
+    assert (
+        "Tatt opp i alle verkstedene: frivillighet, samarbeid [1]." in compose_planner_answer(spoke, load_prompts())[0]
+    )
