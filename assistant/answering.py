@@ -23,6 +23,7 @@ from assistant.analysis import (
     detect_language,
     named_workshops,
     source_words,
+    theme_stems,
     without_source_words,
     without_type_words,
 )
@@ -865,7 +866,16 @@ def workshops_named(assistant: AnswerContext, question: str) -> list[str]:
         # «the 2018 workshop on childhood and youth policy»: the policy in the sources' words
         policy = [w for w in norwegian_words(question) if "verksted" not in w]
         named = named_workshops(f"verkstedet om {' '.join(policy)}", themes)
+    before = _BEFORE_WORKSHOP_EN.search(question)
+    if not named and before is not None:
+        # «the child welfare workshop», «the health and social workshop»: the words before it name its theme
+        words = [w.casefold() for w in norwegian_words(before.group(1))]
+        found = [d for d, theme in themes.items() if any(w.startswith(s) for w in words for s in theme_stems(theme))]
+        named = found if len(found) == 1 else []
     return named
+
+
+_BEFORE_WORKSHOP_EN = re.compile(r"\bthe\s+((?:[a-z-]+\s+){1,4}?)workshop\b(?!s)", re.I)
 
 
 _ONE_WORKSHOP_EN = re.compile(r"\bworkshop\b(?!s)", re.I)

@@ -124,3 +124,19 @@ def test_raised_in_every_workshop_only_when_every_workshop_spoke_on_the_theme() 
     assert (
         "Tatt opp i alle verkstedene: frivillighet, samarbeid [1]." in compose_planner_answer(spoke, load_prompts())[0]
     )
+
+
+def test_an_english_question_names_one_workshop_by_the_words_before_workshop(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answering import workshops_named
+
+    assert workshops_named(fake_assistant, "What did the health and social workshop say about housing?") == [
+        "arbeidsverksted-helse-og-sosialpolitikk-2018-06-07.txt"
+    ]
+    assert workshops_named(fake_assistant, "What opportunities did the child welfare workshop see?") == [
+        "arbeidsverksted-barnevernspolitikk-2018-04-12.txt"
+    ]
+    assert workshops_named(fake_assistant, "What did the childhood and youth workshop find missing?") == [
+        "arbeidsverksted-oppvekstpolitikk-2018-04-26.txt"
+    ]
+    assert workshops_named(fake_assistant, "What did the workshops say about housing?") == []
+    assert workshops_named(fake_assistant, "What did the important workshop say?") == []
