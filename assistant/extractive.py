@@ -133,15 +133,20 @@ def select_units(
         # «Hva er bærekraftsmål nr. 1?»: «Bærekraftsmål nr 3 er …» answers another question (and so does a line
         # about 2020 when 2021 is asked, or about 5. trinn when 1. trinn is).
         asked_values = specifics(question)
-        candidates = [c for c in candidates if not _other_specifics(asked_values, specifics(c[0].text))] or candidates[
-            :1
-        ]
+        on_subject = [c for c in candidates if not _other_specifics(asked_values, specifics(c[0].text))]
+        candidates = on_subject or candidates[:1]
     if drop_echoes:
         # A line that says nothing the question does not («Lån av lokaler» to «Kan jeg låne lokaler …?»,
         # «Helsestasjonen: Gruppekonsultasjoner» to «… gruppekonsultasjonene … på helsestasjonen?») answers
-        # nothing; it is dropped unless every line is such. The cuts stay measured from the best score.
+        # nothing; it is dropped unless every line is such. The cuts stay measured from the best score. What a
+        # reader is told by a row is the row as the answer shows it (`plain_row`); a sentence keeps its terms.
         said = set(query_terms) | set(analyze(_ECHO_WORDS))
-        telling = [c for c in candidates if not all(_said(t, said) for t in analyze(shown_text(c[0].text)))]
+
+        def tells(unit: Unit, terms: set[str]) -> bool:
+            shown = plain_row(unit.text)
+            return not all(_said(t, said) for t in (terms if shown == unit.text else analyze(shown)))
+
+        telling = [c for c in candidates if tells(*c)]
         candidates = telling or candidates[:1]
     # Another passage's line must come closer to the lead than a line beside it, when the lead stands in the
     # best-ranked passage: retrieval and the line scores agree on where the answer is. When they disagree, the
@@ -229,15 +234,6 @@ def _said(term: str, said: set[str]) -> bool:
         if tail in said and (head in said or (head[-1] in "se" and head[:-1] in said)):
             return True
     return False
-
-
-def shown_text(text: str) -> str:
-    """What a reader is told by a unit: a row's service (or municipality), measure and description without the
-    index's field names, level and roles; a sentence as it is."""
-    fields = row_fields(text)
-    if fields is None:
-        return text
-    return " ".join(fields.get(k, "") for k in ("Tjeneste", "Kommune", "Tiltak", "Beskrivelse", "Lov og forskrift"))
 
 
 # A sentence that opens by pointing back («Dette er høyere enn landsgjennomsnittet …», «Derfor …») says nothing on
