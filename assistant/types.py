@@ -173,12 +173,13 @@ class ThemeLink(BaseModel):
     """A 2022 passage or catalog row that addresses a theme (in the theme map, and in a workshop summary)."""
 
     kind: str = Field(description="'knowledge_base' (prose) or 'measure' (a Vedlegg 2 row).")
-    text: str
+    text: str = Field(description="The passage's sentence nearest the theme, or the row's measure.")
     node_id: str = ""
     service: str = ""
     level: str = ""
     similarity: float = Field(
-        description="Cosine similarity of the theme's centroid and the passage, both centred (higher: nearer)."
+        description="Cosine similarity of the theme's centroid and the passage's nearest sentence (or the row), "
+        "both centred (higher: nearer)."
     )
     n: int = Field(description="Citation number in the source list of the map or summary it is part of.")
 

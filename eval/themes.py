@@ -82,7 +82,7 @@ def link_scores(mapper: ThemeMapper, themes: list[dict[str, Any]], links: list[d
     gold = [link for link in links if link["theme"] in indices_by_theme]
     found = predicted = correct = 0
     for theme_id, members in indices_by_theme.items():
-        linked = [mapper.index.nodes[nid].text for nid, _ in mapper.links(mapper.vectors[members].mean(axis=0))]
+        linked = [mapper.index.nodes[t.node_id].text for t, _ in mapper.links(mapper.vectors[members].mean(axis=0))]
         wanted = [_norm(g["text"]) for g in gold if g["theme"] == theme_id]
         predicted += len(linked)
         correct += sum(1 for text in linked if any(w in _norm(text) for w in wanted))

@@ -148,3 +148,48 @@ def test_a_2022_passage_is_shown_as_one_line_cut_after_a_sentence() -> None:
     assert "\n" not in line and len(line) <= LINK_CHARS + 2
     assert line.endswith(". …") and line.startswith("Tiltakene samsvarer med behovene. Utvikle samarbeid")
     assert one_line("Kort tekst.") == "Kort tekst."
+
+
+def test_a_theme_links_each_passage_once_by_its_nearest_sentence(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A passage is scored and shown by its one sentence nearest the theme (a long passage's whole vector blurs it),
+    at most once, most similar first, above the threshold, and every prose link of the map is a sentence of its
+    cited passage."""
+    import numpy as np
+
+    from assistant.themes import PROSE_LINKS, LinkTarget
+
+    mapper = fake_assistant.theme_mapper()
+    saved = mapper._targets, mapper.min_link_similarity
+    targets = [
+        LinkTarget("p1", "Fjern setning.", row=False),
+        LinkTarget("p1", "Nær setning.", row=False),
+        LinkTarget("p2", "Middels setning.", row=False),
+        LinkTarget("p3", "Under terskelen.", row=False),
+        LinkTarget("r1", "Et tiltak.", row=True),
+    ]
+    matrix = np.array([[0.0, 1.0], [1.0, 0.0], [0.8, 0.6], [0.1, -0.99], [0.6, 0.8]], dtype=np.float32)
+    try:
+        mapper._targets, mapper.min_link_similarity = (targets, matrix), 0.2
+        links = mapper.links(np.array([2.0, 0.0], dtype=np.float32))
+    finally:
+        mapper._targets, mapper.min_link_similarity = saved
+    assert [(t.node_id, t.text, round(s, 2)) for t, s in links] == [
+        ("p1", "Nær setning.", 1.0),
+        ("p2", "Middels setning.", 0.8),
+        ("r1", "Et tiltak.", 0.6),
+    ]
+
+    theme_map = fake_assistant.themes()
+    sources = {c.n: c.text for c in theme_map.citations}
+    prose = [link for t in theme_map.themes for link in t.links if link.kind == "knowledge_base"]
+
+    def words(text: str) -> str:
+        return " ".join(text.replace("…", " ").replace("- ", " ").split())
+
+    assert prose and all(words(link.text)[:60] in words(sources[link.n]) for link in prose)
+    assert any(len(link.text) < len(sources[link.n].strip()) for link in prose)
+    assert all(sum(link.kind == "knowledge_base" for link in t.links) <= PROSE_LINKS for t in theme_map.themes)
+    assert all(
+        [link.similarity for link in t.links] == sorted((link.similarity for link in t.links), reverse=True)
+        for t in theme_map.themes
+    )
