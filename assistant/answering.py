@@ -29,6 +29,7 @@ from assistant.analysis import (
 )
 from assistant.citations import validate_citations
 from assistant.extractive import (
+    Analyze,
     Meaning,
     Unit,
     answer_fits,
@@ -45,6 +46,7 @@ from assistant.planner_answer import compose_planner_answer, planner_theme
 from assistant.refusal import (
     RefusalDecision,
     counted_phrase_en,
+    counted_thing,
     decide_refusal,
     requested_details,
     situation_details,
@@ -276,7 +278,7 @@ def best_lines(
     config = assistant.settings.answer
     # An English question's lines are scored, in words and in meaning, with the sources' Norwegian words for it
     # added, as it was searched (English dev set: key facts 0.750 -> 0.875, cited evidence 0.846 -> 0.923).
-    worded = with_norwegian_words(question, asked)
+    worded = about_in_source(with_norwegian_words(question, asked), asked, analysis.analyze)
     return select_units(
         # «Hvilken aldersgruppe …», «Hvor stor andel …»: the words naming the kind of answer asked are scored by
         # `fits`, not as words of the question (dev line precision 0.677 -> 0.691, typos 0.659 -> 0.667; key
@@ -290,7 +292,7 @@ def best_lines(
         meaning=closeness(assistant, worded),
         meaning_weight=config.unit_meaning_weight,
         usable=usable,
-        fits=answer_fits(asked.answer_type, requested_details(question)),
+        fits=answer_fits(asked.answer_type, requested_details(question), counted=counted_words(question, asked)),
         type_bonus=config.answer_type_bonus,
         confident_score=config.confident_lead_score,
         confident_relative=config.confident_relative_unit_score,
@@ -307,6 +309,27 @@ def best_lines(
         if worded != question or asked.language in NORWEGIAN
         else 0.0,
     )
+
+
+def about_in_source(question: str, asked: QuestionAnalysis, analyze: Analyze) -> str:
+    """What a question asks of the source it names, without the words that name it or frame it («Hva sier
+    kunnskapsgrunnlaget om skolefravær?» → «Hva om skolefravær?»); the question as it is when it asks about the
+    document itself (when, who, what it is) or nothing else is left («Hva står i strategien?»)."""
+    if not asked.sources or asked.intent in CARD_INTENTS:
+        return question
+    rest = " ".join(_SOURCE_FRAME.sub(" ", without_source_words(question, asked.sources)).split())
+    return rest if analyze(rest) else question
+
+
+# Verbs that say what a source holds, beside analysis's framing verbs («Hva står i …», «Kva skriv …»).
+_SOURCE_FRAME = re.compile(r"\b(?:står|stod|skriver|skriv|nevner|nemner|forteller|fortel)\b", re.I)
+
+
+def counted_words(question: str, asked: QuestionAnalysis) -> str:
+    """What a «hvor mange» / «how many» question counts, in the sources' words («barnekoordinatorer»)."""
+    if asked.language in NORWEGIAN:
+        return counted_thing(question) or ""
+    return " ".join(norwegian_words(counted_phrase_en(question) or ""))
 
 
 def about_here(question: str, passage: Passage) -> bool:
@@ -783,8 +806,12 @@ def _prepare(
 
     def retrieve(scope: dict[str, list[str]]) -> tuple[Answer, RefusalDecision]:
         # A document's card answers questions about the document (when, what); for others it is not evidence.
+        # Searched in the source it names, a question is searched for what it asks of it: «kunnskapsgrunnlaget»
+        # in «Hva sier kunnskapsgrunnlaget om skolefravær?» would rank the passages that name the document.
+        terms = assistant.index.lexical.analyzer.terms
+        query = about_in_source(searched, analysis, terms) if scope is not filters else searched
         result = assistant.retriever.search(
-            searched, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
+            query, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
         )
         found = result.passages
         presented_service = analysis.presented_service or carried

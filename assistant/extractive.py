@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.refusal import DETAIL_REQUESTS
 from assistant.types import Passage
+from index.lexical import stems as whole_stems
 from ingest.text import answer_units, jaccard
 
 Analyze = Callable[[str], list[str]]
@@ -45,13 +46,34 @@ _ANSWER_TYPES: dict[str, re.Pattern[str]] = {
 }
 
 
-def answer_fits(answer_type: str, details: Sequence[str] = ()) -> Callable[[str], bool] | None:
-    """What a line must hold to give the kind of answer asked: a share, a date or an age range, or a detail the
-    question asks for as the sources would state it (a price: «gratis», «kr 200»; refusal's DETAIL_REQUESTS).
-    None when nothing is asked that a pattern can see (a number, a name, a list, a text)."""
+# A number in digits or words, as a count is written («691», «8 000», «tre»); not a year («i 2022 ble …»).
+_COUNT = (
+    r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d+(?:[ .]\d{3})*|"
+    r"to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|femti|hundre|tusen)"
+)
+
+
+def counted_pattern(counted: str) -> re.Pattern[str] | None:
+    """A count of the thing a «hvor mange …» question asks about: a number at most two words before that thing,
+    in any inflection («tre barnekoordinatorer», «691 barn som», «8 000 fritidskort»); None without a thing."""
+    words = [stem for stem in whole_stems(counted) if len(stem) >= 3]
+    if not words:
+        return None
+    things = "|".join(re.escape(stem) for stem in words)
+    return re.compile(rf"{_COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{things})\w{{0,3}}\b", re.I)
+
+
+def answer_fits(answer_type: str, details: Sequence[str] = (), counted: str = "") -> Callable[[str], bool] | None:
+    """What a line must hold to give the kind of answer asked: a share, a date or an age range, a count of the
+    thing counted («hvor mange barnekoordinatorer» → «tre barnekoordinatorer»), or a detail the question asks for
+    as the sources would state it (a price: «gratis», «kr 200»; refusal's DETAIL_REQUESTS). None when nothing is
+    asked that a pattern can see (a name, a list, a text, a number of nothing named)."""
     patterns = [DETAIL_REQUESTS[kind][1] for kind in details if kind in DETAIL_REQUESTS]
     if answer_type in _ANSWER_TYPES:
         patterns.append(_ANSWER_TYPES[answer_type])
+    count = counted_pattern(counted) if answer_type == "number" else None
+    if count is not None:
+        patterns.append(count)
     if not patterns:
         return None
     return lambda text: any(p.search(text) for p in patterns)

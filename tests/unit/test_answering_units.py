@@ -423,6 +423,14 @@ def test_what_each_answer_type_counts() -> None:
     assert answer_fits("name") is None and answer_fits("number") is None  # digits are in most rows
     price = answer_fits("text", ["pris"])
     assert price is not None and price("Nok Drammen er et gratis lavterskeltilbud.") and not price("Hva koster det?")
+    # A count of the thing a «hvor mange» question counts, in any inflection, is what it asks for.
+    count = answer_fits("number", counted="barnekoordinatorer")
+    assert count is not None and count("Drammen kommune har ansatt tre barnekoordinatorer som …")
+    assert count("Fra høsten 2022 vil denne virksomheten ha 3 barnekoordinatorer.")
+    assert not count("Avlastning og aktivitet: Barnekoordinator") and not count("I 2022 ble barnekoordinator innført")
+    cards = answer_fits("number", counted="fritidskort")
+    assert cards is not None and cards("nærmere 8 000 fritidskort i målgruppen") and not cards("8 000 barn")
+    assert answer_fits("text", counted="barn") is None  # only a count question
 
 
 def test_another_municipalitys_measure_answers_only_a_question_about_it() -> None:
@@ -654,3 +662,19 @@ def test_a_line_about_another_numbered_item_year_or_school_year_is_dropped() -> 
     }
     # when every line names another value, the best stays: the refusal rule has judged the passages
     assert select_units("Hva skjedde i 2019?", cases[:1], ANALYZE, idf, drop_other_specifics=True)
+
+
+def test_a_question_to_a_named_source_is_searched_and_scored_for_what_it_asks_of_it() -> None:
+    from assistant.analysis import analyze_question
+    from assistant.answering import about_in_source
+
+    def rest(question: str) -> str:
+        return about_in_source(question, analyze_question(question), ANALYZE)
+
+    assert rest("Hva sier kunnskapsgrunnlaget om skolefravær?") == "Hva om skolefravær?"
+    assert "oppvekstverkstedet" not in rest("Hva ønsket oppvekstverkstedet om lavinntektsfamilier?")
+    assert rest("Hva anbefaler fagmiljøene om forebygging?") == "Hva anbefaler om forebygging?"
+    # nothing left but the source, a question about the document itself, or no source named: as asked
+    assert rest("Hva står i kunnskapsgrunnlaget?") == "Hva står i kunnskapsgrunnlaget?"
+    assert rest("Når ble kunnskapsgrunnlaget laget?") == "Når ble kunnskapsgrunnlaget laget?"
+    assert rest("Hva er Ungdomstorget?") == "Hva er Ungdomstorget?"
