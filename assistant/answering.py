@@ -39,6 +39,7 @@ from assistant.extractive import (
     score_unit,
     select_units,
     split_units,
+    states_figure,
 )
 from assistant.followup import rewrite_followup
 from assistant.lexicon import catalog_filters, norwegian_words, other_places, service_names
@@ -223,12 +224,23 @@ def extractive_answer(
         assistant, question, passages, max_units, usable, asked, subject=named
     )
     lead = "default_en" if language == "en" else "default"
+    if asked.answer_type in ("number", "percent") and units:
+        # «Hvor mange jobber i NAV Drammen?»: when no line gives a figure, the answer says so first and keeps the
+        # two nearest lines, rather than offering them as the answer.
+        analyze = _Analysis(assistant).analyze
+        terms = analyze(question)
+        share = asked.answer_type == "percent"
+        if not any(states_figure(unit.text, terms, analyze, share) for unit in units):
+            lead, units = ("no_figure_en" if language == "en" else "no_figure"), units[:NO_FIGURE_LINES]
 
     def render(text: str) -> str:
         return plain_row(text, audience, lambda service: names.plain(service, language))
 
     return compose(assistant.prompts.lead(lead, question=question), units, render)
 
+
+# Lines kept under «Kildene oppgir ikke tallet …»: the nearest facts, not a list offered as the answer.
+NO_FIGURE_LINES = 2
 
 # The workshop question under which a passage's points stand must hold this share of the asked question's words.
 WORKSHOP_QUESTION_COVERAGE = 0.6
@@ -926,9 +938,16 @@ def finish(assistant: AnswerContext, answer: Answer, text: str, mode: str) -> An
         clean, citations, removed = validate_citations(fallback, answer.passages)
         answer = answer.model_copy(update={"backend_error": "Språkmodellens svar manglet kildehenvisninger."})
         mode = "extractive"
-    return answer.model_copy(
-        update={"answer": clean, "citations": citations, "removed_citations": removed, "mode": mode}
-    )
+    update: dict[str, object] = {"answer": clean, "citations": citations, "removed_citations": removed, "mode": mode}
+    if mode == "extractive" and lacks_figure(assistant, clean):
+        # The figure asked for is not in the sources: not answered, though the nearest facts stay, cited.
+        update |= {"refused": True, "refusal_reason": "spør etter et tall som kildene ikke oppgir"}
+    return answer.model_copy(update=update)
+
+
+def lacks_figure(assistant: AnswerContext, text: str) -> bool:
+    """Whether an extractive answer says first that the sources do not give the figure asked for."""
+    return text.startswith((assistant.prompts.lead("no_figure"), assistant.prompts.lead("no_figure_en")))
 
 
 def backend_message(exc: Exception) -> str:

@@ -53,6 +53,38 @@ _COUNT = (
 )
 
 
+_FIGURE = re.compile(
+    r"(?<!\w)(?!(?:19|20)\d\d\b)\d|\b(?:én|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
+    r"førti|femti|hundre|tusen|halvparten|dobbelt|flertallet|mindretallet)\b",
+    re.I,
+)
+# Numbers that are no figure: a section of a law («§ 31», «§§ 41 - 43») and a school year («10. trinn»).
+_NOT_FIGURES = re.compile(r"§+\s*\d+(?:\s*-\s*\d+)?|\b\d{1,2}\.\s*(?:trinn\w*|klasse\w*)", re.I)
+# «En saksbehandler – …»: a line that opens with «one» of something.
+_ONE = re.compile(r"^\W*(?:en|ett|ei|én)\s+([\w-]{4,})", re.I)
+_SHARE = re.compile(r"\d\s*%|\bprosent|\b(?:halvparten|flertallet|mindretallet|tredjedel\w*|fjerdedel\w*)\b", re.I)
+
+
+def states_figure(text: str, question_terms: Collection[str], analyze: Analyze, share: bool = False) -> bool:
+    """Whether a line gives a figure: a number that is not a year, a law's section or a school year, in digits or
+    words, or «en/ett» opening it before a word of the question («En saksbehandler» for «… antall
+    saksbehandlere»); with `share`, a percentage or a fraction in words («halvparten»)."""
+    text = _NOT_FIGURES.sub(" ", text)
+    if share:
+        return bool(_SHARE.search(text))
+    if _FIGURE.search(text):
+        return True
+    one = _ONE.search(text)
+    return one is not None and any(_akin(a, b) for a in analyze(one.group(1)) for b in question_terms)
+
+
+def _akin(a: str, b: str) -> bool:
+    """Two stems of one word, also across bokmål and nynorsk («saksbehandler» / «saksbehandlar»): they share all
+    but the last two letters of the shorter, and at least five (or are equal)."""
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return a == b or (shared >= 5 and shared >= min(len(a), len(b)) - 2)
+
+
 def counted_pattern(counted: str) -> re.Pattern[str] | None:
     """A count of the thing a «hvor mange …» question asks about: a number at most two words before that thing,
     in any inflection («tre barnekoordinatorer», «691 barn som», «8 000 fritidskort»); None without a thing."""

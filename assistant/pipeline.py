@@ -21,6 +21,7 @@ from assistant.answering import (
     extractive_answer,
     finish,
     judge,
+    lacks_figure,
     prepare,
     standalone_question,
 )
@@ -166,7 +167,14 @@ class AnswerPipeline:
             )
         else:
             text, citations, removed = validate_citations(extractive_answer(self, standalone, given), given)
-            answer = base.model_copy(update={"answer": text, "citations": citations, "removed_citations": removed})
+            answer = base.model_copy(
+                update={
+                    "answer": text,
+                    "citations": citations,
+                    "removed_citations": removed,
+                    "refused": lacks_figure(self, text),
+                }
+            )
         answer.latency_ms = _elapsed_ms(started)
         return answer
 

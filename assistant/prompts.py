@@ -44,6 +44,8 @@ LEADS_FILE = "templates.toml"
 LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "default": frozenset({"question"}),
     "default_en": frozenset({"question"}),
+    "no_figure": frozenset(),
+    "no_figure_en": frozenset(),
     "services": frozenset({"situation"}),
     "services_en": frozenset({"situation"}),
     "services_asked": frozenset({"services"}),

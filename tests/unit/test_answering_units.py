@@ -678,3 +678,22 @@ def test_a_question_to_a_named_source_is_searched_and_scored_for_what_it_asks_of
     assert rest("Hva står i kunnskapsgrunnlaget?") == "Hva står i kunnskapsgrunnlaget?"
     assert rest("Når ble kunnskapsgrunnlaget laget?") == "Når ble kunnskapsgrunnlaget laget?"
     assert rest("Hva er Ungdomstorget?") == "Hva er Ungdomstorget?"
+
+
+def test_what_counts_as_a_figure_in_an_answer_line() -> None:
+    from assistant.extractive import states_figure
+
+    terms = ANALYZE("Hvilket ønske hadde verkstedet om antall saksbehandlere?")
+    assert states_figure("Pr. 31.12.21 var det totalt 691 barn som mottok tiltak.", terms, ANALYZE)
+    assert states_figure("Kommunen har ansatt tre barnekoordinatorer.", terms, ANALYZE)
+    assert states_figure("En saksbehandler – en «problemløser»", terms, ANALYZE)
+    assert states_figure("En saksbehandler", ANALYZE("kor mange saksbehandlarar"), ANALYZE)  # nynorsk
+    # a year, a law's section, a school year, «en» inside a sentence: no figure
+    assert not states_figure("Prosjektet jobbes videre med i 2022.", terms, ANALYZE)
+    assert not states_figure("Kapittel VIII (§§ 41 - 43) og § 31 gjelder barnehagen.", terms, ANALYZE)
+    assert not states_figure("Medvirkning er lavere på 10. trinn enn på 7. trinn.", terms, ANALYZE)
+    assert not states_figure("Tiltak som gir en jobb i enden.", ANALYZE("Hvor mange jobber i NAV?"), ANALYZE)
+    # a share asks for a percentage or a fraction
+    assert states_figure("ca. 70 % ble henlagt", [], ANALYZE, share=True)
+    assert states_figure("halvparten av elevene", [], ANALYZE, share=True)
+    assert not states_figure("691 barn mottok tiltak", [], ANALYZE, share=True)

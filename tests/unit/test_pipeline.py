@@ -224,3 +224,26 @@ def test_an_english_situation_reaches_the_finder_and_the_search_with_the_sources
         "I'm a kindergarten teacher and I'm worried about a child. Which multidisciplinary forum can I use?"
     )
     assert seen and all("(" in text and "tverrfaglig" in text for text in seen)
+
+
+def test_a_count_the_sources_do_not_give_is_said_plainly_and_not_answered(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """«Hvor mange …» over lines with no figure: the answer says first that the sources do not give it, keeps the
+    two nearest lines, cited, and counts as not answered; a line with the figure is answered as usual."""
+    from assistant.types import Passage
+
+    def passage(n: int, text: str) -> Passage:
+        return Passage(node_id=f"p{n}", document="d.txt", text=text, kind="prose", section="NAV")
+
+    without = [
+        passage(1, "NAV har kontor i vgs og følger opp elever som står i fare for å falle ut."),
+        passage(2, "NAV samarbeider med skolen om ungdom som trenger jobb."),
+        passage(3, "NAV gir råd om økonomi til familier i NAV."),
+    ]
+    question = "Hvor mange ansatte har NAV?"
+    pipeline = fake_assistant.pipeline
+    answer = pipeline.from_passages(question, question, without, top_k=3, refuse=False)
+    assert answer.answer.startswith(fake_assistant.prompts.lead("no_figure")) and answer.refused
+    assert 1 <= len(answer.answer.splitlines()) - 1 <= 2 and answer.citations
+    given = [passage(4, "NAV har 120 ansatte i Drammen."), *without]
+    answered = pipeline.from_passages(question, question, given, top_k=4, refuse=False)
+    assert not answered.refused and "120 ansatte" in answered.answer
