@@ -418,7 +418,10 @@ def situation_answer(
         )
     retrieved = assistant.retriever.search(searched, top_k=HITS_REPORTED, cards=False)
     # Under a safety notice only help services follow; otherwise one sentence of the knowledge base may.
-    support = None if notice else supporting_sentence(assistant, searched, retrieved.passages)
+    # An English situation's sentence is scored by the sources' words for it alone: its English words are in no
+    # Norwegian sentence, and would count against every one.
+    norwegian = norwegian_search_words(standalone, analysis)
+    support = None if notice else supporting_sentence(assistant, " ".join(norwegian) or searched, retrieved.passages)
     text, passages = compose_service_answer(
         result,
         assistant.prompts,

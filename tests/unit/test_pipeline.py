@@ -205,7 +205,8 @@ def test_a_question_about_one_service_is_answered_from_its_own_rows(fake_assista
 def test_an_english_situation_reaches_the_finder_and_the_search_with_the_sources_words(  # type: ignore[no-untyped-def]
     fake_assistant, monkeypatch
 ) -> None:
-    """As an English question is searched: the finder and the search get the Norwegian words for its phrases."""
+    """As an English question is searched: the finder and the search get the Norwegian words for its phrases, and
+    the knowledge-base sentence under the services is chosen by those words."""
     seen: list[str] = []
     finder, retriever = fake_assistant.finder, fake_assistant.retriever
     find, search = finder.find, retriever.search
@@ -218,12 +219,24 @@ def test_an_english_situation_reaches_the_finder_and_the_search_with_the_sources
         seen.append(query)
         return search(query, *args, **kwargs)
 
+    from assistant import answering
+
+    supported: list[str] = []
+    support = answering.supporting_sentence
+
+    def spy_support(assistant, question: str, passages):  # type: ignore[no-untyped-def]
+        supported.append(question)
+        return support(assistant, question, passages)
+
     monkeypatch.setattr(finder, "find", spy_find)
     monkeypatch.setattr(retriever, "search", spy_search)
+    monkeypatch.setattr(answering, "supporting_sentence", spy_support)
     fake_assistant.ask(
         "I'm a kindergarten teacher and I'm worried about a child. Which multidisciplinary forum can I use?"
     )
     assert seen and all("(" in text and "tverrfaglig" in text for text in seen)
+    # its knowledge-base sentence is scored by those words alone: no Norwegian sentence holds «worried»
+    assert supported and all("tverrfaglig" in text and "worried" not in text for text in supported)
 
 
 def test_a_count_the_sources_do_not_give_is_said_plainly_and_not_answered(fake_assistant) -> None:  # type: ignore[no-untyped-def]
