@@ -166,6 +166,11 @@ def select_units(
     question give no line (their numbers stay, so citations still point at the right passage)."""
     query_terms = analyze(question)
     candidates: list[tuple[Unit, set[str]]] = []
+    # With `drop_other_specifics`, a line naming the numbered item or school year the question names also gets the
+    # type bonus (not the year: years stand in most statistics lines, and on dev a bonus for them put tables of
+    # other figures into answers).
+    asked_values = specifics(question) if drop_other_specifics else {}
+    same_bonus = type_bonus if asked_values.get("number") or asked_values.get("grade") else 0.0
     for number, passage in enumerate(passages, start=1):
         if usable is not None and not usable(passage):
             continue
@@ -180,13 +185,15 @@ def select_units(
                 score += 0.1  # a question with a year or number is usually answered by the table
             if type_bonus and fits is not None and fits(text):
                 score += type_bonus
+            if same_bonus and _same_specifics(asked_values, specifics(text)):
+                # «… elevene i 1. klasse?»: the row about 1. trinn, among the service's rows for every year
+                score += same_bonus
             candidates.append((Unit(number, order, text, score), terms))
     candidates.sort(key=lambda c: -c[0].score)
     lead_score = candidates[0][0].score if candidates else 0.0
     if drop_other_specifics:
         # «Hva er bærekraftsmål nr. 1?»: «Bærekraftsmål nr 3 er …» answers another question (and so does a line
         # about 2020 when 2021 is asked, or about 5. trinn when 1. trinn is).
-        asked_values = specifics(question)
         on_subject = [c for c in candidates if not _other_specifics(asked_values, specifics(c[0].text))]
         candidates = on_subject or candidates[:1]
     if drop_echoes:
@@ -267,6 +274,11 @@ _SPECIFICS: dict[str, re.Pattern[str]] = {
 def specifics(text: str) -> dict[str, set[str]]:
     """The years, numbered items and school years a text names, by kind."""
     return {kind: set(p.findall(text)) for kind, p in _SPECIFICS.items()}
+
+
+def _same_specifics(asked: dict[str, set[str]], line: dict[str, set[str]]) -> bool:
+    """The line names a numbered item or school year the question names."""
+    return any(asked[kind] & line[kind] for kind in ("number", "grade") if kind in asked)
 
 
 def _other_specifics(asked: dict[str, set[str]], line: dict[str, set[str]]) -> bool:

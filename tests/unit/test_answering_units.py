@@ -662,6 +662,17 @@ def test_a_line_about_another_numbered_item_year_or_school_year_is_dropped() -> 
     }
     # when every line names another value, the best stays: the refusal rule has judged the passages
     assert select_units("Hva skjedde i 2019?", cases[:1], ANALYZE, idf, drop_other_specifics=True)
+    # the school year asked for also lifts its rows among the service's rows (with the type bonus)
+    rows = [
+        passage("Tjeneste: Skolehelsetjenesten · Tiltak: Åpen dør for elevene", "table_row"),
+        passage("Tjeneste: Skolehelsetjenesten · Tiltak: Undervisning i klasse om sykdom for elevene", "table_row"),
+        passage("Tjeneste: Skolehelsetjenesten · Tiltak: 1. trinn undervisning om vold", "table_row"),
+    ]
+    question = "Hva gjør skolehelsetjenesten for elevene i 1. klasse?"
+    plain = select_units(question, rows, ANALYZE, idf, type_bonus=0.3)
+    assert "1. trinn" not in plain[0].text
+    lifted = select_units(question, rows, ANALYZE, idf, type_bonus=0.3, drop_other_specifics=True)
+    assert "1. trinn" in lifted[0].text
 
 
 def test_a_question_to_a_named_source_is_searched_and_scored_for_what_it_asks_of_it() -> None:
