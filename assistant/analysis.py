@@ -495,6 +495,22 @@ def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
 _TYPE_WORDS: dict[str, re.Pattern[str]] = {"age_range": _AGE_RANGE, "percent": _PERCENT}
 
 
+# «Hva er Barnas hus?», «Kva er Familiens hus?»: a name of two or three words, opening with a capital, asked to
+# be defined (no preposition inside: «Hva er BERT-prosjektet i barnevernet?» names a thing and where it is).
+_DEFINED_NAME = re.compile(
+    r"^\W*(?i:hva|kva)\s+(?i:er|betyr|tyder)\s+((?:[A-ZÆØÅ][\w-]*)(?:\s+[\wæøåÆØÅ-]+){1,2})\s*\?*\s*$"
+)
+_INSIDE_NAME_NOT = re.compile(r"\b(?:i|på|for|om|til|med|av|og|ifølge|hos|fra|ved)\b", re.I)
+
+
+def defined_name(text: str) -> str | None:
+    """The multi-word name a «Hva er …?» question asks to be defined («Barnas hus»), or None."""
+    match = _DEFINED_NAME.match(text)
+    if match is None or _INSIDE_NAME_NOT.search(match.group(1)):
+        return None
+    return match.group(1)
+
+
 def without_type_words(text: str, answer_type: AnswerType) -> str:
     """The question without the words that name the kind of answer it expects («aldersgruppe», «andel»): a line
     is scored on whether it holds that kind of answer (`answer_fits`), not on naming it («for alle aldersgrupper»

@@ -20,6 +20,7 @@ from assistant.analysis import (
     ROLE_WORD,
     QuestionAnalysis,
     analyze_question,
+    defined_name,
     detect_language,
     named_workshops,
     source_words,
@@ -873,6 +874,10 @@ def _prepare(
             break
     if analysis.intent == "out_of_scope" and not decision.refuse:
         decision = RefusalDecision(True, "utenfor det kildene handler om", decision.coverage)
+    name = defined_name(standalone) if analysis.language in NORWEGIAN else None
+    if name is not None and not decision.refuse and not assistant.index.mentions(name):
+        # «Hva er Barnas hus?»: a name the sources never use is not defined by what they say of its words
+        decision = RefusalDecision(True, f"kildene nevner ikke «{name}»", decision.coverage)
     if analysis.asks_for_person and not decision.refuse and not names_a_person(base.passages[:EVIDENCE_PASSAGES]):
         decision = RefusalDecision(True, "spør etter en person ved navn; kildene navngir ingen", decision.coverage)
     elsewhere = unnamed_places(standalone, base.passages[:PLACE_PASSAGES], analysis.services)

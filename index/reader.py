@@ -61,6 +61,7 @@ class KnowledgeIndex:
         self._vectors = vectors
         self._unit_vectors = dict(unit_vectors or {})
         self._point_vectors = dict(point_vectors or {})
+        self._folded_text: str | None = None  # every node's text, folded, for `mentions` (built on first use)
         self.corpus_problem: str | None = None  # set when the corpus could not be read; this index is served
         self._query_cache: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()
@@ -167,6 +168,12 @@ class KnowledgeIndex:
             rows, matrix = self._vectors
             return {nid: matrix[rows[nid]].tolist() for nid in wanted if nid in rows}
         return self.store.vectors(wanted)
+
+    def mentions(self, phrase: str) -> bool:
+        """Whether a committed node's text holds the phrase (case and spacing aside)."""
+        if self._folded_text is None:
+            self._folded_text = "\n".join(" ".join(n.text.casefold().split()) for n in self.nodes.values())
+        return " ".join(phrase.casefold().split()) in self._folded_text
 
     def clear_query_cache(self) -> None:
         with self._lock:

@@ -260,3 +260,18 @@ def test_a_count_the_sources_do_not_give_is_said_plainly_and_not_answered(fake_a
     given = [passage(4, "NAV har 120 ansatte i Drammen."), *without]
     answered = pipeline.from_passages(question, question, given, top_k=4, refuse=False)
     assert not answered.refused and "120 ansatte" in answered.answer
+
+
+def test_a_name_the_sources_never_use_is_not_defined_from_its_words(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """«Hva er Barnas hus?»: the sources say much about «barn» and «hus», nothing of «Barnas hus»; a name they
+    use is answered."""
+    from assistant.analysis import defined_name
+
+    assert defined_name("Hva er Barnas hus?") == "Barnas hus" and defined_name("Kva er Familiens hus?")
+    assert defined_name("Hva er Ungdomstorget?") is None  # one word: the known-word check decides
+    assert defined_name("Hva er BERT-prosjektet i barnevernet?") is None  # a thing and where it is
+    assert defined_name("hva er forskjellen på universelle og selekterte tiltak") is None
+    assert fake_assistant.index.mentions("nye  FAMILIER") and not fake_assistant.index.mentions("Barnas hus")
+    refused = fake_assistant.ask("Hva er Barnas hus?")
+    assert refused.refused and "Barnas hus" in (refused.refusal_reason or "")
+    assert not fake_assistant.ask("Hva er Nye familier?").refused
