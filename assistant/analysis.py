@@ -486,7 +486,9 @@ def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
             return "situation" if intent == "measures" and described_case else intent
     if is_situation(text, lay_concepts):
         return "situation"
-    for intent, pattern in _CUES[5:]:
+    # «Hva er Ungdomstorget, og hvem er det for?»: a question that opens by asking what something is asks that
+    # first, whatever «hvem» or «hvor» follows (its presentation says whom it is for).
+    for intent, pattern in sorted(_CUES[5:], key=lambda cue: cue[0] != "definition"):
         if pattern.search(text):
             return intent
     return "fact"

@@ -79,6 +79,9 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         ("Helsesykepleier: 16-åring med rusbruk har falt ut av skolen. Hvilke tiltak finnes?", "situation", "nb"),
         ("Hvor mange saker kom inn til familieteamene i 2021?", "quantity", "nb"),
         ("What is Ungdomstorget?", "definition", "en"),
+        # what it is comes first; its presentation says whom it is for
+        ("Hva er Ungdomstorget, og hvem er det for?", "definition", "nb"),
+        ("Hvem er Ungdomstorget for?", "who_where", "nb"),
         # a share of the children's measures, not a child's situation
         ("What proportion of child welfare measures in 2021 were voluntary?", "quantity", "en"),
         ("Når trådte barnevernsreformen i kraft?", "time", "nb"),
