@@ -228,7 +228,8 @@ _HELP = re.compile(
     r"where can (i|we|my|he|she)|who can help|what (can|should) (i|we) do|hjelp\w* (meg|oss)|help (me|us)|"
     r"(få|finne) hjelp|get help|i need|jeg trenger|eg treng|vi trenger|"
     r"bekymr(?:et|a|ede)\b|bekymring for|worried|redd|scared|"
-    r"hvilke (tjenester|tilbud)|hvilken tjeneste|kva tilbod|which services?|what services?)\b",
+    r"hvilke (tjenester|tilbud)|hvilken tjeneste|kva tilbod|which services?|what services?|"
+    r"(?:hvilken|hva slags|kva slags|kva for) (?:hjelp|støtte|stønad)|(?:what|which) (?:kind of )?(?:help|support))\b",
     re.I,
 )
 _PERSONAL = re.compile(

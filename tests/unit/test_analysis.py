@@ -82,6 +82,9 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         # what it is comes first; its presentation says whom it is for
         ("Hva er Ungdomstorget, og hvem er det for?", "definition", "nb"),
         ("Hvem er Ungdomstorget for?", "who_where", "nb"),
+        # «what help is there»: where to get help, in other words
+        ("What help is there for parents of teenagers?", "situation", "en"),
+        ("Hva slags hjelp finnes for foreldre til tenåringer?", "situation", "nb"),
         # a share of the children's measures, not a child's situation
         ("What proportion of child welfare measures in 2021 were voluntary?", "quantity", "en"),
         ("Når trådte barnevernsreformen i kraft?", "time", "nb"),
