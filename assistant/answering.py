@@ -336,8 +336,13 @@ def about_in_source(question: str, asked: QuestionAnalysis, analyze: Analyze) ->
     return rest if analyze(rest) else question
 
 
-# Verbs that say what a source holds, beside analysis's framing verbs («Hva står i …», «Kva skriv …»).
-_SOURCE_FRAME = re.compile(r"\b(?:står|stod|skriver|skriv|nevner|nemner|forteller|fortel)\b", re.I)
+# Verbs that say what a source holds, beside analysis's framing verbs («Hva står i …», «Kva skriv …», «… snakket
+# om barnehage»).
+_SOURCE_FRAME = re.compile(
+    r"\b(?:står|stod|skriver|skriv|nevner|nemner|nevnte|forteller|fortel|snakket|snakka|snakker|diskuterte|"
+    r"diskuterer|drøftet|drøfta)\b",
+    re.I,
+)
 
 
 def counted_words(question: str, asked: QuestionAnalysis) -> str:

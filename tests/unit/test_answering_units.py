@@ -685,6 +685,7 @@ def test_a_question_to_a_named_source_is_searched_and_scored_for_what_it_asks_of
     assert rest("Hva sier kunnskapsgrunnlaget om skolefravær?") == "Hva om skolefravær?"
     assert "oppvekstverkstedet" not in rest("Hva ønsket oppvekstverkstedet om lavinntektsfamilier?")
     assert rest("Hva anbefaler fagmiljøene om forebygging?") == "Hva anbefaler om forebygging?"
+    assert rest("Oppvekstverkstedet snakket om barnehage. Hva sa de?") == "om barnehage. Hva de?"
     # nothing left but the source, a question about the document itself, or no source named: as asked
     assert rest("Hva står i kunnskapsgrunnlaget?") == "Hva står i kunnskapsgrunnlaget?"
     assert rest("Når ble kunnskapsgrunnlaget laget?") == "Når ble kunnskapsgrunnlaget laget?"
