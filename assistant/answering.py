@@ -391,6 +391,19 @@ def closeness(assistant: AnswerContext, question: str) -> Meaning | None:
     return close
 
 
+def point_closeness(assistant: AnswerContext, theme: str) -> Meaning:
+    """How near each workshop point is to a theme in meaning (cosine of the theme's query vector and the point's
+    stored unit vector; None for a point without one): one embedding per theme."""
+    query = np.asarray(assistant.index.query_embedding(theme), dtype=np.float32)
+    query /= float(np.linalg.norm(query)) or 1.0
+
+    def close(text: str) -> float | None:
+        vector = assistant.index.unit_vector(text)
+        return None if vector is None else float(vector @ query)
+
+    return close
+
+
 def situation_answer(
     assistant: AnswerContext,
     question: str,
@@ -572,7 +585,12 @@ def planner_answer(
     summary = assistant.summarize(theme, named)
     beside = strategy_lines(assistant, standalone) if DocumentKind.STRATEGY.value in analysis.sources else []
     text, passages = compose_planner_answer(
-        summary, assistant.prompts, assistant.index.lexical.analyzer.terms, asked, beside
+        summary,
+        assistant.prompts,
+        assistant.index.lexical.analyzer.terms,
+        asked,
+        beside,
+        closeness=point_closeness(assistant, theme),
     )
     if not text:
         return None

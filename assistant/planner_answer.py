@@ -34,13 +34,26 @@ def planner_theme(question: str) -> str | None:
     return match.group("theme").strip(" «»\"'") if match else None
 
 
-def best_points(points: Sequence[SummaryPoint], theme: str, analyze: Analyze, limit: int) -> list[SummaryPoint]:
-    """The points that say the theme's own words, most of them first (ties: in the workshop's order); the
-    summary's other points (related words, the heading's topic) only when none does."""
+def best_points(
+    points: Sequence[SummaryPoint],
+    theme: str,
+    analyze: Analyze,
+    limit: int,
+    closeness: Callable[[str], float | None] | None = None,
+) -> list[SummaryPoint]:
+    """The points that say the theme's own words, most of them first (ties: the point nearer the theme in meaning,
+    when `closeness` is given, then the workshop's order: «… mottar tiltak frivillig?» shares a word with
+    «frivillighet», not its meaning); the summary's other points (related words, the heading's topic) only when
+    none does."""
     wanted = set(analyze(theme))
-    scored = [(len(wanted & set(analyze(p.text))), i, p) for i, p in enumerate(points)]
+
+    def near(text: str) -> float:
+        value = closeness(text) if closeness is not None else None
+        return value if value is not None else 0.0
+
+    scored = [(len(wanted & set(analyze(p.text))), -near(p.text), i, p) for i, p in enumerate(points)]
     direct = [x for x in scored if x[0] > 0] or scored
-    return [p for _, _, p in sorted(direct, key=lambda x: (-x[0], x[1]))[:limit]]
+    return [x[3] for x in sorted(direct, key=lambda x: (-x[0], x[1], x[2]))[:limit]]
 
 
 def compose_planner_answer(
@@ -49,11 +62,13 @@ def compose_planner_answer(
     analyze: Analyze = str.split,
     asked: str | None = None,
     beside: Sequence[tuple[str, Passage]] = (),
+    closeness: Callable[[str], float | None] | None = None,
 ) -> tuple[str, list[Passage]]:
     """(answer text, the passages its numbers point to); empty text when no workshop said anything on it.
     `asked`: the theme as an English question named it (the summary's theme is then its Norwegian words, and the
     fixed lines are in English). `beside`: lines of another document the question names too (the strategy), each
-    with its passage, shown after the workshops under that document's title."""
+    with its passage, shown after the workshops under that document's title. `closeness`: how near a point is to
+    the theme in meaning (0..1; None for a point without a stored vector)."""
     if not any(section.points for section in summary.workshops):
         return "", []
     passages = [cited_passage(c) for c in sorted(summary.citations, key=lambda c: c.n)]
@@ -68,7 +83,7 @@ def compose_planner_answer(
         if not section.points:
             lines.append(f"- **{title}**: {prompts.lead('summary_none' + en)}")
             continue
-        chosen = best_points(section.points, summary.theme, analyze, per_workshop)
+        chosen = best_points(section.points, summary.theme, analyze, per_workshop, closeness)
         points = "; ".join(f"{p.text.rstrip(' .')} [{p.n}]" for p in chosen)
         lines.append(f"- **{title}**: {points}")
     if beside:

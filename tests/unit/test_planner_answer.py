@@ -140,3 +140,19 @@ def test_an_english_question_names_one_workshop_by_the_words_before_workshop(fak
     ]
     assert workshops_named(fake_assistant, "What did the workshops say about housing?") == []
     assert workshops_named(fake_assistant, "What did the important workshop say?") == []
+
+
+def test_points_with_the_same_theme_words_are_ordered_by_meaning_then_by_the_workshops_order() -> None:
+    points = [
+        SummaryPoint(text="Familien mottar tiltak frivillig", n=1, document="a.txt"),
+        SummaryPoint(text="Frivillige lag og organisasjoner", n=2, document="a.txt"),
+        SummaryPoint(text="Noe annet", n=3, document="a.txt"),
+    ]
+
+    def analyze(text: str) -> list[str]:
+        return ["frivil" if w.startswith("frivil") else w for w in text.casefold().split()]
+
+    near = {"Familien mottar tiltak frivillig": 0.2, "Frivillige lag og organisasjoner": 0.7}
+    assert [p.n for p in best_points(points, "frivillighet", analyze, 1)] == [1]  # the workshop's order
+    assert [p.n for p in best_points(points, "frivillighet", analyze, 1, near.get)] == [2]  # nearer in meaning
+    assert [p.n for p in best_points(points, "frivillighet", analyze, 3, near.get)] == [2, 1]  # words first
