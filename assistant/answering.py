@@ -377,31 +377,28 @@ def closeness(assistant: AnswerContext, question: str) -> Meaning | None:
     config = assistant.settings.answer
     if config.unit_meaning_weight <= 0:
         return None
-    index = assistant.index
-    query = np.asarray(index.query_embedding(question), dtype=np.float32)
-    query /= float(np.linalg.norm(query)) or 1.0
+    cosine = unit_cosine(assistant, question)
     low, span = config.unit_meaning_floor, max(config.unit_meaning_ceiling - config.unit_meaning_floor, 1e-6)
 
     def close(text: str) -> float | None:
-        vector = index.unit_vector(text)
-        if vector is None:
-            return None
-        return min(1.0, max(0.0, (float(vector @ query) - low) / span))
+        similarity = cosine(text)
+        return None if similarity is None else min(1.0, max(0.0, (similarity - low) / span))
 
     return close
 
 
-def point_closeness(assistant: AnswerContext, theme: str) -> Meaning:
-    """How near each workshop point is to a theme in meaning (cosine of the theme's query vector and the point's
-    stored unit vector; None for a point without one): one embedding per theme."""
-    query = np.asarray(assistant.index.query_embedding(theme), dtype=np.float32)
+def unit_cosine(assistant: AnswerContext, text: str) -> Meaning:
+    """The cosine of a text's query vector and an answer unit's vector stored at ingest (a workshop point is one);
+    None for a unit without one. One embedding per text, shared with retrieval's cache."""
+    index = assistant.index
+    query = np.asarray(index.query_embedding(text), dtype=np.float32)
     query /= float(np.linalg.norm(query)) or 1.0
 
-    def close(text: str) -> float | None:
-        vector = assistant.index.unit_vector(text)
+    def cosine(unit: str) -> float | None:
+        vector = index.unit_vector(unit)
         return None if vector is None else float(vector @ query)
 
-    return close
+    return cosine
 
 
 def situation_answer(
@@ -590,7 +587,7 @@ def planner_answer(
         assistant.index.lexical.analyzer.terms,
         asked,
         beside,
-        closeness=point_closeness(assistant, theme),
+        closeness=unit_cosine(assistant, theme),
     )
     if not text:
         return None

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from assistant.refusal import DETAIL_REQUESTS
+from assistant.refusal import AMOUNT_WORDS, COUNT_WORDS, DETAIL_REQUESTS
 from assistant.types import Passage
 from index.lexical import stems as whole_stems
 from ingest.text import answer_units, jaccard
@@ -47,22 +47,17 @@ _ANSWER_TYPES: dict[str, re.Pattern[str]] = {
 
 
 # A number in digits or words, as a count is written («691», «8 000», «tre»); not a year («i 2022 ble …»).
-_COUNT = (
-    r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d+(?:[ .]\d{3})*|"
-    r"to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|femti|hundre|tusen)"
-)
-
-
+_COUNT = rf"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d+(?:[ .]\d{{3}})*|{COUNT_WORDS})"
 _FIGURE = re.compile(
-    r"(?<!\w)(?!(?:19|20)\d\d\b)\d|\b(?:én|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
-    r"førti|femti|hundre|tusen|halvparten|dobbelt|flertallet|mindretallet)\b",
+    rf"(?<!\w)(?!(?:19|20)\d\d\b)\d|\b(?:én|{COUNT_WORDS}|{AMOUNT_WORDS}|mindretallet)\b",
     re.I,
 )
 # Numbers that are no figure: a section of a law («§ 31», «§§ 41 - 43») and a school year («10. trinn»).
 _NOT_FIGURES = re.compile(r"§+\s*\d+(?:\s*-\s*\d+)?|\b\d{1,2}\.\s*(?:trinn\w*|klasse\w*)", re.I)
 # «En saksbehandler – …»: a line that opens with «one» of something.
 _ONE = re.compile(r"^\W*(?:en|ett|ei|én)\s+([\w-]{4,})", re.I)
-_SHARE = re.compile(r"\d\s*%|\bprosent|\b(?:halvparten|flertallet|mindretallet|tredjedel\w*|fjerdedel\w*)\b", re.I)
+# A share said in words («halvparten av elevene»), beside a percentage (_ANSWER_TYPES["percent"]).
+_FRACTION = re.compile(r"\b(?:halvparten|flertallet|mindretallet|tredjedel\w*|fjerdedel\w*)\b", re.I)
 
 
 def states_figure(text: str, question_terms: Collection[str], analyze: Analyze, share: bool = False) -> bool:
@@ -71,7 +66,7 @@ def states_figure(text: str, question_terms: Collection[str], analyze: Analyze, 
     saksbehandlere»); with `share`, a percentage or a fraction in words («halvparten»)."""
     text = _NOT_FIGURES.sub(" ", text)
     if share:
-        return bool(_SHARE.search(text))
+        return bool(_ANSWER_TYPES["percent"].search(text) or _FRACTION.search(text))
     if _FIGURE.search(text):
         return True
     one = _ONE.search(text)

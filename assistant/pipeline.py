@@ -21,11 +21,9 @@ from assistant.answering import (
     extractive_answer,
     finish,
     judge,
-    lacks_figure,
     prepare,
     standalone_question,
 )
-from assistant.citations import validate_citations
 from assistant.service_answer import Audience
 from assistant.types import Answer, ChatTurn, Passage, StreamEvent, WorkshopSummary
 from ingest.errors import BackendUnavailable
@@ -166,15 +164,7 @@ class AnswerPipeline:
                 update={"answer": self.prompts.refusal, "refused": True, "refusal_reason": decision.reason}
             )
         else:
-            text, citations, removed = validate_citations(extractive_answer(self, standalone, given), given)
-            answer = base.model_copy(
-                update={
-                    "answer": text,
-                    "citations": citations,
-                    "removed_citations": removed,
-                    "refused": lacks_figure(self, text),
-                }
-            )
+            answer = finish(self, base, extractive_answer(self, standalone, given), "extractive")
         answer.latency_ms = _elapsed_ms(started)
         return answer
 

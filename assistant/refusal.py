@@ -79,11 +79,10 @@ _COUNTED_EN = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-NUMBER = re.compile(
-    r"\d|\b(to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|femti|hundre|tusen|"
-    r"halvparten|dobbelt|flertallet)\b",
-    re.I,
-)
+# Numbers in words, as the sources write a count («tre kommuner»), and the amounts said in words.
+COUNT_WORDS = "to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|førti|femti|hundre|tusen"
+AMOUNT_WORDS = "halvparten|dobbelt|flertallet"
+NUMBER = re.compile(rf"\d|\b({COUNT_WORDS}|{AMOUNT_WORDS})\b", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
 _CAPITALISED = re.compile(r"^[A-ZÆØÅ][a-zæøå]{2,}$")
 _TOKEN = re.compile(r"[\wÆØÅæøå-]+|[.!?:]")
