@@ -318,7 +318,8 @@ def chat_tab(get: Get, feedback: Callable[[], FeedbackStore]) -> None:
         shown = html.escape(message, quote=False)
         chat = [*chat, {"role": "user", "content": shown}, {"role": "assistant", "content": "…"}]
         notice = notice_update(None)
-        # The live region is emptied first, so that the same answer twice is announced twice.
+        # The live region is emptied first, so that the same answer twice is announced twice. The question box is
+        # emptied here only: a question typed while the answer streams is kept.
         yield chat, notice, gr.update(), gr.update(), history, "", rated, "", live_html()
         try:
             turns = [ChatTurn.model_validate(t) for t in history]
@@ -326,11 +327,11 @@ def chat_tab(get: Get, feedback: Callable[[], FeedbackStore]) -> None:
             for event in get().ask_stream(message, turns, audience="staff" if audience == "staff" else "citizen"):
                 if event.type == "meta":
                     notice = notice_update(event.safety_notice)
-                    yield chat, notice, gr.update(), gr.update(), history, "", rated, "", gr.update()
+                    yield chat, notice, gr.update(), gr.update(), history, gr.update(), rated, "", gr.update()
                 elif event.type == "delta":
                     text += event.text
                     chat[-1]["content"] = text
-                    yield chat, notice, gr.update(), gr.update(), history, "", rated, "", gr.update()
+                    yield chat, notice, gr.update(), gr.update(), history, gr.update(), rated, "", gr.update()
                 elif event.type == "done" and event.answer is not None:
                     answer = event.answer
                     chat[-1]["content"] = answer_markdown(answer)
@@ -352,7 +353,17 @@ def chat_tab(get: Get, feedback: Callable[[], FeedbackStore]) -> None:
                     live = live_html(answer_announcement(answer))
                     if answer.safety_notice:  # now that the language is known, the notice is marked with it
                         notice = notice_update(answer.safety_notice, answer.language)
-                    yield chat, notice, cards, citations_markdown(answer.citations), history, "", rated, "", live
+                    yield (
+                        chat,
+                        notice,
+                        cards,
+                        citations_markdown(answer.citations),
+                        history,
+                        gr.update(),
+                        rated,
+                        "",
+                        live,
+                    )
         except VeiviserError as exc:
             chat[-1]["content"] = f"⚠️ {exc}"
             yield chat, notice, gr.update(), gr.update(), history, message, rated, "", live_html(f"Feil: {exc}")
@@ -402,9 +413,11 @@ def chat_tab(get: Get, feedback: Callable[[], FeedbackStore]) -> None:
     clear = gr.Button("Ny samtale", size="sm")
     outputs = [chatbot, notice, cards, sources, history, question, rated, thanks, live]
     inputs = [question, chatbot, history, rated, audience]
-    send.click(respond, inputs, outputs)
-    question.submit(respond, inputs, outputs)
-    clear.click(lambda: ([], notice_update(None), "", NO_SOURCES, [], "", [], "", live_html()), None, outputs)
+    asking = [send.click(respond, inputs, outputs), question.submit(respond, inputs, outputs)]
+    # A new conversation stops the answer still streaming: its later updates would bring the old chat back.
+    clear.click(
+        lambda: ([], notice_update(None), "", NO_SOURCES, [], "", [], "", live_html()), None, outputs, cancels=asking
+    )
     chatbot.like(on_like, [rated], [thanks])
 
 

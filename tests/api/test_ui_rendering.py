@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import gradio as gr
 from fastapi.testclient import TestClient
 
 from assistant.types import Answer, Citation
@@ -12,6 +13,7 @@ from web.ui import (
     answer_announcement,
     answer_cards_html,
     answer_markdown,
+    build_blocks,
     citations_markdown,
     live_html,
     measure_rows,
@@ -191,3 +193,18 @@ def test_theme_colours_meet_wcag_aa_contrast() -> None:
     assert contrast(white, colour(chosen.button_primary_background_fill_hover)) >= 4.5
     for name in ("color_accent", "body_text_color_subdued", "input_placeholder_color", "link_text_color"):
         assert contrast(white, colour(getattr(chosen, name))) >= 4.5, name
+
+
+def test_a_question_typed_while_the_answer_streams_is_kept(api_assistant: Any) -> None:
+    """Only an answer's first update empties the question box (later ones would wipe what the user is typing
+    next), and «Ny samtale» cancels an answer still streaming (its updates would bring the old chat back)."""
+    blocks = build_blocks(lambda: api_assistant, lambda: None)  # type: ignore[arg-type,return-value]
+    asking = sorted(i for i, fn in blocks.fns.items() if fn.name == "respond")
+    assert len(asking) == 2  # the «Spør» button and Enter in the question box
+    updates = list(blocks.fns[asking[0]].fn("Hva er Ungdomstorget?", [], [], [], "citizen"))
+    question = 5  # the question box's place among the chat's outputs
+    assert len(updates) > 2 and updates[0][question] == ""
+    assert all(update[question] == gr.update() for update in updates[1:])
+    assert "Ungdomstorg" in updates[-1][0][-1]["content"]
+    cancelling = [fn for fn in blocks.fns.values() if fn.cancels]
+    assert [sorted(fn.cancels) for fn in cancelling] == [asking]

@@ -122,3 +122,18 @@ def axe_at_widths(page: Any, state: str, report: dict[str, Any]) -> list[str]:
 def horizontal_overflow(page: Any) -> int:
     """How many CSS pixels the page is wider than its viewport (0: no horizontal scrolling)."""
     return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def live_text(page: Any, selector: str) -> str:
+    return str(page.locator(f"{selector} [aria-live=polite]").text_content() or "").strip()
+
+
+def wait_for_live(page: Any, selector: str, start: str) -> str:
+    """The text of the polite live region in `selector` once it starts with `start`."""
+    page.wait_for_function(
+        "([selector, start]) => (document.querySelector(`${selector} [aria-live=polite]`)?.textContent || '')"
+        ".trim().startsWith(start)",
+        arg=[selector, start],
+        timeout=WAIT_MS,
+    )
+    return live_text(page, selector)

@@ -12,7 +12,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser.common import ARTIFACTS, WAIT_MS, horizontal_overflow, open_tab, open_ui, record_csp_violations
+from tests.browser.common import (
+    ARTIFACTS,
+    WAIT_MS,
+    horizontal_overflow,
+    open_tab,
+    open_ui,
+    record_csp_violations,
+    wait_for_live,
+)
 
 pytestmark = pytest.mark.browser
 CSP_VIOLATIONS: list[str] = []
@@ -49,21 +57,6 @@ def page(context: Any, base_url: str) -> Iterator[Any]:
     open_ui(page, base_url)
     yield page
     page.close()
-
-
-def live_text(page: Any, selector: str) -> str:
-    return str(page.locator(f"{selector} [aria-live=polite]").text_content() or "").strip()
-
-
-def wait_for_live(page: Any, selector: str, start: str) -> str:
-    """The text of the polite live region in `selector` once it starts with `start`."""
-    page.wait_for_function(
-        "([selector, start]) => (document.querySelector(`${selector} [aria-live=polite]`)?.textContent || '')"
-        ".trim().startsWith(start)",
-        arg=[selector, start],
-        timeout=WAIT_MS,
-    )
-    return live_text(page, selector)
 
 
 def tab_to(page: Any, matches: Any, key: str = "Tab", limit: int = 40) -> list[dict[str, Any]]:

@@ -12,7 +12,16 @@ from typing import Any
 
 import pytest
 
-from tests.browser.common import ADMIN_KEY, ARTIFACTS, ROOT, WAIT_MS, open_tab, record_csp_violations, ui_page
+from tests.browser.common import (
+    ADMIN_KEY,
+    ARTIFACTS,
+    ROOT,
+    WAIT_MS,
+    open_tab,
+    record_csp_violations,
+    ui_page,
+    wait_for_live,
+)
 
 pytestmark = pytest.mark.browser
 CSP_VIOLATIONS: list[str] = []
@@ -82,6 +91,7 @@ def test_typed_html_is_shown_as_text(page: Any) -> None:
     ask(page, "Hva er <b>Ungdomstorget</b>? <img src=x onerror=\"document.title='pwned'\">")
     chat = page.locator("#chat")
     chat.get_by_text("<b>Ungdomstorget</b>", exact=False).first.wait_for(timeout=WAIT_MS)
+    wait_for_live(page, "#answer-live", "Nytt svar:")  # the answer is complete before the next test asks
     assert chat.locator("b", has_text="Ungdomstorget").count() == 0 and chat.locator("img[src=x]").count() == 0
     assert page.title() == "Veiviser – Drammen kommune"
 
