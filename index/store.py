@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -10,22 +9,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from llama_index.core.schema import TextNode
-from llama_index.core.vector_stores.types import (
-    FilterCondition,
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
 
 from index.config import ChromaConfig
 from ingest.errors import StoreUnavailable
 from ingest.records import DocumentMeta, Node
 
 _UPSERT_BATCH = 500
-# HNSW is approximate and its graph differs from process to process, so a narrow beam misses
-# near-boundary neighbours (measured: different top-10s for the same vectors in different runs).
-# Searching with a beam of at least this size makes the results stable at this corpus' scale.
+# HNSW is approximate and its graph differs from build to build: a beam of 200 over this corpus' 724 vectors
+# left a query's nearest passage (cosine 0.862, the next 0.857) out of the results in about one build in ten
+# (measured; chroma-core/chroma#1737, #2025). A collection up to EXACT_SEARCH_LIMIT vectors is therefore searched
+# with a beam as wide as the collection, which visits every vector (exact, and 2.5 ms here); a larger one with a
+# beam of at least MIN_SEARCH_BEAM.
+EXACT_SEARCH_LIMIT = 20_000
 MIN_SEARCH_BEAM = 200
 HNSW_CONFIGURATION = {"space": "cosine", "ef_search": MIN_SEARCH_BEAM, "ef_construction": MIN_SEARCH_BEAM}
 
@@ -98,20 +93,18 @@ def to_text_node(node: Node, meta: DocumentMeta, embedding: Sequence[float]) -> 
     )
 
 
-def to_metadata_filters(filters: Mapping[str, Sequence[str]]) -> MetadataFilters | None:
-    """{'doc_id': ['a.txt'], 'level': ['selektert', 'indikert']} → llama-index filters (AND of ORs)."""
-    groups: list[MetadataFilter | MetadataFilters] = []
+def to_where(filters: Mapping[str, Sequence[str]]) -> dict[str, Any] | None:
+    """{'doc_id': ['a.txt'], 'level': ['selektert', 'indikert']} → a Chroma `where` (an AND of ORs)."""
+    groups: list[dict[str, Any]] = []
     for key, values in filters.items():
         values = [v for v in values if v]
-        if not values:
-            continue
         if len(values) == 1:
-            groups.append(MetadataFilter(key=key, value=values[0], operator=FilterOperator.EQ))
-        else:
-            groups.append(MetadataFilter(key=key, value=list(values), operator=FilterOperator.IN))
+            groups.append({key: {"$eq": values[0]}})
+        elif values:
+            groups.append({key: {"$in": list(values)}})
     if not groups:
         return None
-    return MetadataFilters(filters=groups, condition=FilterCondition.AND)
+    return groups[0] if len(groups) == 1 else {"$and": groups}
 
 
 class ChromaStore:
@@ -151,17 +144,17 @@ class ChromaStore:
     def query(
         self, embedding: Sequence[float], k: int, filters: Mapping[str, Sequence[str]] | None = None
     ) -> list[tuple[str, float]]:
-        """Top-k (node id, cosine similarity) for a query embedding."""
+        """Top-k (node id, cosine similarity) for a query embedding: exact up to EXACT_SEARCH_LIMIT vectors.
+        Only ids and distances travel (documents and metadata are read from the node store)."""
         count = self.count() or 1
-        beam = max(1, min(max(k, MIN_SEARCH_BEAM), count))  # hnswlib searches with ef = max(ef, k)
-        query = VectorStoreQuery(
-            query_embedding=list(embedding), similarity_top_k=beam, filters=to_metadata_filters(filters or {})
+        beam = count if count <= EXACT_SEARCH_LIMIT else max(k, MIN_SEARCH_BEAM)  # hnswlib: ef = max(ef, k)
+        result = self.collection.query(
+            query_embeddings=[list(embedding)], n_results=beam, where=to_where(filters or {}), include=["distances"]
         )
-        result = self.vector_store.query(query, include=["distances", "metadatas", "documents"])
-        ids = result.ids or []
-        # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
-        sims = [1.0 - (-math.log(s)) if s > 0 else -1.0 for s in (result.similarities or [])]
-        return list(zip(ids, sims, strict=True))[: max(1, k)]
+        ids = result["ids"][0] if result["ids"] else []
+        distances = (result["distances"] or [[]])[0]
+        # With cosine space the distance is 1 - cos.
+        return [(nid, 1.0 - float(d)) for nid, d in zip(ids, distances, strict=True)][: max(1, k)]
 
     def vectors(self, node_ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored vectors of these nodes (those the collection has)."""

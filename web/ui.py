@@ -413,7 +413,7 @@ def chat_tab(get: Get, feedback: Callable[[], FeedbackStore]) -> None:
     clear = gr.Button("Ny samtale", size="sm")
     outputs = [chatbot, notice, cards, sources, history, question, rated, thanks, live]
     inputs = [question, chatbot, history, rated, audience]
-    asking = [send.click(respond, inputs, outputs), question.submit(respond, inputs, outputs)]
+    asking: list[dict[str, Any]] = [send.click(respond, inputs, outputs), question.submit(respond, inputs, outputs)]
     # A new conversation stops the answer still streaming: its later updates would bring the old chat back.
     clear.click(
         lambda: ([], notice_update(None), "", NO_SOURCES, [], "", [], "", live_html()), None, outputs, cancels=asking

@@ -239,6 +239,29 @@ def test_generation_carries_node_vectors(config: IndexConfig) -> None:
         assert local[nid] == pytest.approx(stored[nid], abs=1e-6)
 
 
+def test_dense_search_is_exact(config: IndexConfig) -> None:
+    """Chroma's approximate graph once left a query's nearest passage out of a beam of 200: at this scale the
+    dense search must return exactly the nearest vectors, with and without a filter."""
+    ingest(config, FakeEmbedding())
+    index = KnowledgeIndex.open(config, FakeEmbedding())
+    ids = list(index.nodes)
+    matrix = np.array([index.vectors(ids)[nid] for nid in ids])
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    uteteam = {nid for nid in ids if index.nodes[nid].metadata.get("service") == "Uteteam"}
+    assert uteteam
+    for query in ("røyker hasj", "skolefravær og angst", "barnehage i Drammen", "foreldreveiledning"):
+        q = np.array(index.query_embedding(query))
+        cosines = matrix @ (q / np.linalg.norm(q))
+        for filters, allowed in (({}, set(ids)), ({"service": ["Uteteam"]}, uteteam)):
+            found = index.dense_search(query, 20, filters)
+            cosine = {nid: float(c) for c, nid in zip(cosines, ids, strict=True) if nid in allowed}
+            best = sorted(cosine.values(), reverse=True)[:20]
+            assert len(found) == len(best) and {nid for nid, _ in found} <= set(allowed), query
+            # The 20 best cosines (the fake embedder ties often, so the ids among equals may differ).
+            assert [s for _, s in found] == pytest.approx(best, abs=1e-5), query
+            assert all(s == pytest.approx(cosine[nid], abs=1e-5) for nid, s in found), query
+
+
 def test_generation_carries_a_vector_for_every_answer_unit(config: IndexConfig) -> None:
     """Answer lines are chosen by meaning without embedding them per question: each unit of each node (but the
     cards) has its vector in the generation; a generation written before them gets them on the next ingest."""
