@@ -79,10 +79,13 @@ def test_thumbs_up_is_saved_as_feedback(page: Any, fake_assistant: Any) -> None:
     before = path.read_text(encoding="utf-8").count("\n") if path.exists() else 0
     page.locator("#chat").get_by_role("button", name="Like").last.click()
     page.locator("#feedback-status").get_by_text("Takk", exact=False).wait_for(timeout=WAIT_MS)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == before + 1
-    record = json.loads(lines[-1])
-    assert record["source"] == "ui" and record["rating"] == "up" and record["question"] == "Hva er Ungdomstorget?"
+    # The file is shared with the session's API tests: the UI's records are the ones this test looks at (a
+    # clean CI run once found two new lines here; the message shows them if it happens again).
+    added = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[before:]]
+    from_ui = [r for r in added if r["source"] == "ui"]
+    assert len(from_ui) == 1, added
+    record = from_ui[0]
+    assert record["rating"] == "up" and record["question"] == "Hva er Ungdomstorget?"
     assert record["citations"] and "[1]" in record["answer"]
 
 
