@@ -223,6 +223,7 @@ _HELP = re.compile(
     r"finnes det (\w+\s+)?(tilbud|gruppetilbud|hjelp|noe for)|"
     r"hvordan (skal|kan) (jeg|vi) (snakke|hjelpe|få)|er det noe galt|er det noen som hjelper|"
     r"kor kan (eg|vi) få|kvar kan (eg|vi)|hvem kan hjelpe|"
+    r"(hvor|kvar|kor) (finner|finn|får) (jeg|eg|vi|me|man) (\w+ )?(hjelp|støtte|råd|veiledning)|"
     r"kven kan hjelpe|hvem kan (jeg|vi) (snakke|spørre|kontakte)|who can (i|we) (talk|turn|ask)|"
     r"hva (kan|skal|bør) (jeg|vi) gjøre|kva (kan|skal|bør) (eg|vi) gjere|hvor jeg|"
     r"where can (i|we|my|he|she)|who can help|what (can|should) (i|we) do|hjelp\w* (meg|oss)|help (me|us)|"

@@ -76,6 +76,10 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         ("I'm 17 and want to get on birth control", "situation", "en"),
         ("Kor kan eg få hjelp når sonen min ikkje vil gå på skulen?", "situation", "nn"),
         ("Jonas (14) røyker hasj", "situation", "nb"),
+        # «where do I find / get help» without «kan»
+        ("Hvor finner jeg hjelp til barnet mitt som ikke vil gå på skolen?", "situation", "nb"),
+        ("Hvor får vi støtte når sønnen vår ikke spiser?", "situation", "nb"),
+        ("Kvar får eg hjelp når dottera mi ikkje søv?", "situation", "nn"),
         ("Helsesykepleier: 16-åring med rusbruk har falt ut av skolen. Hvilke tiltak finnes?", "situation", "nb"),
         ("Hvor mange saker kom inn til familieteamene i 2021?", "quantity", "nb"),
         ("What is Ungdomstorget?", "definition", "en"),

@@ -28,6 +28,20 @@ def test_lay_words_map_to_the_appendix_vocabulary() -> None:
     assert situation_lexicon().links("Hva er kunnskapsgrunnlaget?") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hvor finner jeg hjelp til barnet mitt som ikke vil gå på skolen?",
+        "Kva gjer vi når sonen vår ikkje vil på skulen?",
+        "Vi er bekymret fordi hun ikke går på skolen lenger",
+    ],
+)
+def test_a_negated_phrase_links_in_a_subordinate_clause_too(text: str) -> None:
+    """The lexicon lists main clauses («vil ikke gå på skolen»); after «som», «når» or «fordi» the negation comes
+    before the verb («… som ikke vil gå på skolen»)."""
+    assert "skolefravær" in {link.concept for link in situation_lexicon().links(text)}
+
+
 def test_longest_phrase_wins() -> None:
     # «røyker hasj» is one phrase about drugs; «røyker» alone would be tobacco
     concepts = [link.concept for link in situation_lexicon().links("gutten røyker hasj")]
@@ -190,6 +204,8 @@ def test_nynorsk_agent_nouns_get_their_bokmal_forms() -> None:
         ("Skolen sier det skjer utenfor skoletida så de kan ikke gjøre noe??", []),
         ("Saksbehandler NAV: Enslig mor med tre barn – hvilke boligsosiale virkemidler finnes?", []),
         ("Barnevernet har vært her.", []),
+        ("Where can I get help for my son who won't go to school?", []),
+        ("Who can help a girl who is bullied on her way home from school?", []),
     ],
 )
 def test_the_services_a_question_asks_about(text: str, asked: list[str]) -> None:
