@@ -196,6 +196,16 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # «Hva er / What are selective measures?»: what a prevention level of Vedlegg 2 is, not its measures
+        "definition",
+        re.compile(
+            r"^\s*(hva|kva|what)\s+(er|is|are|betyr|tyder|means?|menes med|meinast med)\s+(\w+\s+)?"
+            r"(universel\w*|selekter\w*|selektiv\w*|indiker\w*|universal|selective|indicated)\s+"
+            r"(tiltak|measures?|forebygging|prevention|nivå|level)\s*\?*\s*$",
+            re.I,
+        ),
+    ),
+    (
         "measures",
         re.compile(r"\b(hvilke|kva for|kva|which|what)\s+(\w+\s+){0,3}(tiltak|measures|metoder|tilbud|tilbod)\b", re.I),
     ),
@@ -212,7 +222,8 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         "definition",
         re.compile(
-            r"^\s*(hva|kva|what)\s+(er|is|betyr|tyder|means?|gjør|gjer|does)\b|\bhva står \w+ for\b",
+            r"^\s*(hva|kva|what)\s+(er|is|are|betyr|tyder|means?|gjør|gjer|does)\b|\bhva står \w+ for\b|"
+            r"^\s*(hva|kva)\s+(menes|meinast|meiner \w+)\s+med\b|^\s*what\s+(is|are)\s+meant\s+by\b",
             re.I,
         ),
     ),

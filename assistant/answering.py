@@ -755,7 +755,20 @@ def with_norwegian_words(question: str, analysis: QuestionAnalysis) -> str:
     know; a Norwegian question as it is. (Measured on the 54 English dev questions: evidence in the top five 0.44
     with the English words alone, 0.70 with the Norwegian ones added.)"""
     words = norwegian_search_words(question, analysis)
-    return f"{question} ({', '.join(words)})" if words else question
+    if analysis.intent == "definition" and not analysis.services:
+        # A question what a prevention level is gets the knowledge base's name for the level.
+        words += [LEVEL_DEFINED_AS[level] for level in catalog_filters(question)[0]]
+    return f"{question} ({', '.join(dict.fromkeys(words))})" if words else question
+
+
+# Vedlegg 2 names its prevention levels «Universelle / Selekterte / Indikerte tiltak»; the knowledge base defines
+# them as «Universell / Selektiv / Indikert forebygging». «Hva er universelle tiltak?» is searched and scored with
+# those words too: the rows at that level name it but do not say what it is.
+LEVEL_DEFINED_AS = {
+    "universell": "universell forebygging",
+    "selektert": "selektiv forebygging",
+    "indikert": "indikert forebygging",
+}
 
 
 def supporting_sentence(

@@ -137,3 +137,12 @@ def test_summary_recurrence_and_2022_come_from_the_theme_map(e5_assistant) -> No
     numbers = {c.n for c in summary.citations}
     assert summary.in_2022 and all(link.n in numbers for link in summary.in_2022)
     assert "## I 2022-kildene" in summary.markdown
+
+
+def test_a_prevention_level_is_explained_from_its_definition(e5_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Vedlegg 2's «Universelle / Selekterte tiltak» are defined in the knowledge base's prose, not by its rows."""
+    universal = e5_assistant.ask("Hva er universelle tiltak?")
+    assert not universal.refused
+    assert "rettet mot hele befolkningsgrupper" in universal.answer.splitlines()[1]
+    selective = e5_assistant.ask("What are selective measures?")
+    assert "grupper med kjent og/eller forhøyet risiko" in selective.answer.splitlines()[1]

@@ -92,6 +92,11 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         # a share of the children's measures, not a child's situation
         ("What proportion of child welfare measures in 2021 were voluntary?", "quantity", "en"),
         ("Når trådte barnevernsreformen i kraft?", "time", "nb"),
+        # what a prevention level is, and the measures at a level
+        ("Hva menes med indikerte tiltak?", "definition", "nb"),
+        ("What are selective measures?", "definition", "en"),
+        ("Kva tyder selekterte tiltak?", "definition", "nn"),
+        ("Hvilke selekterte tiltak har uteteamet?", "measures", "nb"),
         ("Hva sa verkstedene om frivillighet?", "planner", "nb"),
         ("Hva koster en time hos fastlegen i Drammen?", "fact", "nb"),
     ],

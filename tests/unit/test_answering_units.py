@@ -709,3 +709,26 @@ def test_what_counts_as_a_figure_in_an_answer_line() -> None:
     assert states_figure("ca. 70 % ble henlagt", [], ANALYZE, share=True)
     assert states_figure("halvparten av elevene", [], ANALYZE, share=True)
     assert not states_figure("691 barn mottok tiltak", [], ANALYZE, share=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "defined_as"),
+    [
+        ("Hva er universelle tiltak?", ["universell forebygging"]),
+        ("What are selective measures?", ["selektiv forebygging"]),
+        ("Hva er forskjellen på selekterte og indikerte tiltak?", ["selektiv forebygging", "indikert forebygging"]),
+        ("Hvilke selekterte tiltak har uteteamet?", []),  # the measures at that level, not what the level is
+    ],
+)
+def test_a_question_what_a_prevention_level_is_is_searched_with_the_knowledge_base_s_name(
+    question: str, defined_as: list[str]
+) -> None:
+    """The catalog's «Selekterte tiltak» is the knowledge base's «Selektiv forebygging», where it is defined."""
+    from assistant.analysis import analyze_question
+    from assistant.answering import with_norwegian_words
+
+    searched = with_norwegian_words(question, analyze_question(question))
+    assert searched.startswith(question)
+    assert [name for name in ("universell", "selektiv", "indikert") if f"{name} forebygging" in searched] == [
+        d.split()[0] for d in defined_as
+    ]
