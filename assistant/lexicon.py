@@ -272,27 +272,11 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
-# «vil ikke gå på skolen»: a verb, then the negation (and what follows).
-_NEGATED_MAIN_CLAUSE = re.compile(r"^([\wæøå]+) (ikke|ikkje)((?: .+)?)$", re.I)
-
-
-def with_subordinate_order(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """The lexicon lists main clauses («vil ikke gå på skolen»); after «som», «når» or «fordi» the negation comes
-    before the verb («… som ikke vil gå på skolen»), so each such phrase is also listed in that order."""
-    turned = []
-    for phrase in phrases:
-        match = _NEGATED_MAIN_CLAUSE.match(phrase.strip())
-        if match:
-            turned.append(f"{match.group(2)} {match.group(1)}{match.group(3)}")
-    return tuple(dict.fromkeys([*phrases, *turned]))
-
-
 @cache
 def situation_lexicon() -> SituationLexicon:
     data = _read_toml("situation_lexicon.toml")
     concepts = [
-        Concept(str(c["name"]), with_subordinate_order(_strings(c.get("lay"))), _strings(c.get("terms")))
-        for c in data.get("concept", [])
+        Concept(str(c["name"]), _strings(c.get("lay")), _strings(c.get("terms"))) for c in data.get("concept", [])
     ]
     return SituationLexicon(concepts)
 

@@ -36,9 +36,9 @@ def test_lay_words_map_to_the_appendix_vocabulary() -> None:
         "Vi er bekymret fordi hun ikke går på skolen lenger",
     ],
 )
-def test_a_negated_phrase_links_in_a_subordinate_clause_too(text: str) -> None:
-    """The lexicon lists main clauses («vil ikke gå på skolen»); after «som», «når» or «fordi» the negation comes
-    before the verb («… som ikke vil gå på skolen»)."""
+def test_school_refusal_links_in_a_subordinate_clause_too(text: str) -> None:
+    """After «som», «når» or «fordi» the negation comes before the verb: «… som ikke vil gå på skolen», not only
+    «vil ikke gå på skolen»."""
     assert "skolefravær" in {link.concept for link in situation_lexicon().links(text)}
 
 
