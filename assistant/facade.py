@@ -285,7 +285,11 @@ class Assistant:
         if self._themes is None:
             config = self.settings.themes
             self._themes = ThemeMapper(
-                self.index, self._point_vectors, config.distance_threshold, config.min_link_similarity
+                self.index,
+                self._point_vectors,
+                config.distance_threshold,
+                config.min_link_similarity,
+                config.link_word_weight,
             )
         return self._themes
 

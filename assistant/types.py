@@ -178,8 +178,9 @@ class ThemeLink(BaseModel):
     service: str = ""
     level: str = ""
     similarity: float = Field(
-        description="Cosine similarity of the theme's centroid and the passage's nearest sentence (or the row), "
-        "both centred (higher: nearer)."
+        description="Nearness of the theme and the passage's nearest sentence (or the row): the cosine of the "
+        "theme's centroid and the sentence's vector (both centred), blended with the cosine of their character "
+        "n-grams by `themes.link_word_weight` (higher: nearer)."
     )
     n: int = Field(description="Citation number in the source list of the map or summary it is part of.")
 

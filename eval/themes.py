@@ -82,7 +82,7 @@ def link_scores(mapper: ThemeMapper, themes: list[dict[str, Any]], links: list[d
     gold = [link for link in links if link["theme"] in indices_by_theme]
     found = predicted = correct = 0
     for theme_id, members in indices_by_theme.items():
-        linked = [mapper.index.nodes[t.node_id].text for t, _ in mapper.links(mapper.vectors[members].mean(axis=0))]
+        linked = [mapper.index.nodes[t.node_id].text for t, _ in mapper.links(members)]
         wanted = [_norm(g["text"]) for g in gold if g["theme"] == theme_id]
         predicted += len(linked)
         correct += sum(1 for text in linked if any(w in _norm(text) for w in wanted))
@@ -123,10 +123,13 @@ def main() -> None:
             {k: round(v, 3) for k, v in clustering_scores(mapper, load(THEMES, split)).items()},
         )
     ids = {t["id"] for t in load(THEMES, split)}
-    for similarity in np.arange(0.10, 0.60, 0.05):
-        mapper.min_link_similarity = float(similarity)
-        scores = link_scores(mapper, load(THEMES, split), [g for g in load(LINKS) if g["theme"] in ids])
-        print(f"similarity {similarity:.2f}", {k: round(v, 3) for k, v in scores.items()})
+    links = [g for g in load(LINKS) if g["theme"] in ids]
+    for weight in np.arange(0.0, 1.01, 0.1):
+        mapper.link_word_weight = float(weight)
+        for similarity in np.arange(0.10, 0.40, 0.02):
+            mapper.min_link_similarity = float(similarity)
+            scores = link_scores(mapper, load(THEMES, split), links)
+            print(f"words {weight:.1f} similarity {similarity:.2f}", {k: round(v, 3) for k, v in scores.items()})
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ def test_answers_lead_with_the_kind_of_answer_asked(e5_assistant) -> None:  # ty
 def test_theme_map_covers_every_point_and_scores_against_the_labels(e5_assistant) -> None:  # type: ignore[no-untyped-def]
     """Planners: no workshop point is lost, themes raised by all three workshops show as such, and the map's
     quality on the test labels stays above what was measured when it was built (B-cubed F1 0.53; links 0.30 since
-    session 14)."""
+    session 14, 0.39 since session 16)."""
     from assistant.themes import workshop_points
     from eval.themes import evaluate
 
@@ -128,7 +128,7 @@ def test_theme_map_covers_every_point_and_scores_against_the_labels(e5_assistant
     assert sum(len(t.points) for t in theme_map.themes) == len(workshop_points(e5_assistant.index))
     assert any(t.raised_in == 3 for t in theme_map.themes)
     scores = evaluate(e5_assistant.theme_mapper(), "test")
-    assert scores["clustering"]["f1"] >= 0.45 and scores["links"]["recall"] >= 0.25
+    assert scores["clustering"]["f1"] >= 0.45 and scores["links"]["recall"] >= 0.35
 
 
 def test_summary_recurrence_and_2022_come_from_the_theme_map(e5_assistant) -> None:  # type: ignore[no-untyped-def]

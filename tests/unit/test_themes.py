@@ -152,8 +152,8 @@ def test_a_2022_passage_is_shown_as_one_line_cut_after_a_sentence() -> None:
 
 def test_a_theme_links_each_passage_once_by_its_nearest_sentence(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     """A passage is scored and shown by its one sentence nearest the theme (a long passage's whole vector blurs it),
-    at most once, most similar first, above the threshold, and every prose link of the map is a sentence of its
-    cited passage."""
+    at most once, most similar first, above the threshold, each text once, no heading, and every prose link of the
+    map is a sentence of its cited passage."""
     import numpy as np
 
     from assistant.themes import PROSE_LINKS, LinkTarget
@@ -161,21 +161,25 @@ def test_a_theme_links_each_passage_once_by_its_nearest_sentence(fake_assistant)
     mapper = fake_assistant.theme_mapper()
     saved = mapper._targets, mapper.min_link_similarity
     targets = [
-        LinkTarget("p1", "Fjern setning.", row=False),
-        LinkTarget("p1", "Nær setning.", row=False),
-        LinkTarget("p2", "Middels setning.", row=False),
-        LinkTarget("p3", "Under terskelen.", row=False),
+        LinkTarget("p1", "Fjern setning om noe helt annet enn temaet.", row=False),
+        LinkTarget("p1", "Nær setning som handler om akkurat dette temaet.", row=False),
+        LinkTarget("p2", "Middels setning som handler om noe av temaet.", row=False),
+        LinkTarget("p3", "Under terskelen og altså ikke lenket til temaet.", row=False),
         LinkTarget("r1", "Et tiltak.", row=True),
+        LinkTarget("p4", "En kort overskrift", row=False),  # a heading, not a statement
+        LinkTarget("p5", "Middels  setning som handler om noe av temaet.", row=False),  # says what p2 says
     ]
-    matrix = np.array([[0.0, 1.0], [1.0, 0.0], [0.8, 0.6], [0.1, -0.99], [0.6, 0.8]], dtype=np.float32)
+    matrix = np.array(
+        [[0.0, 1.0], [1.0, 0.0], [0.8, 0.6], [0.1, -0.99], [0.6, 0.8], [0.99, 0.1], [0.7, 0.7]], dtype=np.float32
+    )
     try:
         mapper._targets, mapper.min_link_similarity = (targets, matrix), 0.2
-        links = mapper.links(np.array([2.0, 0.0], dtype=np.float32))
+        links = mapper.nearest(matrix @ np.array([1.0, 0.0], dtype=np.float32))
     finally:
         mapper._targets, mapper.min_link_similarity = saved
     assert [(t.node_id, t.text, round(s, 2)) for t, s in links] == [
-        ("p1", "Nær setning.", 1.0),
-        ("p2", "Middels setning.", 0.8),
+        ("p1", "Nær setning som handler om akkurat dette temaet.", 1.0),
+        ("p2", "Middels setning som handler om noe av temaet.", 0.8),
         ("r1", "Et tiltak.", 0.6),
     ]
 
@@ -193,3 +197,31 @@ def test_a_theme_links_each_passage_once_by_its_nearest_sentence(fake_assistant)
         [link.similarity for link in t.links] == sorted((link.similarity for link in t.links), reverse=True)
         for t in theme_map.themes
     )
+
+
+def test_a_links_nearness_blends_meaning_with_shared_words(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """With `link_word_weight` 0 a target's nearness is the cosine to the theme's centroid alone; with more weight,
+    a target sharing the points' words (character n-grams) outranks one that is only near in meaning."""
+    import numpy as np
+
+    from assistant.themes import LinkTarget
+
+    mapper = fake_assistant.theme_mapper()
+    saved = mapper._targets, mapper.vectors, mapper._target_words, mapper._point_words, mapper.link_word_weight
+    targets = [LinkTarget("near", "Nær i mening.", row=False), LinkTarget("words", "Samme ord.", row=False)]
+    try:
+        mapper._targets = (targets, np.array([[1.0, 0.0], [0.6, 0.8]], dtype=np.float32))
+        mapper.vectors = np.array([[1.0, 0.0], [0.8, 0.6]], dtype=np.float32)
+        mapper._target_words = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+        mapper._point_words = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
+        mapper.link_word_weight = 0.0
+        meaning = mapper.link_scores([0, 1])
+        mapper.link_word_weight = 0.8
+        blended = mapper.link_scores([0, 1])
+        assert mapper.link_scores([]).tolist() == [0.0, 0.0]
+    finally:
+        mapper._targets, mapper.vectors, mapper._target_words, mapper._point_words, mapper.link_word_weight = saved
+    centroid = np.array([0.9, 0.3]) / np.linalg.norm([0.9, 0.3])
+    assert np.allclose(meaning, [centroid[0], 0.6 * centroid[0] + 0.8 * centroid[1]], atol=1e-5)
+    assert meaning[0] > meaning[1] and blended[1] > blended[0]
+    assert np.allclose(blended, 0.2 * meaning + 0.8 * np.array([0.0, 1.0]), atol=1e-5)
