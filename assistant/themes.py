@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -134,14 +135,13 @@ def cluster(vectors: np.ndarray, distance_threshold: float) -> list[int]:
     return [int(label) for label in model.fit_predict(vectors)]
 
 
-def char_ngrams(texts: Sequence[str]) -> np.ndarray:
-    """Unit rows of TF-IDF (sublinear) over the texts' character 3–5-grams within words, casefolded, n-grams in
-    two texts or more."""
+def char_ngrams(texts: Sequence[str]) -> Any:
+    """TF-IDF (sublinear, unit rows) over the texts' character 3–5-grams within words, casefolded, n-grams in two
+    texts or more: a sparse matrix (the 2022 sentences' is ~18 000 columns wide)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
-    tfidf = ngrams.fit_transform([t.casefold() for t in texts])
-    return unit_rows(np.asarray(tfidf.todense(), dtype=np.float32))
+    ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=np.float32)
+    return ngrams.fit_transform([t.casefold() for t in texts]).tocsr()
 
 
 def label_words(groups: Sequence[Sequence[str]], analyze: Analyze, top: int = LABEL_WORDS) -> list[str]:
@@ -198,7 +198,7 @@ class ThemeMapper:
         «foreldreveiledning» and «veiledning av foreldre»), which whole stems do not."""
         if len(self.points) < 2:
             return self.vectors
-        words = char_ngrams([p.text for p in self.points])
+        words = unit_rows(char_ngrams([p.text for p in self.points]).toarray())
         return unit_rows(np.hstack([math.sqrt(0.5) * self.vectors, math.sqrt(0.5) * words]))
 
     def _link_targets(self) -> tuple[list[LinkTarget], np.ndarray]:
@@ -232,10 +232,10 @@ class ThemeMapper:
         matrix = unit_rows(np.array(vectors, dtype=np.float32))
         return targets, unit_rows(matrix - matrix.mean(axis=0))
 
-    def _link_words(self) -> tuple[np.ndarray, np.ndarray]:
-        """TF-IDF over character 3–5-grams within words of the link targets and the workshop points (unit rows of
-        each): the words a theme and a 2022 sentence share, compound parts included («lavterskeltilbud» and
-        «lavterskelarenaer», «frivillige» and «frivilligheten»)."""
+    def _link_words(self) -> tuple[Any, Any]:
+        """Character n-grams of the link targets and of the workshop points (sparse, unit rows): the words a theme
+        and a 2022 sentence share, compound parts included («lavterskeltilbud» and «lavterskelarenaer»,
+        «frivillige» and «frivilligheten»)."""
         targets, _ = self._targets
         if not targets or not self.points:
             return np.zeros((len(targets), 1), dtype=np.float32), np.zeros((len(self.points), 1), dtype=np.float32)
@@ -257,8 +257,8 @@ class ThemeMapper:
         sims = matrix @ (centroid / (np.linalg.norm(centroid) or 1.0))
         if self.link_word_weight <= 0.0:
             return np.asarray(sims, dtype=np.float32)
-        words = self._point_words[list(members)].sum(axis=0)
-        lexical = self._target_words @ (words / (np.linalg.norm(words) or 1.0))
+        words = np.asarray(self._point_words[list(members)].sum(axis=0), dtype=np.float32).ravel()
+        lexical = np.asarray(self._target_words @ (words / (np.linalg.norm(words) or 1.0))).ravel()
         return np.asarray((1.0 - self.link_word_weight) * sims + self.link_word_weight * lexical, dtype=np.float32)
 
     def nearest(self, scores: np.ndarray) -> list[tuple[LinkTarget, float]]:
