@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant import llm as llm_backend
 from assistant.citations import cited_passage, validate_citations
 from assistant.theme_export import link_lines
-from assistant.themes import Theme, ThemeMap
+from assistant.themes import Theme, ThemeMap, ThemeMapper
 from assistant.types import (
     Citation,
     CrossWorkshopTopic,
@@ -46,6 +46,8 @@ class SummaryContext(Protocol):
     llm_gate: llm_backend.LLMGate
 
     def themes(self) -> ThemeMap: ...
+
+    def theme_mapper(self) -> ThemeMapper: ...
 
 
 # Words that belong to common planning themes, so that "tidlig innsats" also finds "forebygging".
@@ -129,8 +131,7 @@ def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> 
 
 
 # The themes (with most of the summary's points) whose 2022 links a summary shows, and how many links each.
-LINKED_THEMES = 3
-LINKS_PER_THEME = 2
+LINKS_SHOWN = 6  # the 2022 lines under a summary
 
 
 def _key(document: str, text: str) -> tuple[str, str]:
@@ -167,19 +168,16 @@ def by_theme(
     return recurring, unique
 
 
-def links_2022(theme_map: ThemeMap, topics: list[CrossWorkshopTopic], cite: Callable[[str], int]) -> list[ThemeLink]:
-    """What the 2022 sources report against the themes most of the summary's points belong to (the theme map's
-    nearest links: LINKED_THEMES themes, LINKS_PER_THEME each; a long list would bury them)."""
-    by_label = {t.label: t for t in theme_map.themes}
-    seen: set[str] = set()
-    links: list[ThemeLink] = []
-    for topic in sorted(topics, key=lambda t: -len(t.points))[:LINKED_THEMES]:
-        theme = by_label.get(topic.label)
-        for link in theme.links[:LINKS_PER_THEME] if theme is not None else []:
-            if link.node_id and link.node_id not in seen:
-                seen.add(link.node_id)
-                links.append(link.model_copy(update={"n": cite(link.node_id)}))  # renumbered for this summary
-    return links
+def links_2022(
+    mapper: ThemeMapper, points: Sequence[SummaryPoint], cite: Callable[[str], int], limit: int = LINKS_SHOWN
+) -> list[ThemeLink]:
+    """What the 2022 sources report against the summary's own points: the theme map's linker applied to them (their
+    centroid and words), so the links answer the theme asked («tidlig innsats»), not the broader themes its points
+    fall into. At most `limit`, rows and passages nearest first (a long list would bury them)."""
+    members = mapper.point_indices([(p.document, p.text) for p in points])
+    links = mapper.theme_links(members, lambda node_id: 0)
+    links.sort(key=lambda link: -link.similarity)
+    return [link.model_copy(update={"n": cite(link.node_id)}) for link in links[:limit]]
 
 
 def to_markdown(summary: WorkshopSummary) -> str:
@@ -268,7 +266,7 @@ def summarize_workshops(assistant: SummaryContext, theme: str, workshops: list[s
             )
         return citations[node_id].n
 
-    links = links_2022(theme_map, [*recurring, *unique], cite)
+    links = links_2022(assistant.theme_mapper(), [p for section in sections for p in section.points], cite)
     summary = WorkshopSummary(
         theme=theme,
         workshops=sections,

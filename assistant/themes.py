@@ -285,6 +285,30 @@ class ThemeMapper:
             chosen.append((target, float(scores[i])))
         return chosen
 
+    def theme_links(self, members: Sequence[int], cite: Callable[[str], int]) -> list[ThemeLink]:
+        """The links of the points `members`, as cited ThemeLinks (a Vedlegg 2 row by its measure and service)."""
+        links = []
+        for target, similarity in self.links(members):
+            measure = self._measures.get(target.node_id)
+            links.append(
+                ThemeLink(
+                    kind="measure" if measure is not None else "knowledge_base",
+                    text=measure.measure if measure is not None else target.text,
+                    node_id=target.node_id,
+                    service=measure.service if measure is not None else "",
+                    level=measure.level.value if measure is not None and measure.level else "",
+                    similarity=round(similarity, 3),
+                    n=cite(target.node_id),
+                )
+            )
+        return links
+
+    def point_indices(self, points: Sequence[tuple[str, str]]) -> list[int]:
+        """The indices of the given (document, text) points among the map's points (unknown ones left out)."""
+        where = {(p.document, " ".join(p.text.split()).casefold()): i for i, p in enumerate(self.points)}
+        found = (where.get((document, " ".join(text.split()).casefold())) for document, text in points)
+        return sorted({i for i in found if i is not None})
+
     def labels(self) -> list[int]:
         return cluster(self.features, self.distance_threshold)
 
@@ -332,21 +356,7 @@ class ThemeMapper:
                     text=p.text, node_id=p.node_id, document=p.document, heading=p.heading, n=cite(p.node_id)
                 )
 
-            links = []
-            for target, similarity in self.links(group):
-                node_id = target.node_id
-                measure = self._measures.get(node_id)
-                links.append(
-                    ThemeLink(
-                        kind="measure" if measure is not None else "knowledge_base",
-                        text=measure.measure if measure is not None else target.text,
-                        node_id=node_id,
-                        service=measure.service if measure is not None else "",
-                        level=measure.level.value if measure is not None and measure.level else "",
-                        similarity=round(similarity, 3),
-                        n=cite(node_id),
-                    )
-                )
+            links = self.theme_links(group, cite)
             themes.append(
                 Theme(
                     id=f"tema-{number:02d}",
