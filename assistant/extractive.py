@@ -53,7 +53,13 @@ _FIGURE = re.compile(
     re.I,
 )
 # Numbers that are no figure: a section of a law («§ 31», «§§ 41 - 43») and a school year («10. trinn»).
-_NOT_FIGURES = re.compile(r"§+\s*\d+(?:\s*-\s*\d+)?|\b\d{1,2}\.\s*(?:trinn\w*|klasse\w*)", re.I)
+_MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+_NOT_FIGURES = re.compile(
+    r"§+\s*\d+(?:\s*-\s*\d+)?|\b\d{1,2}\.\s*(?:trinn\w*|klasse\w*)|"
+    # a reference («Kapittel 4», «vedlegg 2», «nr. 1») or a day of a month («1. august»), not a count
+    rf"\b(?:kapittel|kap\.|vedlegg|side|punkt|nr\.?)\s*\d+|\b\d{{1,2}}\.\s*(?:{_MONTHS})\b",
+    re.I,
+)
 # «En saksbehandler – …»: a line that opens with «one» of something.
 _ONE = re.compile(r"^\W*(?:en|ett|ei|én)\s+([\w-]{4,})", re.I)
 # A share said in words («halvparten av elevene»), beside a percentage (_ANSWER_TYPES["percent"]).
@@ -70,10 +76,10 @@ def states_figure(text: str, question_terms: Collection[str], analyze: Analyze, 
     if _FIGURE.search(text):
         return True
     one = _ONE.search(text)
-    return one is not None and any(_akin(a, b) for a in analyze(one.group(1)) for b in question_terms)
+    return one is not None and any(akin(a, b) for a in analyze(one.group(1)) for b in question_terms)
 
 
-def _akin(a: str, b: str) -> bool:
+def akin(a: str, b: str) -> bool:
     """Two stems of one word, also across bokmål and nynorsk («saksbehandler» / «saksbehandlar»): they share all
     but the last two letters of the shorter, and at least five (or are equal)."""
     shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))

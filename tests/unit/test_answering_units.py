@@ -705,6 +705,11 @@ def test_what_counts_as_a_figure_in_an_answer_line() -> None:
     assert not states_figure("Kapittel VIII (§§ 41 - 43) og § 31 gjelder barnehagen.", terms, ANALYZE)
     assert not states_figure("Medvirkning er lavere på 10. trinn enn på 7. trinn.", terms, ANALYZE)
     assert not states_figure("Tiltak som gir en jobb i enden.", ANALYZE("Hvor mange jobber i NAV?"), ANALYZE)
+    # a reference or a day of a month: no figure either
+    assert not states_figure("Kapittel 4 handler om den tidlige innsatsen.", terms, ANALYZE)
+    assert not states_figure("Se vedlegg 2 og bærekraftsmål nr 1.", terms, ANALYZE)
+    assert not states_figure("Fra 1. august 2022 gjelder ordningen.", terms, ANALYZE)
+    assert states_figure("Fra 1. august 2022 får alle 12 timer gratis SFO.", terms, ANALYZE)
     # a share asks for a percentage or a fraction
     assert states_figure("ca. 70 % ble henlagt", [], ANALYZE, share=True)
     assert states_figure("halvparten av elevene", [], ANALYZE, share=True)
