@@ -72,6 +72,8 @@ class LexiconLink:
 # Words shorter than this link only as written (a short stem is shared by unrelated words).
 MIN_STEM_CHARS = 4
 _WORD = re.compile(rf"[\wæøåÆØÅ]{{{MIN_STEM_CHARS},}}")
+# «sliter med (den) økonomien», «struggling with money»: what a general phrase is about follows «med / with».
+_ABOUT_WHAT = re.compile(r"\s+(?:med|with)\s+(?:[\wæøåÆØÅ-]+\s+){0,2}", re.I)
 
 
 @dataclass
@@ -90,6 +92,16 @@ class SituationLexicon:
                         self._by_stem.setdefault(stem, []).append(concept)
         self._pattern = _phrase_pattern([p for c in self.concepts for p in c.lay])
 
+    def _says_what(self, match: re.Match[str], later: re.Match[str], text: str) -> bool:
+        """Whether a later phrase says what the matched one is about («sliter med økonomien», «struggling with
+        money»): it follows «med / with» within three words and stands for other concepts, which then take it."""
+        between = text[match.end() : later.start()]
+        if not _ABOUT_WHAT.fullmatch(between):
+            return False
+        mine = {c.name for c in self._by_phrase.get(_fold(match.group(0)), [])}
+        theirs = {c.name for c in self._by_phrase.get(_fold(later.group(0)), [])}
+        return bool(theirs - mine)
+
     def links(self, text: str) -> list[LexiconLink]:
         """The lay phrases of the text (longest match wins) with the concepts they stand for; a word the
         lexicon does not list still links when it shares a listed word's stem («skulka» ~ «skulker»).
@@ -104,8 +116,11 @@ class SituationLexicon:
                 found.append(LexiconLink(phrase, concept.name, concept.terms))
 
         if self._pattern is not None:
-            for match in self._pattern.finditer(text):
+            matches = list(self._pattern.finditer(text))
+            for i, match in enumerate(matches):
                 covered.append(match.span())
+                if any(self._says_what(match, later, text) for later in matches[i + 1 :]):
+                    continue
                 for concept in self._by_phrase.get(_fold(match.group(0)), []):
                     add(match.group(0), concept)
         for match in _WORD.finditer(text):

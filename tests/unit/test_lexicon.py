@@ -232,3 +232,15 @@ def test_the_levels_and_roles_a_question_about_measures_names() -> None:
         ["fange opp"],
     )
     assert catalog_filters("Hvilke forebyggende tiltak har skolen?")[:2] == ([], [])  # how the sources say «measures»
+
+
+def test_what_a_general_phrase_is_about_takes_it() -> None:
+    """«sliter med økonomien»: the struggle is with money, so the economy concept takes the phrase and the
+    general «sliter» (mental health) does not link; alone, or about nothing the lexicon knows, it still does."""
+    lexicon = situation_lexicon()
+    money = {link.concept for link in lexicon.links("Jeg er alenemor og sliter med økonomien")}
+    assert "lavinntekt og økonomi" in money and "psykisk helse" not in money
+    assert {link.concept for link in lexicon.links("sønnen min sliter med angst")} == {"angst og engstelse"}
+    assert "psykisk helse" in {link.concept for link in lexicon.links("Han sliter med skolen")}
+    both = {link.concept for link in lexicon.links("sliter og har dårlig økonomi")}
+    assert {"psykisk helse", "lavinntekt og økonomi"} <= both
