@@ -277,7 +277,12 @@ class ServiceFinder:
         """Lexical terms of a situation: its own words without numbers, lay words mapped, ages as words."""
         text = with_bokmal(situation)  # nynorsk words reach the bokmål rows and the lexicon
         bokmal = to_bokmal(situation)
-        links = self.lexicon.links(situation if bokmal == situation else f"{situation}\n{bokmal}")
+        # The nynorsk words themselves link by their listed phrases only: by stem, «sonen» (the son) would be
+        # «soner» (serving a sentence); their bokmål forms link by stem too.
+        links = self.lexicon.links(bokmal)
+        if bokmal != situation:
+            known = {link.concept for link in links}
+            links += [link for link in self.lexicon.links(situation, stems_too=False) if link.concept not in known]
         ages = age_terms(situation)
         terms: dict[str, float] = {}
         words = " ".join(w for w in without_numbers(text).split() if w.casefold().strip(".,!?:;") not in _NOT_A_NEED)

@@ -190,3 +190,17 @@ def test_a_question_for_a_service_s_measures_at_a_level_lists_those_rows(finder_
     # A question about measures that names no service is answered from the passages as before.
     other = finder_assistant.ask("Hvilke tiltak finnes mot skolefravær?")
     assert not other.answer.startswith("Dette er tiltakene til")
+
+
+def test_a_nynorsk_word_links_by_its_listed_phrases_not_by_a_stem_it_shares(finder_assistant) -> None:  # type: ignore[no-untyped-def]
+    """«Sonen min drikk mykje alkohol»: «sonen» (the son) is «sønnen», not «soner» (serving a sentence); its bokmål
+    form links by stem as before, and nynorsk lay phrases still link as written."""
+    from assistant.lexicon import to_bokmal
+
+    assert to_bokmal("Sonen min og dottera mi").split()[0::3] == ["sønnen", "dattera"]
+    finder = finder_assistant.finder
+    concepts = {link.concept for link in finder.prepare("Sonen min er 16 og drikk mykje alkohol").links}
+    assert "alkohol" in concepts and "foreldre i fengsel og kriminalomsorg" not in concepts
+    assert "mobbing" in {link.concept for link in finder.prepare("Dottera mi vert mobba").links}
+    lexicon = situation_lexicon()
+    assert lexicon.links("Sonen min", stems_too=False) == [] and lexicon.links("Sonen min")  # the stem clash
