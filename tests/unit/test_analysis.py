@@ -79,6 +79,9 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         # «where do I find / get help» without «kan»
         ("Hvor finner jeg hjelp til barnet mitt som ikke vil gå på skolen?", "situation", "nb"),
         ("Hvor får vi støtte når sønnen vår ikke spiser?", "situation", "nb"),
+        # «is there a course / does a course exist for …»: a need, answered with the services
+        ("Is there a course for parents of toddlers?", "situation", "en"),
+        ("Finnes det kurs for foreldre til småbarn?", "situation", "nb"),
         ("Kvar får eg hjelp når dottera mi ikkje søv?", "situation", "nn"),
         ("Helsesykepleier: 16-åring med rusbruk har falt ut av skolen. Hvilke tiltak finnes?", "situation", "nb"),
         ("Hvor mange saker kom inn til familieteamene i 2021?", "quantity", "nb"),

@@ -244,3 +244,12 @@ def test_what_a_general_phrase_is_about_takes_it() -> None:
     assert "psykisk helse" in {link.concept for link in lexicon.links("Han sliter med skolen")}
     both = {link.concept for link in lexicon.links("sliter og har dårlig økonomi")}
     assert {"psykisk helse", "lavinntekt og økonomi"} <= both
+
+
+def test_a_refugee_family_and_english_cannabis_phrases_link() -> None:
+    """«… from Syria», «flykta frå krigen»: a family's situation, linked to the refugee concept; «smokes cannabis»
+    is cannabis, not tobacco."""
+    lexicon = situation_lexicon()
+    for text in ("We just moved to Drammen from Syria with two kids", "Vi flykta frå krigen i Ukraina"):
+        assert "flyktning og innvandrer" in {link.concept for link in lexicon.links(text)}
+    assert [link.concept for link in lexicon.links("My son smokes cannabis")] == ["rus"]
