@@ -217,7 +217,14 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("time", re.compile(r"(?:^|[.?!:]\s*)(når|hvilket år|kva år|kva tid|when|what year|which year)\b", re.I)),
+    (
+        "time",
+        re.compile(
+            r"(?:^|[.?!:]\s*)(når|hvilket år|kva år|kva tid|hvilken dato|kva dato|when|what year|which year|"
+            r"what date|which date|on what date)\b",
+            re.I,
+        ),
+    ),
     ("who_where", re.compile(r"\b(hvem|kven|hvor|kvar|who|where)\b", re.I)),
     (
         "definition",
@@ -260,7 +267,11 @@ _OUT_OF_SCOPE = re.compile(
     r"aksjekurs|bitcoin|parkering\w*|parking|byggesøknad\w*)\b",
     re.I,
 )
-_TIME_FIRST = re.compile(r"^\s*(når|hvilket år|kva år|kva tid|when|what year|which year)\b", re.I)
+_TIME_FIRST = re.compile(
+    r"^\s*(når|hvilket år|kva år|kva tid|hvilken dato|kva dato|when|what year|which year|what date|which date|"
+    r"on what date)\b",
+    re.I,
+)
 _AGE_RANGE = re.compile(
     r"\b(aldersgruppe\w*|hvor gamle?|hvor gammel|kor gamle?|kor gammal|alder|age group|how old|ages?)\b", re.I
 )

@@ -66,6 +66,7 @@ from assistant.service_answer import (
 )
 from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, WorkshopSummary
 from index.lexical import stems as whole_stems
+from ingest.cards import CARD_METADATA
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, NodeKind
 from ingest.text import split_sentences
@@ -227,6 +228,10 @@ def extractive_answer(
     units = workshop_answer(assistant, question, passages, max_units) or best_lines(
         assistant, question, passages, max_units, usable, asked, subject=named
     )
+    if asked.intent == "time" and passages and is_card_passage(passages[0]):
+        # «When was the workshop on child welfare policy held?»: the card of the document asked about (it leads
+        # the passages only when the question names it) says when, or that it is undated: its line leads.
+        units = [u for u in units if u.passage == 1] + [u for u in units if u.passage != 1]
     lead = "default_en" if language == "en" else "default"
     if asked.answer_type in ("number", "percent") and units:
         # «Hvor mange jobber i NAV Drammen?»: when no line gives a figure, the answer says so first and keeps the
@@ -696,6 +701,11 @@ def degradation(assistant: AnswerContext, degraded: bool, language: str) -> dict
     return {"degraded": True, "degraded_notice": notice}
 
 
+def is_card_passage(passage: Passage) -> bool:
+    """The passage is a document card (ingest/cards.py), not a document's own text."""
+    return passage.metadata.get("card") == CARD_METADATA["card"]
+
+
 def matching_card(assistant: AnswerContext, question: str) -> Passage | None:
     """The document card that covers the question's words best (at least MIN_CARD_COVERAGE of their idf
     mass, and clearly more than any other card), as a passage; None when no document is meant."""
@@ -904,7 +914,11 @@ def _prepare(
             lead = rest[:1] if presented_service == carried else []
             found = [*lead, *presented, *rest[len(lead) :]]
         if analysis.intent in CARD_INTENTS:
-            card = matching_card(assistant, standalone)
+            # an English question names the document in the sources' words only through its glossary words
+            norwegian = analysis.language in NORWEGIAN
+            card = matching_card(
+                assistant, standalone if norwegian else " ".join(norwegian_search_words(standalone, analysis))
+            )
             if card is not None:  # the document the question is about, by its own words: it leads
                 found = [card, *(p for p in found if p.node_id != card.node_id)]
         base = answer_to(

@@ -96,6 +96,11 @@ def test_document_questions_places_and_scope(e5_assistant) -> None:  # type: ign
     refused plainly instead of being answered with Drammen's lines."""
     dated = e5_assistant.ask("Når ble arbeidsverkstedet om helse- og sosialpolitikk holdt?")
     assert not dated.refused and "7. juni 2018" in dated.answer.splitlines()[1]
+    # asked in English, the document is found by the glossary's Norwegian words, and its card's line leads
+    english = e5_assistant.ask("When was the workshop on child welfare policy held?")
+    assert not english.refused and "12. april 2018" in english.answer.splitlines()[1]
+    undated = e5_assistant.ask("When was the strategy proposal written?")
+    assert "ikke datert" in undated.answer.splitlines()[1]
     oslo = e5_assistant.ask("Hvor mange barn fikk gratis barnehageplass i Oslo i 2022?")
     assert oslo.refused and "Oslo" in oslo.answer and "772" not in oslo.answer
     assert e5_assistant.ask("Hvem er ordfører i Drammen?").refused

@@ -95,6 +95,7 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         # a share of the children's measures, not a child's situation
         ("What proportion of child welfare measures in 2021 were voluntary?", "quantity", "en"),
         ("Når trådte barnevernsreformen i kraft?", "time", "nb"),
+        ("What date was the workshop on health and social policy?", "time", "en"),
         # what a prevention level is, and the measures at a level
         ("Hva menes med indikerte tiltak?", "definition", "nb"),
         ("What are selective measures?", "definition", "en"),
