@@ -267,6 +267,11 @@ _OUT_OF_SCOPE = re.compile(
     r"aksjekurs|bitcoin|parkering\w*|parking|byggesøknad\w*)\b",
     re.I,
 )
+_DOCUMENT_FIRST = re.compile(
+    r"\b(hvem deltok|kven deltok|who took part|who participated|hva inneholder|kva inneheld|"
+    r"what does the [\w ]{3,40} contain|hvilke kapitler|kva kapittel|which chapters)\b",
+    re.I,
+)
 _TIME_FIRST = re.compile(
     r"^\s*(når|hvilket år|kva år|kva tid|hvilken dato|kva dato|when|what year|which year|what date|which date|"
     r"on what date)\b",
@@ -496,6 +501,8 @@ def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
         return "who_where"  # a person's name, never a situation
     if _TIME_FIRST.match(text) and not _HELP.search(text):
         return "time"  # «Når ble arbeidsverkstedet … holdt?» asks for a date, whatever it names
+    if _DOCUMENT_FIRST.search(text):
+        return "document"  # «Hvem deltok på verkstedet …?», «Hva inneholder rapporten …?»: what the report holds
     for intent, pattern in _CUES[:2]:  # planner and document questions name their subject
         if pattern.search(text):
             return intent

@@ -66,7 +66,7 @@ from assistant.service_answer import (
 )
 from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, WorkshopSummary
 from index.lexical import stems as whole_stems
-from ingest.cards import CARD_METADATA
+from ingest.cards import CARD_METADATA, card_headline
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, NodeKind
 from ingest.text import split_sentences
@@ -116,6 +116,9 @@ EVIDENCE_PASSAGES = 5
 # Questions a document card (ingest/cards.py) may answer; how much of the question's idf mass a card must
 # cover, and by how much more than the next card.
 CARD_INTENTS = ("time", "document", "planner")
+# Searched among the candidates only for these: a card lists a workshop's questions, which a planner question
+# about what the workshop said would find instead of its points (the card still leads when it is named by it).
+CARD_SEARCH_INTENTS = ("time", "document")
 MIN_CARD_COVERAGE = 0.5
 CARD_MARGIN = 0.05
 # A place the question names must be named in one of the passages an answer is mostly drawn from.
@@ -706,14 +709,20 @@ def is_card_passage(passage: Passage) -> bool:
     return passage.metadata.get("card") == CARD_METADATA["card"]
 
 
-def matching_card(assistant: AnswerContext, question: str) -> Passage | None:
+def matching_card(assistant: AnswerContext, question: str, contents: bool = False) -> Passage | None:
     """The document card that covers the question's words best (at least MIN_CARD_COVERAGE of their idf
-    mass, and clearly more than any other card), as a passage; None when no document is meant."""
+    mass, and clearly more than any other card), as a passage; None when no document is meant. The card's
+    headline is matched (what and when the document is), its contents too with `contents` (a question about
+    what a document holds: «Hvilke kapitler har kunnskapsgrunnlaget?»)."""
     analysis = _Analysis(assistant)
     terms = analysis.analyze(question)
     cards = [assistant.index.nodes[nid] for nid in sorted(assistant.index.card_ids)]
+
+    def matched(text: str) -> set[str]:
+        return set(analysis.analyze(text if contents else card_headline(text)))
+
     scored = sorted(
-        ((score_unit(set(analysis.analyze(n.text)), terms, analysis.idf), n) for n in cards),
+        ((score_unit(matched(n.text), terms, analysis.idf), n) for n in cards),
         key=lambda sn: -sn[0],
     )
     if not scored or scored[0][0] < MIN_CARD_COVERAGE:
@@ -900,7 +909,7 @@ def _prepare(
         terms = assistant.index.lexical.analyzer.terms
         query = about_in_source(searched, analysis, terms) if scope is not filters else searched
         result = assistant.retriever.search(
-            query, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_INTENTS
+            query, top_k=max(top_k, HITS_REPORTED), filters=scope, cards=analysis.intent in CARD_SEARCH_INTENTS
         )
         found = result.passages
         presented_service = analysis.presented_service or carried
@@ -917,7 +926,9 @@ def _prepare(
             # an English question names the document in the sources' words only through its glossary words
             norwegian = analysis.language in NORWEGIAN
             card = matching_card(
-                assistant, standalone if norwegian else " ".join(norwegian_search_words(standalone, analysis))
+                assistant,
+                standalone if norwegian else " ".join(norwegian_search_words(standalone, analysis)),
+                contents=analysis.intent == "document",
             )
             if card is not None:  # the document the question is about, by its own words: it leads
                 found = [card, *(p for p in found if p.node_id != card.node_id)]

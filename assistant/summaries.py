@@ -227,7 +227,12 @@ def summarize_workshops(assistant: SummaryContext, theme: str, workshops: list[s
     by_doc: dict[str, list[SummaryPoint]] = {}
     for meta in documents:
         nodes = sorted(
-            (n for n in assistant.index.nodes.values() if n.doc_id == meta.doc_id and n.kind == NodeKind.PROSE),
+            (
+                n
+                for n in assistant.index.nodes.values()
+                # the document's card says what the report is, not what the workshop said
+                if n.doc_id == meta.doc_id and n.kind == NodeKind.PROSE and n.node_id not in assistant.index.card_ids
+            ),
             key=lambda n: n.position,
         )
         points = []

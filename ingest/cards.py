@@ -5,10 +5,12 @@ answer that otherwise only the manifest and the page header know. Built from the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ingest.records import DocumentKind, DocumentMeta, Node
 
 CARD_SECTION = "Om dokumentet"
+SECTION_WORDS = 10  # a workshop question can run to 25 words: the card names it by its first ones
 # The metadata that marks a card node (Chroma metadata is flat strings).
 CARD_METADATA = {"card": "true"}
 MONTHS = (
@@ -41,15 +43,45 @@ def spoken_date(date: str) -> str:
     return f"{day}. {MONTHS[month - 1]} {year}" if 1 <= month <= 12 else date
 
 
-def document_card(meta: DocumentMeta) -> str:
-    """What the document is, in one or two sentences."""
+def document_card(meta: DocumentMeta, sections: Sequence[str] = ()) -> str:
+    """What the document is, in a sentence (its kind, theme, date and title), then on a line of its own what it
+    holds: its main sections in order (a workshop report's are the questions the workshop discussed, and who took
+    part where the report lists them)."""
     when = spoken_date(meta.date)
     theme = meta.theme or meta.title
     if meta.kind == DocumentKind.WORKSHOP_REPORT:
         held = f" ble holdt {when}" if when else " er ikke datert"
-        return f"Det politiske arbeidsverkstedet om {theme} i Drammen kommune{held} (dokumentet «{meta.title}»)."
-    if meta.kind == DocumentKind.KNOWLEDGE_BASE:
+        first = f"Det politiske arbeidsverkstedet om {theme} i Drammen kommune{held} (dokumentet «{meta.title}»)."
+        holds = "Rapporten er ordnet etter spørsmålene og delene"
+    elif meta.kind == DocumentKind.KNOWLEDGE_BASE:
         dated = f" er fra {when}" if when else " er ikke datert"
-        return f"Kunnskapsgrunnlaget om {theme} i Drammen kommune{dated} (dokumentet «{meta.title}»)."
-    dated = f" er datert {when}" if when else " er ikke datert"
-    return f"Fagmiljøenes forslag til strategi for {theme} i Drammen kommune{dated} (dokumentet «{meta.title}»)."
+        first = f"Kunnskapsgrunnlaget om {theme} i Drammen kommune{dated} (dokumentet «{meta.title}»)."
+        holds = "Kapitlene er"
+    else:
+        dated = f" er datert {when}" if when else " er ikke datert"
+        first = f"Fagmiljøenes forslag til strategi for {theme} i Drammen kommune{dated} (dokumentet «{meta.title}»)."
+        holds = "Temaene er"
+    titles = list(dict.fromkeys(s for s in sections if s != CARD_SECTION))
+    short = [section_title(t) for t in titles]
+    # titles that open alike («Hvilke suksesskriterier mener dere må legges til grunn for at …») are shown whole
+    shown = [
+        t for t in (section_title(t, 60) if short.count(c) > 1 else c for t, c in zip(titles, short, strict=True)) if t
+    ]
+    if not shown:
+        return first
+    listed = ", ".join(f"«{t}»" for t in shown[:-1]) + f" og «{shown[-1]}»" if len(shown) > 1 else f"«{shown[0]}»"
+    return f"{first}\n{holds} {listed}."
+
+
+def section_title(title: str, words: int = SECTION_WORDS) -> str:
+    """A section's title as the card lists it: without its number, in one sentence (no «.», «:» or «?» inside
+    that would cut the card's line), its first words only."""
+    title = re.sub(r"^\s*\d+(\.\d+)*\.?\s+", "", title)
+    title = re.sub(r"\s*[.:?!]+\s*", " – ", title).strip(" –")
+    parts = title.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def card_headline(text: str) -> str:
+    """A card's first line: what the document is and when (its contents follow on the next)."""
+    return text.split("\n", 1)[0]

@@ -183,7 +183,9 @@ def parse_document(meta: DocumentMeta, text: str, chunking: ChunkingConfig | Non
         seen.append(block)
     flush()
     # Last, so that adding the card moves no other node (their ids hold their position).
-    drafts.append(_Draft(NodeKind.PROSE, document_card(meta), (CARD_SECTION,), dict(CARD_METADATA)))
+    sections = [b.section_path[0] for b in blocks if b.section_path and not _REFERENCES.match(b.section_path[0])]
+    card = document_card(meta, sections)
+    drafts.append(_Draft(NodeKind.PROSE, card, (CARD_SECTION,), dict(CARD_METADATA)))
 
     nodes: list[Node] = []
     catalog: list[ServiceMeasure] = []

@@ -101,6 +101,9 @@ def test_document_questions_places_and_scope(e5_assistant) -> None:  # type: ign
     assert not english.refused and "12. april 2018" in english.answer.splitlines()[1]
     undated = e5_assistant.ask("When was the strategy proposal written?")
     assert "ikke datert" in undated.answer.splitlines()[1]
+    # what a document holds comes from its card's contents line
+    chapters = e5_assistant.ask("Hvilke kapitler har kunnskapsgrunnlaget?")
+    assert "«Innledning»" in chapters.answer.splitlines()[1]
     oslo = e5_assistant.ask("Hvor mange barn fikk gratis barnehageplass i Oslo i 2022?")
     assert oslo.refused and "Oslo" in oslo.answer and "772" not in oslo.answer
     assert e5_assistant.ask("Hvem er ordfører i Drammen?").refused

@@ -96,6 +96,9 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         ("What proportion of child welfare measures in 2021 were voluntary?", "quantity", "en"),
         ("Når trådte barnevernsreformen i kraft?", "time", "nb"),
         ("What date was the workshop on health and social policy?", "time", "en"),
+        # what a report holds, though it names a workshop
+        ("Hvem deltok på verkstedet om oppvekstpolitikk?", "document", "nb"),
+        ("What does the strategy proposal contain?", "document", "en"),
         # what a prevention level is, and the measures at a level
         ("Hva menes med indikerte tiltak?", "definition", "nb"),
         ("What are selective measures?", "definition", "en"),

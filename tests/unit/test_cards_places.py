@@ -21,6 +21,25 @@ def test_a_workshop_card_says_when_it_was_held() -> None:
     assert spoken_date("2022") == "2022" and spoken_date("2018-12-01") == "1. desember 2018"
 
 
+def test_a_card_lists_what_the_document_holds_on_its_own_line() -> None:
+    """Its main sections, without their numbers and as one sentence (no «?» or «:» to cut the line), long workshop
+    questions by their first words unless two open alike; the headline alone is what a card is matched by."""
+    from ingest.cards import card_headline, section_title
+    from ingest.text import answer_units
+
+    meta = DocumentMeta(doc_id="k.txt", title="Kunnskap", kind=DocumentKind.KNOWLEDGE_BASE, date="2022", theme="x")
+    card = document_card(meta, ["1. Innledning", "1. Innledning", "2. Sammendrag", "Om dokumentet", "9. Vedlegg"])
+    assert card_headline(card) == document_card(meta)
+    assert card.endswith("\nKapitlene er «Innledning», «Sammendrag» og «Vedlegg».")
+    assert section_title("Til kunnskapsgrunnet: Er det noe du savner?") == "Til kunnskapsgrunnet – Er det noe du savner"
+    long = "Hvilke suksesskriterier mener dere må legges til grunn for at flest mulig skal få {}?"
+    workshop = meta.model_copy(update={"kind": DocumentKind.WORKSHOP_REPORT})
+    listed = document_card(workshop, [long.format("beholde god helse"), long.format("gjenvinne god helse")])
+    assert "beholde god helse" in listed and "gjenvinne god helse" in listed
+    assert len(answer_units(listed, "prose")) == 2  # the headline and the contents, each whole
+    assert document_card(meta, []) == card_headline(card)
+
+
 def test_places_are_names_not_words() -> None:
     places = other_places()
     assert places.named("Hvor mange barn fikk plass i Oslo og Bærum?") == ["Oslo", "Bærum"]
