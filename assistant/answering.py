@@ -231,6 +231,8 @@ def extractive_answer(
     units = workshop_answer(assistant, question, passages, max_units) or best_lines(
         assistant, question, passages, max_units, usable, asked, subject=named
     )
+    if asked.intent == "document" and PARTICIPANTS_ASKED.search(question):
+        units = participant_units(passages) or units
     if asked.intent == "time" and passages and is_card_passage(passages[0]):
         # «When was the workshop on child welfare policy held?»: the card of the document asked about (it leads
         # the passages only when the question names it) says when, or that it is undated: its line leads.
@@ -922,7 +924,11 @@ def _prepare(
             # a follow-up's own best hit keeps its place (it may already answer it); the service's passages next
             lead = rest[:1] if presented_service == carried else []
             found = [*lead, *presented, *rest[len(lead) :]]
-        if analysis.intent in CARD_INTENTS:
+        listed = participant_passages(assistant, standalone) if analysis.intent == "document" else []
+        if listed:  # «Hvem deltok på verkstedet om oppvekstpolitikk?»: the report's lists of who took part
+            ids = {p.node_id for p in listed}
+            found = [*listed, *(p for p in found if p.node_id not in ids)]
+        elif analysis.intent in CARD_INTENTS:
             # an English question names the document in the sources' words only through its glossary words
             norwegian = analysis.language in NORWEGIAN
             card = matching_card(
@@ -1011,6 +1017,56 @@ def workshops_named(assistant: AnswerContext, question: str) -> list[str]:
 
 
 _BEFORE_WORKSHOP_EN = re.compile(r"\bthe\s+((?:[a-z-]+\s+){1,4}?)workshop\b(?!s)", re.I)
+# «Hvem deltok på verkstedet om …?»: who took part, which a workshop report lists by group and place.
+PARTICIPANTS_ASKED = re.compile(
+    r"\b(hvem deltok|kven deltok|who took part|who participated|hvem var med|deltakerne|deltakarane|participants)\b",
+    re.I,
+)
+_PARTICIPANT_SECTION = re.compile(r"\bdeltok\b", re.I)
+PARTICIPANT_SEPARATOR = " › "
+
+
+def participant_passages(assistant: AnswerContext, question: str) -> list[Passage]:
+    """For a question who took part in one named workshop: the report's lists of who took part (by group and
+    place), in the report's order; empty for any other question, or a report that lists no one."""
+    if not PARTICIPANTS_ASKED.search(question):
+        return []
+    named = workshops_named(assistant, question)
+    if len(named) != 1:
+        return []
+    index = assistant.index
+    nodes = sorted(
+        (
+            n
+            for n in index.nodes.values()
+            if n.doc_id == named[0] and any(_PARTICIPANT_SECTION.search(t) for t in n.section_path)
+        ),
+        key=lambda n: n.position,
+    )
+    return [to_passage(n, index.title(n.doc_id), 1.0, index.date(n.doc_id)) for n in nodes]
+
+
+def participant_units(passages: Sequence[Passage]) -> list[Unit]:
+    """A line per list of who took part: its group and place (the section under the list's heading), the names."""
+    units = []
+    for number, passage in enumerate(passages, start=1):
+        path = passage.section.split(PARTICIPANT_SEPARATOR)
+        heading = next((i for i, title in enumerate(path) if _PARTICIPANT_SECTION.search(title)), None)
+        if heading is None:
+            continue
+        group = " – ".join(p.strip().rstrip(":") for p in path[heading + 1 :]) or path[heading]
+        # a place written as a line of its own («Drammen:») opens its names
+        parts: list[tuple[str, list[str]]] = [("", [])]
+        for line in (line.strip() for line in passage.text.splitlines()):
+            if line.endswith(":"):
+                parts.append((line.rstrip(":"), []))
+            elif line:
+                parts[-1][1].append(line)
+        names = "; ".join(
+            f"{place}: {', '.join(people)}" if place else ", ".join(people) for place, people in parts if people
+        )
+        units.append(Unit(passage=number, order=0, text=f"{group}: {names}"))
+    return units
 
 
 _ONE_WORKSHOP_EN = re.compile(r"\bworkshop\b(?!s)", re.I)

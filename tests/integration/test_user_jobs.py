@@ -104,6 +104,9 @@ def test_document_questions_places_and_scope(e5_assistant) -> None:  # type: ign
     # what a document holds comes from its card's contents line
     chapters = e5_assistant.ask("Hvilke kapitler har kunnskapsgrunnlaget?")
     assert "«Innledning»" in chapters.answer.splitlines()[1]
+    # who took part: the report's lists, by group and place
+    took_part = e5_assistant.ask("Hvem deltok på verkstedet om oppvekstpolitikk?")
+    assert took_part.answer.splitlines()[1].startswith("- Utvalgs-/komitémedlemmer – Drammen: ")
     oslo = e5_assistant.ask("Hvor mange barn fikk gratis barnehageplass i Oslo i 2022?")
     assert oslo.refused and "Oslo" in oslo.answer and "772" not in oslo.answer
     assert e5_assistant.ask("Hvem er ordfører i Drammen?").refused

@@ -96,3 +96,20 @@ def test_line_precision_counts_lines_on_the_question() -> None:
     answer = "Lead:\n- 686 av disse ble henlagt [1]\n- Noe helt annet [2]\n- Omtrent 70 % [2]"
     assert line_precision(answer, citations, item) == 2 / 3
     assert line_precision("Ingen kilder her.", citations, item) is None
+
+
+def test_who_took_part_is_listed_by_group_and_place() -> None:
+    """A report's lists of who took part become one line each: the group and place (from the headings under the
+    list's heading, or a place written as a line of its own), then the names; other passages give no line."""
+    from assistant.answering import PARTICIPANTS_ASKED, participant_units
+    from assistant.types import Passage
+
+    heading = "Folkevalgte som deltok på arbeidsverkstedet"
+    by_heading = Passage(node_id="a", document="w.txt", text="Kari\nOla", section=f"{heading} › Utvalg › Drammen:")
+    by_line = Passage(node_id="b", document="w.txt", text="Drammen:\nKari\nSvelvik:\nOla", section=f"Del 2 › {heading}")
+    other = Passage(node_id="c", document="w.txt", text="Frivillige lag", section="Hvem bør kommunen samarbeide med?")
+    lines = [u.text for u in participant_units([other, by_heading, by_line])]
+    assert lines == ["Utvalg – Drammen: Kari, Ola", f"{heading}: Drammen: Kari; Svelvik: Ola"]
+    assert PARTICIPANTS_ASKED.search("Hvem deltok på verkstedet om oppvekstpolitikk?")
+    assert PARTICIPANTS_ASKED.search("Who took part in the child welfare workshop?")
+    assert not PARTICIPANTS_ASKED.search("Hva sa verkstedet om frivillighet?")
