@@ -33,7 +33,6 @@ from assistant.extractive import (
     Analyze,
     Meaning,
     Unit,
-    akin,
     answer_fits,
     compose,
     other_municipality,
@@ -65,11 +64,9 @@ from assistant.service_answer import (
     measure_passage,
 )
 from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, WorkshopSummary
-from index.lexical import stems as whole_stems
 from ingest.cards import CARD_METADATA, card_headline
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, NodeKind
-from ingest.text import split_sentences
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -244,22 +241,7 @@ def extractive_answer(
         analyze = _Analysis(assistant).analyze
         terms = analyze(question)
         share = asked.answer_type == "percent"
-        # The figure's own sentence must say what it counts: «I juni 2022 har 772 barn gratis barnehageplass» does
-        # not answer «Hvor mange barn … lever i lavinntektsfamilier?», though its line names them a sentence before.
-        about = figure_subject(question, terms, analyze) if language in NORWEGIAN else []
-
-        def on_subject(sentence: str, text: str) -> bool:
-            # «I 2021 var antallet 7785» says nothing but the figure: what it counts is in the line before it.
-            said = sentence if figure_subject(question, whole_stems(sentence), analyze) else text
-            return not about or any(akin(a, t) for t in analyze(said) for a in about)
-
-        def states(text: str) -> bool:
-            return any(
-                states_figure(sentence, terms, analyze, share) and on_subject(sentence, text)
-                for sentence in split_sentences(text)
-            )
-
-        if not any(states(unit.text) for unit in units):
+        if not any(states_figure(unit.text, terms, analyze, share) for unit in units):
             lead, units = ("no_figure_en" if language == "en" else "no_figure"), units[:NO_FIGURE_LINES]
 
     def render(text: str) -> str:
@@ -270,16 +252,6 @@ def extractive_answer(
 
 # Lines kept under «Kildene oppgir ikke tallet …»: the nearest facts, not a list offered as the answer.
 NO_FIGURE_LINES = 2
-# Words that frame a figure or name the place, not what it is about («Hvor stor andel av elevene i Drammen …»).
-FIGURE_FRAME = frozenset({"dramm", "kommun", "antall", "andel", "prosent", "stor", "tall", "mange", "hvor", "kor"})
-
-
-def figure_subject(question: str, terms: Sequence[str], analyze: Analyze) -> list[str]:
-    """What a count or share question says of the thing it counts («lever i lavinntektsfamilier» of «barn»): its
-    terms less the counted thing, the words that frame a figure, the place and years."""
-    thing = set(analyze(counted_thing(question) or ""))
-    return [t for t in dict.fromkeys(terms) if t not in thing and t not in FIGURE_FRAME and not t.isdigit()]
-
 
 # The workshop question under which a passage's points stand must hold this share of the asked question's words.
 WORKSHOP_QUESTION_COVERAGE = 0.6

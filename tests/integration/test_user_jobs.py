@@ -112,10 +112,6 @@ def test_document_questions_places_and_scope(e5_assistant) -> None:  # type: ign
     assert e5_assistant.ask("Hvem er ordfører i Drammen?").refused
     drammen = e5_assistant.ask("Hvor mange barn fikk gratis barnehageplass i Drammen i 2022?")
     assert not drammen.refused and "772" in drammen.answer
-    # the example: the sources count children with a free place, not children in low-income families
-    low_income = e5_assistant.ask("Hvor mange barn i Drammen lever i lavinntektsfamilier?")
-    assert low_income.refused and low_income.answer.startswith("Kildene oppgir ikke tallet")
-    assert "772" in low_income.answer
 
 
 def test_answers_lead_with_the_kind_of_answer_asked(e5_assistant) -> None:  # type: ignore[no-untyped-def]
