@@ -67,6 +67,7 @@ from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, WorkshopSum
 from ingest.cards import CARD_METADATA, card_headline
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, NodeKind
+from ingest.text import answer_units
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -230,10 +231,13 @@ def extractive_answer(
     )
     if asked.intent == "document" and PARTICIPANTS_ASKED.search(question):
         units = participant_units(passages) or units
-    if asked.intent == "time" and passages and is_card_passage(passages[0]):
-        # «When was the workshop on child welfare policy held?»: the card of the document asked about (it leads
-        # the passages only when the question names it) says when, or that it is undated: its line leads.
-        units = [u for u in units if u.passage == 1] + [u for u in units if u.passage != 1]
+    if asked.intent in ("time", "document") and passages and is_card_passage(passages[0]):
+        # «When was the workshop on child welfare policy held?», «Hva inneholder rapporten fra …?»: the card of the
+        # document asked about (it leads the passages only when the question names it) says when, or that it is
+        # undated, and what it holds: its lines are the answer (a time question's the headline alone), without
+        # the lines of the document's text that only share its words.
+        lines = answer_units(passages[0].text, passages[0].kind)
+        units = [Unit(passage=1, order=i, text=t) for i, t in enumerate(lines[:1] if asked.intent == "time" else lines)]
     lead = "default_en" if language == "en" else "default"
     if asked.answer_type in ("number", "percent") and units:
         # «Hvor mange jobber i NAV Drammen?»: when no line gives a figure, the answer says so first and keeps the
@@ -683,6 +687,19 @@ def is_card_passage(passage: Passage) -> bool:
     return passage.metadata.get("card") == CARD_METADATA["card"]
 
 
+def named_card(assistant: AnswerContext, question: str, analysis: QuestionAnalysis) -> Passage | None:
+    """The card of the one document the question names: a workshop by its theme («helse- og sosialverkstedet»),
+    or the only document of the kind it names («kunnskapsgrunnlaget», «strategien»); None otherwise."""
+    index = assistant.index
+    docs = workshops_named(assistant, question)
+    if not docs and len(analysis.sources) == 1:
+        docs = [d.doc_id for d in index.documents.values() if d.kind.value == analysis.sources[0]]
+    if len(docs) != 1:
+        return None
+    card = next((index.nodes[nid] for nid in sorted(index.card_ids) if index.nodes[nid].doc_id == docs[0]), None)
+    return None if card is None else to_passage(card, index.title(card.doc_id), 1.0, index.date(card.doc_id))
+
+
 def matching_card(assistant: AnswerContext, question: str, contents: bool = False) -> Passage | None:
     """The document card that covers the question's words best (at least MIN_CARD_COVERAGE of their idf
     mass, and clearly more than any other card), as a passage; None when no document is meant. The card's
@@ -908,6 +925,8 @@ def _prepare(
                 standalone if norwegian else " ".join(norwegian_search_words(standalone, analysis)),
                 contents=analysis.intent == "document",
             )
+            if card is None and analysis.intent == "document":
+                card = named_card(assistant, standalone, analysis)
             if card is not None:  # the document the question is about, by its own words: it leads
                 found = [card, *(p for p in found if p.node_id != card.node_id)]
         base = answer_to(
