@@ -269,7 +269,10 @@ _OUT_OF_SCOPE = re.compile(
 )
 _DOCUMENT_FIRST = re.compile(
     r"\b(hvem deltok|kven deltok|who took part|who participated|hva inneholder|kva inneheld|"
-    r"what does the [\w ]{3,40} contain|hvilke kapitler|kva kapittel|which chapters)\b",
+    r"what does the [\w ]{3,40} contain|hvilke kapitler|kva kapittel|which chapters|"
+    r"hva handler (?:kunnskapsgrunnlaget|strategien|strategiforslaget|rapporten|dokumentet) om|"
+    r"kva handlar (?:kunnskapsgrunnlaget|strategien|rapporten|dokumentet) om|"
+    r"what is the (?:knowledge base|strategy|strategy proposal|report|document) about)\b",
     re.I,
 )
 _TIME_FIRST = re.compile(

@@ -99,6 +99,8 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         # what a report holds, though it names a workshop
         ("Hvem deltok på verkstedet om oppvekstpolitikk?", "document", "nb"),
         ("What does the strategy proposal contain?", "document", "en"),
+        ("Hva handler kunnskapsgrunnlaget om?", "document", "nb"),
+        ("What is the knowledge base about?", "document", "en"),
         # what a prevention level is, and the measures at a level
         ("Hva menes med indikerte tiltak?", "definition", "nb"),
         ("What are selective measures?", "definition", "en"),
