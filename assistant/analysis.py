@@ -178,6 +178,13 @@ _OTHER = frozenset(
     ]
 )
 
+# A question for a date or a year (first in the question, or after a sentence: _TIME_FIRST, the «time» cue).
+_TIME_WORDS = (
+    "når|hvilket år|kva år|kva tid|hvilken dato|kva dato|when|what year|which year|what date|which date|on what date"
+)
+# Who took part in a workshop: a question about the report (its lists of participants), not about what was said.
+PARTICIPATION_WORDS = "hvem deltok|kven deltok|who took part|who participated"
+
 _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         "planner",
@@ -217,14 +224,7 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    (
-        "time",
-        re.compile(
-            r"(?:^|[.?!:]\s*)(når|hvilket år|kva år|kva tid|hvilken dato|kva dato|when|what year|which year|"
-            r"what date|which date|on what date)\b",
-            re.I,
-        ),
-    ),
+    ("time", re.compile(rf"(?:^|[.?!:]\s*)({_TIME_WORDS})\b", re.I)),
     ("who_where", re.compile(r"\b(hvem|kven|hvor|kvar|who|where)\b", re.I)),
     (
         "definition",
@@ -268,18 +268,14 @@ _OUT_OF_SCOPE = re.compile(
     re.I,
 )
 _DOCUMENT_FIRST = re.compile(
-    r"\b(hvem deltok|kven deltok|who took part|who participated|hva inneholder|kva inneheld|"
+    rf"\b({PARTICIPATION_WORDS}|hva inneholder|kva inneheld|"
     r"what does the [\w ]{3,40} contain|hvilke kapitler|kva kapittel|which chapters|"
     r"hva handler (?:kunnskapsgrunnlaget|strategien|strategiforslaget|rapporten|dokumentet) om|"
     r"kva handlar (?:kunnskapsgrunnlaget|strategien|rapporten|dokumentet) om|"
     r"what is the (?:knowledge base|strategy|strategy proposal|report|document) about)\b",
     re.I,
 )
-_TIME_FIRST = re.compile(
-    r"^\s*(når|hvilket år|kva år|kva tid|hvilken dato|kva dato|when|what year|which year|what date|which date|"
-    r"on what date)\b",
-    re.I,
-)
+_TIME_FIRST = re.compile(rf"^\s*({_TIME_WORDS})\b", re.I)
 _AGE_RANGE = re.compile(
     r"\b(aldersgruppe\w*|hvor gamle?|hvor gammel|kor gamle?|kor gammal|alder|age group|how old|ages?)\b", re.I
 )

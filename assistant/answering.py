@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant import llm as llm_backend
 from assistant.analysis import (
+    PARTICIPATION_WORDS,
     ROLE_WORD,
     QuestionAnalysis,
     analyze_question,
@@ -64,9 +65,9 @@ from assistant.service_answer import (
     measure_passage,
 )
 from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, WorkshopSummary
-from ingest.cards import CARD_METADATA, card_headline
+from ingest.cards import card_headline, is_card_metadata
 from ingest.errors import BackendUnavailable
-from ingest.records import DocumentKind, NodeKind
+from ingest.records import SECTION_SEPARATOR, DocumentKind, Node, NodeKind
 from ingest.text import answer_units
 
 if TYPE_CHECKING:
@@ -226,18 +227,11 @@ def extractive_answer(
 
     max_units = assistant.settings.answer.max_sentences
     named = " ".join(names.forms(defined)) if defined else ""
-    units = workshop_answer(assistant, question, passages, max_units) or best_lines(
-        assistant, question, passages, max_units, usable, asked, subject=named
+    units = (
+        document_units(asked, question, passages)
+        or workshop_answer(assistant, question, passages, max_units)
+        or best_lines(assistant, question, passages, max_units, usable, asked, subject=named)
     )
-    if asked.intent == "document" and PARTICIPANTS_ASKED.search(question):
-        units = participant_units(passages) or units
-    if asked.intent in ("time", "document") and passages and is_card_passage(passages[0]):
-        # «When was the workshop on child welfare policy held?», «Hva inneholder rapporten fra …?»: the card of the
-        # document asked about (it leads the passages only when the question names it) says when, or that it is
-        # undated, and what it holds: its lines are the answer (a time question's the headline alone), without
-        # the lines of the document's text that only share its words.
-        lines = answer_units(passages[0].text, passages[0].kind)
-        units = [Unit(passage=1, order=i, text=t) for i, t in enumerate(lines[:1] if asked.intent == "time" else lines)]
     lead = "default_en" if language == "en" else "default"
     if asked.answer_type in ("number", "percent") and units:
         # «Hvor mange jobber i NAV Drammen?»: when no line gives a figure, the answer says so first and keeps the
@@ -252,6 +246,21 @@ def extractive_answer(
         return plain_row(text, audience, lambda service: names.plain(service, language))
 
     return compose(assistant.prompts.lead(lead, question=question), units, render)
+
+
+def document_units(asked: QuestionAnalysis, question: str, passages: Sequence[Passage]) -> list[Unit]:
+    """A question about a document answered from what says what the document is: who took part, from the
+    report's lists; when it was held and what it holds, from its card when the card leads the passages (it does
+    only when the question names the document), its lines being the answer (a time question's the headline
+    alone), without the lines of the document's text that only share its words. Empty for other questions."""
+    if asked.intent == "document" and PARTICIPANTS_ASKED.search(question):
+        listed = participant_units(passages)
+        if listed:
+            return listed
+    if asked.intent in ("time", "document") and passages and is_card_metadata(passages[0].metadata):
+        lines = answer_units(passages[0].text, passages[0].kind)
+        return [Unit(passage=1, order=i, text=t) for i, t in enumerate(lines[:1] if asked.intent == "time" else lines)]
+    return []
 
 
 # Lines kept under «Kildene oppgir ikke tallet …»: the nearest facts, not a list offered as the answer.
@@ -659,7 +668,7 @@ def presentation(assistant: AnswerContext, question: str, service: str) -> list[
         node = index.nodes.get(finder.rows[best].node_id)
         if node is not None:
             chosen.append(node)
-    return [to_passage(n, index.title(n.doc_id), 1.0, index.date(n.doc_id)) for n in chosen]
+    return [node_passage(assistant, n) for n in chosen]
 
 
 # Lines of the strategy beside the workshops' points when a planner's question names both.
@@ -682,9 +691,10 @@ def degradation(assistant: AnswerContext, degraded: bool, language: str) -> dict
     return {"degraded": True, "degraded_notice": notice}
 
 
-def is_card_passage(passage: Passage) -> bool:
-    """The passage is a document card (ingest/cards.py), not a document's own text."""
-    return passage.metadata.get("card") == CARD_METADATA["card"]
+def node_passage(assistant: AnswerContext, node: Node) -> Passage:
+    """A node as a passage chosen for the question by rule, not by score (score 1)."""
+    index = assistant.index
+    return to_passage(node, index.title(node.doc_id), 1.0, index.date(node.doc_id))
 
 
 def named_card(assistant: AnswerContext, question: str, analysis: QuestionAnalysis) -> Passage | None:
@@ -697,7 +707,7 @@ def named_card(assistant: AnswerContext, question: str, analysis: QuestionAnalys
     if len(docs) != 1:
         return None
     card = next((index.nodes[nid] for nid in sorted(index.card_ids) if index.nodes[nid].doc_id == docs[0]), None)
-    return None if card is None else to_passage(card, index.title(card.doc_id), 1.0, index.date(card.doc_id))
+    return None if card is None else node_passage(assistant, card)
 
 
 def matching_card(assistant: AnswerContext, question: str, contents: bool = False) -> Passage | None:
@@ -721,7 +731,7 @@ def matching_card(assistant: AnswerContext, question: str, contents: bool = Fals
     if len(scored) > 1 and scored[1][0] >= scored[0][0] - CARD_MARGIN:
         return None  # two documents fit as well: the question does not say which
     best = scored[0][1]
-    return to_passage(best, assistant.index.title(best.doc_id), 1.0, assistant.index.date(best.doc_id))
+    return node_passage(assistant, best)
 
 
 # Two capitalised words in a row after the start of a sentence: «… ledes av Kari Nordmann».
@@ -1009,12 +1019,8 @@ def workshops_named(assistant: AnswerContext, question: str) -> list[str]:
 
 _BEFORE_WORKSHOP_EN = re.compile(r"\bthe\s+((?:[a-z-]+\s+){1,4}?)workshop\b(?!s)", re.I)
 # «Hvem deltok på verkstedet om …?»: who took part, which a workshop report lists by group and place.
-PARTICIPANTS_ASKED = re.compile(
-    r"\b(hvem deltok|kven deltok|who took part|who participated|hvem var med|deltakerne|deltakarane|participants)\b",
-    re.I,
-)
+PARTICIPANTS_ASKED = re.compile(rf"\b({PARTICIPATION_WORDS}|hvem var med|deltakerne|deltakarane|participants)\b", re.I)
 _PARTICIPANT_SECTION = re.compile(r"\bdeltok\b", re.I)
-PARTICIPANT_SEPARATOR = " › "
 
 
 def participant_passages(assistant: AnswerContext, question: str) -> list[Passage]:
@@ -1034,14 +1040,14 @@ def participant_passages(assistant: AnswerContext, question: str) -> list[Passag
         ),
         key=lambda n: n.position,
     )
-    return [to_passage(n, index.title(n.doc_id), 1.0, index.date(n.doc_id)) for n in nodes]
+    return [node_passage(assistant, n) for n in nodes]
 
 
 def participant_units(passages: Sequence[Passage]) -> list[Unit]:
     """A line per list of who took part: its group and place (the section under the list's heading), the names."""
     units = []
     for number, passage in enumerate(passages, start=1):
-        path = passage.section.split(PARTICIPANT_SEPARATOR)
+        path = passage.section.split(SECTION_SEPARATOR)
         heading = next((i for i, title in enumerate(path) if _PARTICIPANT_SECTION.search(title)), None)
         if heading is None:
             continue

@@ -76,10 +76,10 @@ def states_figure(text: str, question_terms: Collection[str], analyze: Analyze, 
     if _FIGURE.search(text):
         return True
     one = _ONE.search(text)
-    return one is not None and any(akin(a, b) for a in analyze(one.group(1)) for b in question_terms)
+    return one is not None and any(_akin(a, b) for a in analyze(one.group(1)) for b in question_terms)
 
 
-def akin(a: str, b: str) -> bool:
+def _akin(a: str, b: str) -> bool:
     """Two stems of one word, also across bokmål and nynorsk («saksbehandler» / «saksbehandlar»): they share all
     but the last two letters of the shorter, and at least five (or are equal)."""
     shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))

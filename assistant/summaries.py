@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant import llm as llm_backend
 from assistant.citations import cited_passage, validate_citations
 from assistant.theme_export import link_lines
-from assistant.themes import Theme, ThemeMap, ThemeMapper
+from assistant.themes import Theme, ThemeMap, ThemeMapper, point_key
 from assistant.types import (
     Citation,
     CrossWorkshopTopic,
@@ -130,12 +130,7 @@ def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> 
     return sorted(points[:MAX_POINTS_PER_WORKSHOP], key=lambda p: p.node.position)
 
 
-# The themes (with most of the summary's points) whose 2022 links a summary shows, and how many links each.
 LINKS_SHOWN = 6  # the 2022 lines under a summary
-
-
-def _key(document: str, text: str) -> tuple[str, str]:
-    return document, " ".join(text.split()).casefold()
 
 
 def by_theme(
@@ -143,12 +138,12 @@ def by_theme(
 ) -> tuple[list[CrossWorkshopTopic], list[CrossWorkshopTopic]]:
     """The summary's points grouped by the theme map's themes. «Recurring» and «only one workshop» come from the
     theme map (which workshops raised the theme at all), not from the wording of the points selected here."""
-    theme_of = {_key(p.document, p.text): t for t in theme_map.themes for p in t.points}
+    theme_of = {point_key(p.document, p.text): t for t in theme_map.themes for p in t.points}
     grouped: dict[str, list[SummaryPoint]] = {}
     themes: dict[str, Theme | None] = {}
     for doc_points in points.values():
         for point in doc_points:
-            theme = theme_of.get(_key(point.document, point.text))
+            theme = theme_of.get(point_key(point.document, point.text))
             key = theme.id if theme is not None else f"punkt-{point.document}-{point.n}-{point.text[:40]}"
             grouped.setdefault(key, []).append(point)
             themes[key] = theme
@@ -174,10 +169,7 @@ def links_2022(
     """What the 2022 sources report against the summary's own points: the theme map's linker applied to them (their
     centroid and words), so the links answer the theme asked («tidlig innsats»), not the broader themes its points
     fall into. At most `limit`, rows and passages nearest first (a long list would bury them)."""
-    members = mapper.point_indices([(p.document, p.text) for p in points])
-    links = mapper.theme_links(members, lambda node_id: 0)
-    links.sort(key=lambda link: -link.similarity)
-    return [link.model_copy(update={"n": cite(link.node_id)}) for link in links[:limit]]
+    return mapper.theme_links(mapper.point_indices([(p.document, p.text) for p in points]), cite, limit)
 
 
 def to_markdown(summary: WorkshopSummary) -> str:

@@ -135,6 +135,15 @@ def cluster(vectors: np.ndarray, distance_threshold: float) -> list[int]:
     return [int(label) for label in model.fit_predict(vectors)]
 
 
+def point_key(document: str, text: str) -> tuple[str, str]:
+    """A workshop point's key: its document and its text, spacing and case aside."""
+    return document, flat_text(text)
+
+
+def flat_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def char_ngrams(texts: Sequence[str]) -> Any:
     """TF-IDF (sublinear, unit rows) over the texts' character 3–5-grams within words, casefolded, n-grams in two
     texts or more: a sparse matrix (the 2022 sentences' is ~18 000 columns wide)."""
@@ -275,7 +284,7 @@ class ThemeMapper:
             if float(scores[i]) < self.min_link_similarity:
                 break
             target = targets[i]
-            text = " ".join(target.text.casefold().split())
+            text = flat_text(target.text)
             if target.node_id in seen or text in seen or taken[target.row] >= cap[target.row]:
                 continue
             if not target.row and len(re.findall(r"\w+", target.text)) < MIN_LINK_WORDS:
@@ -285,10 +294,13 @@ class ThemeMapper:
             chosen.append((target, float(scores[i])))
         return chosen
 
-    def theme_links(self, members: Sequence[int], cite: Callable[[str], int]) -> list[ThemeLink]:
-        """The links of the points `members`, as cited ThemeLinks (a Vedlegg 2 row by its measure and service)."""
+    def theme_links(
+        self, members: Sequence[int], cite: Callable[[str], int], limit: int | None = None
+    ) -> list[ThemeLink]:
+        """The links of the points `members` (at most `limit`, nearest first), as cited ThemeLinks (a Vedlegg 2 row
+        by its measure and service)."""
         links = []
-        for target, similarity in self.links(members):
+        for target, similarity in self.links(members)[:limit]:
             measure = self._measures.get(target.node_id)
             links.append(
                 ThemeLink(
@@ -305,8 +317,8 @@ class ThemeMapper:
 
     def point_indices(self, points: Sequence[tuple[str, str]]) -> list[int]:
         """The indices of the given (document, text) points among the map's points (unknown ones left out)."""
-        where = {(p.document, " ".join(p.text.split()).casefold()): i for i, p in enumerate(self.points)}
-        found = (where.get((document, " ".join(text.split()).casefold())) for document, text in points)
+        where = {point_key(p.document, p.text): i for i, p in enumerate(self.points)}
+        found = (where.get(point_key(document, text)) for document, text in points)
         return sorted({i for i in found if i is not None})
 
     def labels(self) -> list[int]:

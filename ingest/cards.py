@@ -5,7 +5,7 @@ answer that otherwise only the manifest and the page header know. Built from the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ingest.records import DocumentKind, DocumentMeta, Node
 
@@ -31,7 +31,12 @@ MONTHS = (
 
 def is_card(node: Node) -> bool:
     """The node is a document card, not the document's own text."""
-    return node.metadata.get("card") == CARD_METADATA["card"]
+    return is_card_metadata(node.metadata)
+
+
+def is_card_metadata(metadata: Mapping[str, str]) -> bool:
+    """The metadata (a node's, or a passage's made from it) mark a document card."""
+    return metadata.get("card") == CARD_METADATA["card"]
 
 
 def spoken_date(date: str) -> str:

@@ -55,6 +55,10 @@ class DocumentMeta(BaseModel):
     theme: str = ""
 
 
+# How a node's section path is joined for display (Node.section, Passage.section).
+SECTION_SEPARATOR = " › "
+
+
 class Node(BaseModel):
     """A retrievable unit of text with the context needed to cite it."""
 
@@ -74,7 +78,7 @@ class Node(BaseModel):
     @property
     def section(self) -> str:
         """The section path joined for display."""
-        return " › ".join(self.section_path)
+        return SECTION_SEPARATOR.join(self.section_path)
 
 
 class ServiceMeasure(BaseModel):

@@ -95,35 +95,23 @@ def test_recurring_and_unique_come_from_the_theme_map() -> None:
     assert sorted(t.label for t in unique) == ["Noe ingen tema har", "leksehjelp"]
 
 
-def test_a_summarys_2022_links_come_from_its_own_points() -> None:
+def test_a_summarys_2022_links_come_from_its_own_points(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     """The linker is applied to the summary's points (not to the broader themes they fall into): the points are
     looked up in the theme map, their links come nearest first, at most the limit, renumbered for the summary."""
-    from collections.abc import Callable, Sequence
-
     from assistant.summaries import links_2022
-    from assistant.types import ThemeLink
 
-    class Mapper:
-        def __init__(self) -> None:
-            self.asked: list[tuple[str, str]] = []
-
-        def point_indices(self, points: Sequence[tuple[str, str]]) -> list[int]:
-            self.asked = list(points)
-            return [0, 2]
-
-        def theme_links(self, members: Sequence[int], cite: Callable[[str], int]) -> list[ThemeLink]:
-            assert list(members) == [0, 2]
-            return [
-                ThemeLink(kind="knowledge_base", text=f"Setning {i}.", node_id=f"n{i}", similarity=s, n=cite(f"n{i}"))
-                for i, s in enumerate([0.3, 0.5, 0.4])
-            ]
-
-    mapper = Mapper()
-    points = [
-        SummaryPoint(text="Bolig for alle", n=1, document="c.txt"),
-        SummaryPoint(text="Leie", n=2, document="a.txt"),
-    ]
-    numbers = {"n1": 7, "n2": 8}
-    links = links_2022(mapper, points, lambda node_id: numbers.get(node_id, 0), limit=2)  # type: ignore[arg-type]
-    assert mapper.asked == [("c.txt", "Bolig for alle"), ("a.txt", "Leie")]
-    assert [(link.node_id, link.n) for link in links] == [("n1", 7), ("n2", 8)]
+    mapper = fake_assistant.theme_mapper()
+    chosen = mapper.points[:5]
+    points = [SummaryPoint(text=f" {p.text.upper()} ", n=i, document=p.document) for i, p in enumerate(chosen)]
+    assert mapper.point_indices([(p.document, p.text) for p in points]) == [0, 1, 2, 3, 4]  # spacing and case aside
+    saved = mapper.min_link_similarity
+    try:
+        mapper.min_link_similarity = -1.0  # every target qualifies: the order and the limit decide
+        nearest = [target.node_id for target, _ in mapper.links([0, 1, 2, 3, 4])]
+        numbers: dict[str, int] = {}
+        links = links_2022(mapper, points, lambda node_id: numbers.setdefault(node_id, 100 + len(numbers)), limit=2)
+    finally:
+        mapper.min_link_similarity = saved
+    assert len(nearest) > 2 and [link.node_id for link in links] == nearest[:2]
+    assert links[0].similarity >= links[1].similarity
+    assert [link.n for link in links] == [100, 101] and list(numbers) == nearest[:2]  # only the links shown are cited
