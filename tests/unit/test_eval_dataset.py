@@ -24,7 +24,14 @@ def test_real_dataset_has_no_problems() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["questions-multilingual.jsonl", "questions-english.jsonl", "questions-typos.jsonl", "measures.jsonl"]
+    "name",
+    [
+        "questions-multilingual.jsonl",
+        "questions-english.jsonl",
+        "questions-crosslingual.jsonl",
+        "questions-typos.jsonl",
+        "measures.jsonl",
+    ],
 )
 def test_the_other_question_sets_have_no_problems(name: str) -> None:
     assert validate_dataset(DEFAULT_DATASET.parent / name, CORPUS) == []
