@@ -164,6 +164,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         Path(args.dataset) if args.dataset else DEFAULT_DATASET,
         split=None if args.split == "all" else args.split,
         systems=systems or list(DEFAULT_SYSTEMS),
+        situations=Path(args.situations) if args.situations else None,
     )
     path = write_result(result, Path(args.results) if args.results else ROOT / "results")
     print(headline_table(result.to_dict()))
@@ -291,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="Run the evaluation set (Veiviser and baselines) or compare two runs.")
     p.add_argument("--dataset")
     p.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    p.add_argument("--situations", help="Situation set scored with it (default: eval/datasets/situations.jsonl).")
     p.add_argument("--systems", help="Comma-separated: veiviser,bm25,dense,naive (default: all four).")
     p.add_argument("--results", help="Results folder (default: results/).")
     p.add_argument("--gate", help="Thresholds file (TOML); exit 1 when a metric falls below it.")

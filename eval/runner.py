@@ -54,6 +54,7 @@ def run_eval(
     systems: Sequence[str] = DEFAULT_SYSTEMS,
     progress: bool = True,
     slices: bool = True,
+    situations: Path | None = None,
 ) -> EvalResult:
     """Run the chosen systems over the dataset (optionally one split) and return the result."""
     items = load_dataset(dataset, split=split)
@@ -69,7 +70,7 @@ def run_eval(
         index=assistant.index.manifest.model_dump(exclude={"documents"}),
     )
     if slices:
-        result.situations = SituationReport.model_validate(run_situation_slice(assistant, split))
+        result.situations = SituationReport.model_validate(run_situation_slice(assistant, split, situations))
         result.safety = SafetyReport.model_validate(safety_breakdown(load_safety(split=split), assistant.is_acute))
     for system in build_systems(assistant, systems, corpus_dir):
         outputs, scores = run_system(system, items, progress)
@@ -83,11 +84,13 @@ def run_eval(
     return result
 
 
-def run_situation_slice(assistant: Assistant, split: str | None) -> dict[str, Any]:
-    """The situation slice on the finder and the chat (Veiviser), overall and per split, persona, language."""
+def run_situation_slice(assistant: Assistant, split: str | None, path: Path | None = None) -> dict[str, Any]:
+    """The situation slice (eval/datasets/situations.jsonl unless `path` names another set) on the finder and the
+    chat (Veiviser), overall and per split, persona, language."""
     names = service_names()
     aliases = {n: names.forms(n)[1:] for n in names.names}
-    scores = run_situations(assistant, assistant, load_situations(split=split), aliases)
+    items = load_situations(split=split) if path is None else load_situations(path, split=split)
+    scores = run_situations(assistant, assistant, items, aliases)
     out = breakdown(scores)
     out["items"] = [s.model_dump() for s in scores]
     return out

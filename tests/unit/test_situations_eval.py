@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.types import Answer, Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
 from eval.situations import (
+    DEFAULT_SITUATIONS,
     SituationItem,
     aggregate_situations,
     load_situations,
@@ -92,3 +93,16 @@ def test_citizen_answers_are_scored_for_plain_words_and_cited_service_lines() ->
     assert not plain_for_citizens("- **SFO**: Moderasjon")  # a service line without its citation
     assert not plain_for_citizens("- Indikerte tiltak for barn med behov [1]")  # a level label in a sentence
     assert plain_for_citizens("- Dette kan indikere at foreldre trenger støtte. [2]")  # the verb is plain Norwegian
+
+
+def test_the_second_situation_set_is_valid_against_the_real_catalog(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """eval/datasets/situations-2.jsonl: 40 situations written from the catalog in session 17, before the code
+    it measures (`app.py eval --situations eval/datasets/situations-2.jsonl`)."""
+    items = load_situations(DEFAULT_SITUATIONS.parent / "situations-2.jsonl")
+    catalog: dict[str, list[str]] = {}
+    for m in fake_assistant.index.catalog:
+        if m.appendix == "Vedlegg 2":
+            catalog.setdefault(m.service, []).append(m.measure)
+    assert validate_situations(items, catalog) == []
+    assert len(items) == 40 and {i.split for i in items} == {"dev", "test"}
+    assert not {i.id for i in items} & {i.id for i in load_situations()}
