@@ -294,12 +294,15 @@ _ROLE_HOLDER = (
     r"kommunalsjef|kommunalsjefen|enhetsleder|enhetslederen|avdelingsleder|avdelingslederen|"
     r"head|leader|director|manager|mayor|chief|principal|contact person)"
 )
+# «Hva er Blåmandag, og hvem driver det?», «… who runs it?»: who runs the thing just named is an organisation the
+# sources may name (the row's partners), not a person.
+_NOT_A_PRONOUN = r"(?!(?:it|this|that|them|det|dette|den|dei|dem|de)\b)"
 PERSON_ASKED = re.compile(
     rf"\b(?:(?:hva|kva)\s+hei?ter\s+(?:den\s+)?(?:nye\s+)?{_ROLE_HOLDER}|"
     rf"(?:hvem|kven)\s+er\s+(?:den\s+)?(?:nye?\s+)?{_ROLE_HOLDER}|"
-    rf"(?:hvem|kven)\s+(?:leder|leier|leiar|styrer)\s+\w+|"
+    rf"(?:hvem|kven)\s+(?:leder|leier|leiar|styrer)\s+{_NOT_A_PRONOUN}\w+|"
     rf"(?:navnet|namnet)\s+på\s+{_ROLE_HOLDER}|"
-    rf"who\s+(?:is|'s|are)\s+(?:the\s+)?(?:new\s+)?{_ROLE_HOLDER}|who\s+(?:leads|runs|heads|manages)\s+\w+|"
+    rf"who\s+(?:is|'s|are)\s+(?:the\s+)?(?:new\s+)?{_ROLE_HOLDER}|who\s+(?:leads|runs|heads|manages)\s+{_NOT_A_PRONOUN}\w+|"
     rf"name\s+of\s+the\s+{_ROLE_HOLDER})\b",
     re.I,
 )

@@ -76,12 +76,28 @@ _WORD = re.compile(rf"[\wæøåÆØÅ]{{{MIN_STEM_CHARS},}}")
 _ABOUT_WHAT = re.compile(r"\s+(?:med|with)\s+(?:[\wæøåÆØÅ-]+\s+){0,2}", re.I)
 
 
+# Words a lay phrase may gain or lose in a text without changing what it says («våkner om natta» ~ «våkner fem
+# ganger hver natt»); negations are not among them («sover ikke»).
+_GLUE_WORDS = (
+    "om i på av til med for fra og å en et ei den det de hele hver hvert mye mykje litt så "
+    "the a an of in on at to with and my his her our their all every"
+)
+_GLUE = frozenset(_GLUE_WORDS.split())
+LOOSE_GAP = 2  # words between two words of a lay phrase in a loose match
+
+
+def _content_stems(text: str) -> list[str]:
+    words = re.findall(r"[\wæøåÆØÅ]+", text.casefold())
+    return [stems(w)[0] if stems(w) else w for w in words if w not in _GLUE and not w.isdigit()]
+
+
 @dataclass
 class SituationLexicon:
     concepts: list[Concept]
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _by_phrase: dict[str, list[Concept]] = field(default_factory=dict, repr=False)
     _by_stem: dict[str, list[Concept]] = field(default_factory=dict, repr=False)
+    _loose: dict[str, list[tuple[tuple[str, ...], str, Concept]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for concept in self.concepts:
@@ -90,7 +106,35 @@ class SituationLexicon:
                 if " " not in phrase.strip() and len(phrase) >= MIN_STEM_CHARS:
                     for stem in stems(phrase)[:1]:
                         self._by_stem.setdefault(stem, []).append(concept)
+                words = tuple(_content_stems(phrase))
+                if len(words) >= 2:
+                    self._loose.setdefault(words[0], []).append((words, phrase, concept))
         self._pattern = _phrase_pattern([p for c in self.concepts for p in c.lay])
+
+    def _loose_links(self, text: str, covered: Sequence[tuple[int, int]]) -> list[tuple[str, Concept]]:
+        """Multi-word lay phrases found with their words inflected, in order, at most two words apart (numbers
+        aside) and with or without their glue words («våkner 5-6 ganger hver natt» ~ «våkner om natta»); no word
+        of the match inside an exact match («har dårlig råd» is not «har det dårlig»)."""
+        words = [
+            (m.start(), w, stems(w)[0] if stems(w) else w)
+            for m in re.finditer(r"[\wæøåÆØÅ]+", text)
+            if not (w := m.group(0).casefold()).isdigit()
+        ]
+        free = [not any(a <= start < b for a, b in covered) for start, _, _ in words]
+        found: list[tuple[str, Concept]] = []
+        for i, (_, word, stem) in enumerate(words):
+            if not free[i] or word in _GLUE:
+                continue
+            for phrase_words, phrase, concept in self._loose.get(stem, []):
+                j = i
+                for want in phrase_words[1:]:
+                    window = range(j + 1, min(j + 2 + LOOSE_GAP, len(words)))
+                    j = next((k for k in window if words[k][2] == want and words[k][1] not in _GLUE and free[k]), -1)
+                    if j < 0:
+                        break
+                else:
+                    found.append((phrase, concept))
+        return found
 
     def _says_what(self, match: re.Match[str], later: re.Match[str], text: str) -> bool:
         """Whether a later phrase says what the matched one is about («sliter med økonomien», «struggling with
@@ -124,6 +168,8 @@ class SituationLexicon:
                     continue
                 for concept in self._by_phrase.get(_fold(match.group(0)), []):
                     add(match.group(0), concept)
+        for phrase, concept in self._loose_links(text, covered) if stems_too else ():
+            add(phrase, concept)
         for match in _WORD.finditer(text if stems_too else ""):
             if not any(start <= match.start() < end for start, end in covered):
                 for concept in self._by_stem.get(next(iter(stems(match.group(0))), ""), []):
@@ -207,6 +253,9 @@ class ServiceName:
 @dataclass
 class ServiceNames:
     services: list[ServiceName]
+    # Phrases that hold a service's word but name none of Drammen kommune's services («videregående skole» is
+    # the county's school, not «Skole»): matched like a name, so the longest phrase wins, and then dropped.
+    not_services: tuple[str, ...] = ()
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
     _owner: dict[str, str] = field(default_factory=dict, repr=False)
     _by_name: dict[str, ServiceName] = field(default_factory=dict, repr=False)
@@ -216,6 +265,8 @@ class ServiceNames:
             self._by_name.setdefault(service.name, service)
             for form in (service.name, *service.aliases):
                 self._owner.setdefault(_fold(form), service.name)
+        for form in self.not_services:
+            self._owner[_fold(form)] = ""
         self._pattern = _phrase_pattern(list(self._owner))
 
     def mentioned(self, text: str) -> list[str]:
@@ -332,7 +383,7 @@ def service_names() -> ServiceNames:
         )
         for s in data.get("service", [])
     ]
-    return ServiceNames(services)
+    return ServiceNames(services, _strings(data.get("not_services")))
 
 
 # Ages and school years in a situation: a number is an age or a class, never a token to match

@@ -25,13 +25,21 @@ POINTS_PER_WORKSHOP = 2
 LINKS_SHOWN = 2
 THEMES_SHOWN = 2  # 3 workshops × 2 points + 2 themes + 2 links (or strategy lines): at most 10 passages, all hits
 # «… om frivillighet», «… om tidlig innsats og forebygging?», «… about early intervention», «… on housing».
+# «… om bolig i 2018», «… about housing at the workshops»: when and where it was said is not the theme.
+_WHEN_OR_WHERE = re.compile(
+    r"(?:\s+(?:i|in|fra|from|på|at|during|under|back\s+in)\s+(?:(?:år(?:et)?\s+)?(?:19|20)\d\d|"
+    r"(?:the\s+)?(?:(?:three|tre|2018)[\s-]+)?(?:political\s+|politiske\s+)?(?:verksted\w*|workshops?)))+$",
+    re.I,
+)
 _THEME = re.compile(r"\b(?:om|angående|about|on)\s+(?P<theme>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
 
 
 def planner_theme(question: str) -> str | None:
     """The theme a planner's question asks about, or None when it names none."""
     match = _THEME.search(question.strip())
-    return match.group("theme").strip(" «»\"'") if match else None
+    if match is None:
+        return None
+    return _WHEN_OR_WHERE.sub("", match.group("theme").strip(" «»\"'")).strip() or None
 
 
 def best_points(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from assistant import llm as llm_backend
 from assistant.citations import cited_passage, validate_citations
 from assistant.theme_export import link_lines
-from assistant.themes import Theme, ThemeMap, ThemeMapper, point_key
+from assistant.themes import Theme, ThemeMap, ThemeMapper, point_key, point_nodes
 from assistant.types import (
     Citation,
     CrossWorkshopTopic,
@@ -27,7 +27,7 @@ from assistant.types import (
 )
 from index.lexical import stems
 from ingest.errors import BackendUnavailable
-from ingest.records import DocumentKind, DocumentMeta, Node, NodeKind
+from ingest.records import DocumentKind, DocumentMeta, Node
 from ingest.text import answer_units, jaccard
 
 if TYPE_CHECKING:
@@ -218,17 +218,8 @@ def summarize_workshops(assistant: SummaryContext, theme: str, workshops: list[s
     terms: dict[int, set[str]] = {}
     by_doc: dict[str, list[SummaryPoint]] = {}
     for meta in documents:
-        nodes = sorted(
-            (
-                n
-                for n in assistant.index.nodes.values()
-                # the document's card says what the report is, not what the workshop said
-                if n.doc_id == meta.doc_id and n.kind == NodeKind.PROSE and n.node_id not in assistant.index.card_ids
-            ),
-            key=lambda n: n.position,
-        )
         points = []
-        for point in select_points(nodes, wanted, analyze):
+        for point in select_points(point_nodes(assistant.index, meta.doc_id), wanted, analyze):
             citation = citations.get(point.node.node_id)
             if citation is None:
                 citation = Citation(

@@ -34,7 +34,7 @@ from pydantic import BaseModel, Field
 from assistant.types import Citation, ThemeLink
 from assistant.vectors import unit_rows
 from index.reader import KnowledgeIndex
-from ingest.records import DocumentKind, NodeKind
+from ingest.records import DocumentKind, Node, NodeKind
 from ingest.text import answer_units
 
 EmbedMany = Callable[[Sequence[str]], Sequence[Sequence[float]]]
@@ -105,22 +105,26 @@ def workshop_points(index: KnowledgeIndex) -> list[WorkshopPoint]:
     )
     points: list[WorkshopPoint] = []
     for doc in workshops:
-        nodes = sorted(
-            (
-                n
-                for n in index.nodes.values()
-                if n.doc_id == doc.doc_id and n.kind == NodeKind.PROSE and n.node_id not in index.card_ids
-            ),
-            key=lambda n: n.position,
-        )
-        for node in nodes:
+        for node in point_nodes(index, doc.doc_id):
             heading = node.section_path[-1] if node.section_path else ""
-            if _NOT_POINTS.search(heading):
-                continue
             for text in answer_units(node.text, node.kind.value):
                 if len(_WORD.findall(text)) >= 1:
                     points.append(WorkshopPoint(text.strip(), doc.doc_id, heading, node.node_id))
     return points
+
+
+def point_nodes(index: KnowledgeIndex, doc_id: str) -> list[Node]:
+    """A workshop report's nodes that hold its points, in reading order: its prose, without its card (what the
+    report is, not what the workshop said) and without the participant lists (names, not points)."""
+    nodes = (
+        n
+        for n in index.nodes.values()
+        if n.doc_id == doc_id and n.kind == NodeKind.PROSE and n.node_id not in index.card_ids
+    )
+    return sorted(
+        (n for n in nodes if not _NOT_POINTS.search(n.section_path[-1] if n.section_path else "")),
+        key=lambda n: n.position,
+    )
 
 
 def cluster(vectors: np.ndarray, distance_threshold: float) -> list[int]:

@@ -154,6 +154,8 @@ def test_a_question_for_a_role_holder_by_name_is_recognised(question: str) -> No
         "Hvor mange ledere og fagrådgivere svarte på spørsmålet?",
         "Hvem jobber på Ungdomstorget?",
         "Who can help my son?",
+        "What is Blåmandag, and who runs it?",
+        "Hva er Ungdomstorget, og hvem leder det?",
     ],
 )
 def test_a_role_word_alone_is_not_a_question_for_a_person(question: str) -> None:

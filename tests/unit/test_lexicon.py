@@ -253,3 +253,33 @@ def test_a_refugee_family_and_english_cannabis_phrases_link() -> None:
     for text in ("We just moved to Drammen from Syria with two kids", "Vi flykta frå krigen i Ukraina"):
         assert "flyktning og innvandrer" in {link.concept for link in lexicon.links(text)}
     assert [link.concept for link in lexicon.links("My son smokes cannabis")] == ["rus"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Babyen våkner 5-6 ganger hver natt", "søvn"),
+        ("datteren min har det veldig dårlig", "psykisk helse"),
+        ("my mum is very ill", "syke foreldre og søsken (barn som pårørende)"),
+    ],
+)
+def test_a_lay_phrase_links_with_words_between_and_its_words_inflected(text: str, concept: str) -> None:
+    assert concept in {link.concept for link in situation_lexicon().links(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("vi har dårlig råd", "psykisk helse"),  # «dårlig» belongs to «dårlig råd», money
+        ("jeg vil slutte å røyke og spise sunnere", "spiseforstyrrelser"),  # two phrases, not «slutte å spise»
+    ],
+)
+def test_a_loose_match_takes_no_word_of_an_exact_phrase_and_no_distant_words(text: str, concept: str) -> None:
+    assert concept not in {link.concept for link in situation_lexicon().links(text)}
+
+
+def test_a_phrase_that_holds_a_service_word_but_names_no_service_is_not_that_service() -> None:
+    names = service_names()
+    assert names.mentioned("Sønnen min har sluttet på videregående skole") == []
+    assert names.mentioned("My daughter dropped out of upper secondary school") == []
+    assert names.mentioned("Hun har mye fravær på skolen") == ["Skole"]

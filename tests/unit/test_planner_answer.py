@@ -156,3 +156,9 @@ def test_points_with_the_same_theme_words_are_ordered_by_meaning_then_by_the_wor
     assert [p.n for p in best_points(points, "frivillighet", analyze, 1)] == [1]  # the workshop's order
     assert [p.n for p in best_points(points, "frivillighet", analyze, 1, near.get)] == [2]  # nearer in meaning
     assert [p.n for p in best_points(points, "frivillighet", analyze, 3, near.get)] == [2, 1]  # words first
+
+
+def test_when_and_where_it_was_said_is_not_the_theme() -> None:
+    assert planner_theme("Hva sa verkstedene om bolig i 2018?") == "bolig"
+    assert planner_theme("What did the politicians say about housing at the 2018 workshops?") == "housing"
+    assert planner_theme("Hva ble sagt om rus på verkstedene?") == "rus"

@@ -225,3 +225,18 @@ def test_a_links_nearness_blends_meaning_with_shared_words(fake_assistant) -> No
     assert np.allclose(meaning, [centroid[0], 0.6 * centroid[0] + 0.8 * centroid[1]], atol=1e-5)
     assert meaning[0] > meaning[1] and blended[1] > blended[0]
     assert np.allclose(blended, 0.2 * meaning + 0.8 * np.array([0.0, 1.0]), atol=1e-5)
+
+
+def test_a_workshop_s_participant_lists_are_not_its_points(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """«FO v/Ann Skjellum (D)» says who took part, not what was said: neither the theme map nor a summary
+    shows it as a point."""
+    from assistant.themes import point_nodes, workshop_points
+
+    index = fake_assistant.index
+    workshops = [m.doc_id for m in fake_assistant.workshops()]
+    listed = {n.node_id for n in index.nodes.values() if n.doc_id in workshops and "Ann Skjellum" in n.text}
+    assert listed  # the report does name who took part
+    assert not listed & {n.node_id for doc_id in workshops for n in point_nodes(index, doc_id)}
+    assert not any("Skjellum" in p.text for p in workshop_points(index))
+    summary = fake_assistant.summarize("bolig")
+    assert not any("Skjellum" in p.text for w in summary.workshops for p in w.points)
