@@ -249,7 +249,10 @@ _HELP = re.compile(
     r"(få|finne) hjelp|get help|i need|jeg trenger|eg treng|vi trenger|"
     r"bekymr(?:et|a|ede)\b|bekymring for|worried|redd|scared|"
     r"hvilke (tjenester|tilbud)|hvilken tjeneste|kva tilbod|which services?|what services?|"
-    r"(?:hvilken|hva slags|kva slags|kva for) (?:hjelp|støtte|stønad)|(?:what|which) (?:kind of )?(?:help|support))\b",
+    r"(?:hvilken|hva slags|kva slags|kva for) (?:hjelp|støtte|stønad)|(?:what|which) (?:kind of )?(?:help|support)|"
+    # «… Kan flyktningtjenesten hjelpe med det?», «… Can the refugee service help?»: a yes/no question whether a
+    # service can help with the case just described (not «Hva kan familieteamet hjelpe med?»)
+    r"(?:^|(?<=[.!?:]\s))(?:kan|can)\s+(?:the\s+|they\s+|de\s+|dei\s+)?[\wæøå-]+(?:\s+[\wæøå-]+)?\s+(?:hjelpe|help))\b",
     re.I,
 )
 _PERSONAL = re.compile(

@@ -59,12 +59,14 @@ from assistant.retrieval import SearchResult, to_passage
 from assistant.service_answer import (
     MAX_SERVICES,
     Audience,
+    Describe,
     chosen_groups,
     compose_catalog_answer,
     compose_service_answer,
+    is_description,
     measure_passage,
 )
-from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, WorkshopSummary
+from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, ServiceMatch, WorkshopSummary
 from ingest.cards import card_headline, is_card_metadata
 from ingest.errors import BackendUnavailable
 from ingest.records import SECTION_SEPARATOR, DocumentKind, Node, NodeKind
@@ -473,6 +475,7 @@ def situation_answer(
         support,
         missing=situation_details(standalone),
         asked=asked_only,
+        describe=row_describer(assistant, searched),
     )
     if not text:
         return None
@@ -835,6 +838,25 @@ def supporting_sentence(
     if not units or units[0].score < assistant.settings.answer.min_support_score:
         return None
     return units[0].text, prose[units[0].passage - 1]
+
+
+def row_describer(assistant: AnswerContext, question: str) -> Describe:
+    """The row descriptions a citizen's measure line quotes: those of a measure the question names by a rare word
+    («Hva er Blåmandag?» – «aktivitetsgruppe for ungdom»), and those that share a rare word with the question which
+    the measure's name lacks («born at 32 weeks, 1400 grams» ~ «premature barn under gestasjonsalder 34 uker
+    og/eller 1500 gram»; «drop in … breastfeeding» ~ «Drop-in … ammeveiledning»)."""
+    analysis = _Analysis(assistant)
+    least = assistant.settings.answer.description_min_idf
+    asked = {t for t in analysis.analyze(question) if not t.isdigit() and analysis.idf(t) >= least}
+
+    def describe(match: ServiceMatch) -> str:
+        if not asked or not is_description(match.partners):
+            return ""
+        own = set(analysis.analyze(match.measure))
+        said = asked.intersection(own) or asked.intersection(analysis.analyze(match.partners)) - own
+        return match.partners if said else ""
+
+    return describe
 
 
 class Prepared:

@@ -7,15 +7,32 @@ see level, role and partners; citizens see the service and the measure in the ro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from assistant.citations import cited_passage
 from assistant.lexicon import ServiceNames
 from assistant.prompts import PromptSet
 from assistant.types import Passage, ServiceFinderResult, ServiceGroup, ServiceMatch
+from ingest.text import one_line
 
 Audience = Literal["citizen", "staff"]
+# The row's own words on a measure (its last column) that a citizen's line quotes when they speak to the question:
+# a measure's name alone («Fagprogram for oppfølging av premature barn») does not say who it is for.
+Describe = Callable[[ServiceMatch], str]
+DESCRIPTION_CHARS = 160
+DESCRIPTION_WORDS = 6  # «Barnehage og skole», «Viken fylkeskommune - UngInvest»: partners, not a description
+
+
+def is_description(text: str) -> bool:
+    """Whether a row's last column describes the measure («Drop-in lavterskeltilbud en gang per uke …») rather
+    than naming its partners («Helsestasjon, skoler og barnehager», «HFU, Barnevernstjenesten, NAV, …»): at least
+    DESCRIPTION_WORDS words, most of them not capitalised names."""
+    words = re.findall(r"[^\W\d_][\w-]*", text)
+    return len(words) >= DESCRIPTION_WORDS and sum(w[0].islower() for w in words) * 2 > len(words)
+
+
 # A chat answer names 3–5 services; the Tiltaksfinner shows the rest.
 MAX_SERVICES = 4
 
@@ -43,9 +60,11 @@ def service_lines(
     audience: Audience,
     language: str,
     named: Sequence[str] = (),
+    describe: Describe | None = None,
 ) -> tuple[list[str], list[Passage]]:
     """One line per service, numbered in order of the passages: one measure (staff: two, with details);
-    a service the question names gets its three best measures."""
+    a service the question names gets its three best measures. A citizen's measure carries the row's own
+    description when `describe` finds that it speaks to the question (staff see the column among the details)."""
     lines: list[str] = []
     passages: list[Passage] = []
     for group in groups:
@@ -60,6 +79,8 @@ def service_lines(
             text = match.measure.rstrip(" .")
             if audience == "staff":
                 text = f"{text} ({staff_details(match)})"
+            elif describe is not None and (description := describe(match)):
+                text = f"{text} – {one_line(description, DESCRIPTION_CHARS)}"
             if text.casefold() in shown:
                 continue  # two rows of the service with the same words («Aktør på Ungdomstorget»): said once
             shown.add(text.casefold())
@@ -102,17 +123,19 @@ def compose_service_answer(
     support: tuple[str, Passage] | None = None,
     missing: Sequence[str] = (),
     asked: bool = False,
+    describe: Describe | None = None,
 ) -> tuple[str, list[Passage]]:
     """(answer text, the passages it cites) for a situation; empty text when no service fits.
 
     `support` is one sentence of the sources' prose that speaks to the situation, with its passage;
     `missing` the details the situation asks for that the sources never give (the lead says so first);
-    `asked`: the groups are the services the question asks about (the lead names them)."""
+    `asked`: the groups are the services the question asks about (the lead names them); `describe`: the row's
+    description a citizen's line quotes, empty when it does not speak to the question."""
     groups = chosen_groups(result)
     if not groups:
         return "", []
     english = language == "en"
-    lines, passages = service_lines(groups, names, audience, language, named)
+    lines, passages = service_lines(groups, names, audience, language, named, describe)
     if support is not None:
         sentence, passage = support
         passages.append(passage)

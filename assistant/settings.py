@@ -136,6 +136,12 @@ class AnswerConfig(BaseModel):
     min_support_score: float = Field(
         default=0.5, ge=0.0, le=1.1, description="A situation answer adds a prose sentence covering this much."
     )
+    description_min_idf: float = Field(
+        default=4.5,
+        ge=0.0,
+        description="A citizen's measure line quotes its row's description when the two share a word this rare "
+        "(BM25 idf; 4.5 is a word in about 1 % of the passages) that the measure's name lacks.",
+    )
     semantic_routing: bool = Field(
         default=True,
         description="A message the patterns read as a plain question but whose meaning reads as a situation "

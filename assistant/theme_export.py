@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from assistant.citations import source_name
 from assistant.themes import Theme, ThemeMap
 from assistant.types import ThemeLink
+from ingest.text import one_line
 
 NO_LINKS = "Ingen tiltak eller omtale funnet i 2022-kildene."
 
@@ -32,21 +33,10 @@ def raised_phrase(theme: Theme, titles: dict[str, str]) -> str:
 LINK_CHARS = 300  # a knowledge-base passage as one line: its opening, up to a sentence end within this length
 
 
-def one_line(text: str, limit: int = LINK_CHARS) -> str:
-    """A text as a single line (its bullets and line breaks as spaces), cut after the last whole sentence within
-    `limit` characters (else at a word) with «…»: the citation carries the whole passage."""
-    flat = " ".join(text.replace("\n- ", " ").split())
-    if len(flat) <= limit:
-        return flat
-    head = flat[:limit]
-    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
-    return (head[: end + 1] if end > limit // 3 else head.rsplit(" ", 1)[0]) + " …"
-
-
 def link_line(link: ThemeLink) -> str:
     """A 2022 link as a cited line with its similarity (a measure names its service and level)."""
     where = f"{link.service}, {link.level}: " if link.service else ""
-    return f"{where}{one_line(link.text)} [{link.n}] (likhet {link.similarity:.2f})"
+    return f"{where}{one_line(link.text, LINK_CHARS)} [{link.n}] (likhet {link.similarity:.2f})"
 
 
 def link_lines(links: Sequence[ThemeLink], none: str) -> list[str]:

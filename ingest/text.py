@@ -135,3 +135,14 @@ def answer_units(text: str, kind: str) -> list[str]:
             merged.append(unit)
         previous_bullet = bullet
     return [u if len(u) <= MAX_UNIT_CHARS else u[: MAX_UNIT_CHARS - 1].rstrip() + "…" for u in merged]
+
+
+def one_line(text: str, limit: int) -> str:
+    """A text as a single line (its bullets and line breaks as spaces), cut after the last whole sentence within
+    `limit` characters (else at a word) with «…»: the citation carries the whole passage."""
+    flat = " ".join(text.replace("\n- ", " ").split())
+    if len(flat) <= limit:
+        return flat
+    head = flat[:limit]
+    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    return (head[: end + 1] if end > limit // 3 else head.rsplit(" ", 1)[0]) + " …"

@@ -737,3 +737,40 @@ def test_a_question_what_a_prevention_level_is_is_searched_with_the_knowledge_ba
     assert [name for name in ("universell", "selektiv", "indikert") if f"{name} forebygging" in searched] == [
         d.split()[0] for d in defined_as
     ]
+
+
+def test_a_citizen_s_measure_line_quotes_the_row_when_it_speaks_to_the_question(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    """«Åpen helsestasjon» alone does not say that it is a weekly drop-in: a question about dropping in for
+    breastfeeding help gets the row's own words; a question the row does not speak to gets the name alone."""
+    from assistant.answering import row_describer
+    from assistant.lexicon import service_names
+    from assistant.service_answer import service_lines
+    from assistant.types import Citation, ServiceGroup, ServiceMatch
+
+    match = ServiceMatch(
+        service="Helsestasjonstjenesten",
+        level="universell",
+        measure="Åpen helsestasjon",
+        roles=["forebygge"],
+        partners="Drop-in lavterskeltilbud en gang per uke. Finnes på enkelte helsestasjoner (f.eks Mjøndalen, "
+        "Marienlyst) - ønskelig at dette muliggjøres på alle steder for en lett tilgjengelig helsestasjon med lav "
+        "terskel for kontakt og oppfølging av vekt, ammeveiledning etc.",
+        appendix="Vedlegg 2",
+        citation=Citation(n=1, node_id="row-1", document="kb.txt", text="Tiltak: Åpen helsestasjon"),
+    )
+    asked = row_describer(fake_assistant, "Kan jeg komme på drop-in og få ammeveiledning uten time?")
+    assert asked(match) == match.partners
+    assert row_describer(fake_assistant, "Hvor kan vi få hjelp med babyen?")(match) == ""
+    groups = [ServiceGroup(service="Helsestasjonstjenesten", measures=[match])]
+    (citizen,), _ = service_lines(groups, service_names(), "citizen", "nb", describe=asked)
+    assert "Åpen helsestasjon – Drop-in lavterskeltilbud en gang per uke." in citizen
+    assert "Marienlyst" in citizen and len(citizen) < 220 and citizen.endswith("… [1]")
+    (staff,), _ = service_lines(groups, service_names(), "staff", "nb", describe=asked)
+    assert " – Drop-in" not in staff and "samarbeid: Drop-in" in staff  # staff see the column among the details
+    named = match.model_copy(
+        update={"measure": "Blåmandag", "partners": "aktivitetsgruppe for ungdom, (politi og barnevern"}
+    )
+    assert row_describer(fake_assistant, "Hva er Blåmandag?")(named) == named.partners
+    assert row_describer(fake_assistant, "Hva er Ungdomstorget?")(named) == ""
+    partners = named.model_copy(update={"partners": "Helsestasjon, skoler og barnehager"})
+    assert row_describer(fake_assistant, "Hva er Blåmandag?")(partners) == ""  # a list of partners describes nothing

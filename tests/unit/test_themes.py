@@ -141,13 +141,14 @@ def test_the_theme_map_reads_the_points_vectors_from_the_generation(fake_assista
 
 
 def test_a_2022_passage_is_shown_as_one_line_cut_after_a_sentence() -> None:
-    from assistant.theme_export import LINK_CHARS, one_line
+    from assistant.theme_export import LINK_CHARS
+    from ingest.text import one_line
 
     passage = "Tiltakene samsvarer med behovene.\n- Utvikle samarbeid med frivilligheten.\n- Lage en plattform. " * 8
-    line = one_line(passage)
+    line = one_line(passage, LINK_CHARS)
     assert "\n" not in line and len(line) <= LINK_CHARS + 2
     assert line.endswith(". …") and line.startswith("Tiltakene samsvarer med behovene. Utvikle samarbeid")
-    assert one_line("Kort tekst.") == "Kort tekst."
+    assert one_line("Kort tekst.", LINK_CHARS) == "Kort tekst."
 
 
 def test_a_theme_links_each_passage_once_by_its_nearest_sentence(fake_assistant) -> None:  # type: ignore[no-untyped-def]
