@@ -260,7 +260,9 @@ def select_units(
     if not chosen:
         return []
     lead, rest = chosen[0][0], [u for u, _ in chosen[1:]]
-    return with_antecedents([lead, *sorted(rest, key=lambda u: (u.passage, u.order))], passages)
+    return with_completions(
+        with_antecedents([lead, *sorted(rest, key=lambda u: (u.passage, u.order))], passages), passages
+    )
 
 
 # The specifics a question can name by number: a year, a numbered item («nr. 1», «mål 3»), a school year
@@ -332,6 +334,31 @@ def with_antecedents(units: list[Unit], passages: Sequence[Passage]) -> list[Uni
         if unit.order < len(parts):
             texts[i] = Unit(unit.passage, unit.order, f"{parts[unit.order - 1]} {unit.text}", unit.score)
     return [u for i, u in enumerate(texts) if i not in host_of]
+
+
+LEAD_IN_CHARS = 60  # «Et godt prinsipp vil være:», «Innsatsen kan graderes på tre ulike nivåer:»
+
+
+def with_completions(units: list[Unit], passages: Sequence[Passage]) -> list[Unit]:
+    """Each short line that ends in a colon completed by the unit after it in its passage: the units are split at
+    colons, so «Et godt prinsipp vil være:» would stand without «Vi gir aldri opp – sammen». The completion joins
+    the lead-in whether it was chosen too or not; the order of the lines stays."""
+    index = {(u.passage, u.order): i for i, u in enumerate(units)}
+    texts = list(units)
+    joined: set[int] = set()
+    for i, unit in enumerate(units):
+        text = texts[i].text.rstrip()
+        if i in joined or not text.endswith(":") or len(text) > LEAD_IN_CHARS:
+            continue
+        after = index.get((unit.passage, unit.order + 1))
+        if after is not None:
+            joined.add(after)
+            texts[i] = Unit(unit.passage, unit.order, f"{text} {texts[after].text}", unit.score)
+            continue
+        parts = split_units(passages[unit.passage - 1])
+        if unit.order + 1 < len(parts):
+            texts[i] = Unit(unit.passage, unit.order, f"{text} {parts[unit.order + 1]}", unit.score)
+    return [u for i, u in enumerate(texts) if i not in joined]
 
 
 def _within(a: str, b: str) -> bool:

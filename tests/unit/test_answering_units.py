@@ -12,6 +12,7 @@ from assistant.extractive import (
     specifics,
     split_units,
     with_antecedents,
+    with_completions,
 )
 from assistant.followup import is_followup, rewrite_followup, subject_of
 from assistant.refusal import (
@@ -403,6 +404,23 @@ def test_a_line_that_points_back_keeps_the_sentence_it_points_to() -> None:
     # a line that opens a passage has nothing before it
     first = Unit(1, 0, "Dette er et nytt tilbud.")
     assert with_antecedents([first], [passage(first.text)]) == [first]
+
+
+def test_a_short_lead_in_ending_in_a_colon_carries_what_follows_it() -> None:
+    """Units are split at colons: «Et godt prinsipp vil være:» says nothing without the motto after it."""
+    text = (
+        "Tilbudet må settes i sentrum. Et godt prinsipp vil være:\n«Vi gir aldri opp – sammen»\n"
+        "Det neste avsnittet handler om noe helt annet enn dette."
+    )
+    parts = split_units(passage(text))
+    assert parts[1] == "Et godt prinsipp vil være:" and parts[2] == "«Vi gir aldri opp – sammen»"
+    alone = with_completions([Unit(1, 1, parts[1])], [passage(text)])
+    assert [u.text for u in alone] == ["Et godt prinsipp vil være: «Vi gir aldri opp – sammen»"]
+    both = with_completions([Unit(1, 0, parts[0]), Unit(1, 1, parts[1]), Unit(1, 2, parts[2])], [passage(text)])
+    assert [u.text for u in both] == [parts[0], "Et godt prinsipp vil være: «Vi gir aldri opp – sammen»"]
+    long_lead = "Dette er en lang innledning som forteller ganske mye om mange ting før den lister opp:"
+    listed = f"{long_lead}\n- Første punkt\n- Andre punkt"
+    assert with_completions([Unit(1, 0, long_lead)], [passage(listed)]) == [Unit(1, 0, long_lead)]
 
 
 def test_what_each_answer_type_counts() -> None:
