@@ -305,7 +305,8 @@ PERSON_ASKED = re.compile(
     rf"(?:hvem|kven)\s+er\s+(?:den\s+)?(?:nye?\s+)?{_ROLE_HOLDER}|"
     rf"(?:hvem|kven)\s+(?:leder|leier|leiar|styrer)\s+{_NOT_A_PRONOUN}\w+|"
     rf"(?:navnet|namnet)\s+på\s+{_ROLE_HOLDER}|"
-    rf"who\s+(?:is|'s|are)\s+(?:the\s+)?(?:new\s+)?{_ROLE_HOLDER}|who\s+(?:leads|runs|heads|manages)\s+{_NOT_A_PRONOUN}\w+|"
+    rf"who\s+(?:is|'s|are)\s+(?:the\s+)?(?:new\s+)?{_ROLE_HOLDER}|"
+    rf"who\s+(?:leads|runs|heads|manages)\s+{_NOT_A_PRONOUN}\w+|"
     rf"name\s+of\s+the\s+{_ROLE_HOLDER})\b",
     re.I,
 )

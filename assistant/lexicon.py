@@ -86,9 +86,17 @@ _GLUE = frozenset(_GLUE_WORDS.split())
 LOOSE_GAP = 2  # words between two words of a lay phrase in a loose match
 
 
+_TOKEN = re.compile(r"[\wæøåÆØÅ]+")
+
+
+def _stem(word: str) -> str:
+    """A word's stem for a loose match; the word itself where the stemmer gives none."""
+    found = stems(word)
+    return found[0] if found else word
+
+
 def _content_stems(text: str) -> list[str]:
-    words = re.findall(r"[\wæøåÆØÅ]+", text.casefold())
-    return [stems(w)[0] if stems(w) else w for w in words if w not in _GLUE and not w.isdigit()]
+    return [_stem(w) for w in _TOKEN.findall(text.casefold()) if w not in _GLUE and not w.isdigit()]
 
 
 @dataclass
@@ -115,11 +123,7 @@ class SituationLexicon:
         """Multi-word lay phrases found with their words inflected, in order, at most two words apart (numbers
         aside) and with or without their glue words («våkner 5-6 ganger hver natt» ~ «våkner om natta»); no word
         of the match inside an exact match («har dårlig råd» is not «har det dårlig»)."""
-        words = [
-            (m.start(), w, stems(w)[0] if stems(w) else w)
-            for m in re.finditer(r"[\wæøåÆØÅ]+", text)
-            if not (w := m.group(0).casefold()).isdigit()
-        ]
+        words = [(m.start(), w, _stem(w)) for m in _TOKEN.finditer(text) if not (w := m.group(0).casefold()).isdigit()]
         free = [not any(a <= start < b for a, b in covered) for start, _, _ in words]
         found: list[tuple[str, Concept]] = []
         for i, (_, word, stem) in enumerate(words):

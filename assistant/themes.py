@@ -116,13 +116,15 @@ def workshop_points(index: KnowledgeIndex) -> list[WorkshopPoint]:
 def point_nodes(index: KnowledgeIndex, doc_id: str) -> list[Node]:
     """A workshop report's nodes that hold its points, in reading order: its prose, without its card (what the
     report is, not what the workshop said) and without the participant lists (names, not points)."""
-    nodes = (
-        n
-        for n in index.nodes.values()
-        if n.doc_id == doc_id and n.kind == NodeKind.PROSE and n.node_id not in index.card_ids
-    )
     return sorted(
-        (n for n in nodes if not _NOT_POINTS.search(n.section_path[-1] if n.section_path else "")),
+        (
+            n
+            for n in index.nodes.values()
+            if n.doc_id == doc_id
+            and n.kind == NodeKind.PROSE
+            and n.node_id not in index.card_ids
+            and not _NOT_POINTS.search(n.section_path[-1] if n.section_path else "")
+        ),
         key=lambda n: n.position,
     )
 
