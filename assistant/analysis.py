@@ -255,6 +255,23 @@ _HELP = re.compile(
     r"(?:^|(?<=[.!?:]\s))(?:kan|can)\s+(?:the\s+|they\s+|de\s+|dei\s+)?[\wæøå-]+(?:\s+[\wæøå-]+)?\s+(?:hjelpe|help))\b",
     re.I,
 )
+# «Hvilken tjeneste …?», «Hvilket kurs …?», «Hva heter tilbudet?», «Which service …?»: the question asks for one
+# service or offer, not for every one that might fit (not «Hvilken hjelp …?»: help comes from several).
+_ONE_ASKED = re.compile(
+    r"\b(?:(?:hvilken|hvilket|kva for (?:ein|eit|ei)|which)\s+(?:[\wæøå-]+\s+)?"
+    r"(?:tjeneste|tjenesten|teneste|tenesta|tilbud|tilbod|tilbudet|tilbodet|kurs|kurset|instans|arena|arenaen|"
+    r"samarbeidsarena|ordning|ordningen|ordninga|team|teamet|service|course|programme|program|offer|scheme|team)"
+    r"(?![\wæøå])|hva heter (?:tilbudet|tjenesten|kurset|ordningen)|kva heiter (?:tilbodet|tenesta|kurset)|"
+    r"what is the (?:service|course|programme|offer|scheme) called)",
+    re.I,
+)
+
+
+def asks_for_one(question: str) -> bool:
+    """The question asks for one service or offer («Hvilken tjeneste er fagressurs på dette?»)."""
+    return bool(_ONE_ASKED.search(question))
+
+
 _PERSONAL = re.compile(
     r"\b(jeg|eg|vi|meg|min|mitt|mine|vår|vårt|våre|sønnen|dattera|datteren|dotter|sonen|gutten|jenta|"
     r"ungen|ungene|barnet|barna|borna|mannen|kona|samboeren|eleven|elev|pasient|familien|mamma|pappa|"

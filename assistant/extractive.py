@@ -117,14 +117,26 @@ def split_units(passage: Passage) -> list[str]:
     return answer_units(passage.text, passage.kind)
 
 
+def word_family(term: str) -> str:
+    """A stem with the «-er» Snowball keeps when another ending follows it taken off: the stemmer gives «lær» for
+    «lærer» but «lærer» for «lærere» and «læreren», «saksbehandl» for «saksbehandler» but «saksbehandler» for
+    «saksbehandlere»; the family is «lær» and «saksbehandl» for all of them."""
+    if len(term) >= 6 and term.endswith("ern"):
+        return term[:-3]
+    if len(term) >= 5 and term.endswith("er"):
+        return term[:-2]
+    return term
+
+
 def score_unit(unit_terms: Collection[str], query_terms: Collection[str], idf: Idf) -> float:
-    """Share of the query's idf mass that the unit covers (0..1)."""
+    """Share of the query's idf mass that the unit covers (0..1); a word counts in any inflection
+    (`word_family`)."""
     wanted = set(query_terms)
     if not wanted:
         return 0.0
     total = sum(idf(t) for t in wanted)
-    have = set(unit_terms)
-    return sum(idf(t) for t in wanted if t in have) / total if total else 0.0
+    have = {word_family(t) for t in unit_terms}
+    return sum(idf(t) for t in wanted if word_family(t) in have) / total if total else 0.0
 
 
 # The share of the question's words besides the subject's name (their idf mass) that a clear lead holds: «Rolle:»
@@ -152,13 +164,16 @@ def select_units(
     subject_terms: Collection[str] = (),
     drop_echoes: bool = False,
     drop_other_specifics: bool = False,
+    subsumed_relative: float = 0.0,
 ) -> list[Unit]:
     """The best-scoring units, de-duplicated: the best first (it leads the answer), then the others that score
     at least `min_relative` of it (`other_relative` of it when the lead stands in the first passage and they stand
     in another passage and are not another row of the lead's service; `confident_relative` of it, where higher,
     when the lead scores `confident_score` or more and holds a word of the question besides the `subject_terms`,
     the name of the service it asks about: a lead that clearly answers needs few lines beside it, but among a
-    service's rows its name tells nothing), in reading order (passage rank, then position).
+    service's rows its name tells nothing), in reading order (passage rank, then position). A line below
+    `subsumed_relative` of the lead that holds none of the question's words the lines above it lack adds nothing
+    to them and is left out.
 
     A unit's score is the share of the question's idf mass it covers, blended (`meaning_weight`) with how
     close it is in meaning (`meaning`: 0..1, None for a unit without a stored vector, which keeps its words'
@@ -238,6 +253,13 @@ def select_units(
         landsgjennomsnittet …»): part of the lead's statement, so only the ordinary cut applies."""
         return (unit.passage, unit.order - 1) == lead_at and points_back(unit.text)
 
+    families = {word_family(t): t for t in query_terms}
+
+    def covered(terms: set[str]) -> set[str]:
+        return {families[f] for f in map(word_family, terms) if f in families}
+
+    covered_so_far: set[str] = set()
+    subsumed_floor = lead_score * subsumed_relative
     for unit, terms in candidates:
         if len(chosen) >= max_units or unit.score < ordinary:
             break
@@ -254,7 +276,10 @@ def select_units(
             continue
         if chosen and unit.score < other_floor and group(unit.passage) != group(1):
             continue  # the lead is in passage 1 (other_floor is 0 otherwise)
+        if chosen and unit.score < subsumed_floor and not continues_lead(unit) and covered(terms) <= covered_so_far:
+            continue  # it adds none of the question's words to the lines above it, and scores well below the lead
         chosen.append((unit, terms))
+        covered_so_far |= covered(terms)
     if not chosen and candidates:
         chosen = [candidates[0]]  # the refusal rule has already judged the passages relevant
     if not chosen:

@@ -348,10 +348,12 @@ class ServiceFinder:
         measures_per_service: int | None = None,
         first_help: Sequence[str] = (),
         min_services: int | None = None,
+        one: bool = False,
     ) -> ServiceFinderResult:
         """Services (at most `limit`) with their best measures; a listing when there is no situation.
         `first_help`: services that help first in an acute situation (they get `acute_bonus`); `min_services`
-        overrides the setting (the chat names a few services to choose from even when one stands out)."""
+        overrides the setting (the chat names a few services to choose from even when one stands out); `one`: the
+        question asks for one service, so only those nearly as strong as the best stand beside it."""
         started = time.perf_counter()
         allowed = np.array([matches_filters(m, levels, roles, services) for m in self.rows], dtype=bool)
         if not situation:
@@ -360,7 +362,7 @@ class ServiceFinder:
             query = self.prepare(situation)
             rows = self.row_scores(query)
             scores = self.service_scores(query, rows, allowed, first_help)
-            ranked = self.fitting(scores, min_services)[:limit]
+            ranked = self.fitting(scores, min_services, one)[:limit]
             per = measures_per_service or self.measures_for(len(ranked))
             groups = [self._group(service, score, rows, allowed, query, per) for service, score in ranked]
         numbered = self._number(groups)
@@ -373,11 +375,14 @@ class ServiceFinder:
             degraded=self.degraded,
         )
 
-    def fitting(self, scores: dict[str, float], min_services: int | None = None) -> list[tuple[str, float]]:
+    def fitting(
+        self, scores: dict[str, float], min_services: int | None = None, one: bool = False
+    ) -> list[tuple[str, float]]:
         """The services that fit, best first: those that stand out from the typical service as much as the best
         one does, at least a share of the way from the median service's score to the best. The share rises with
         the rank: the runner-up from `second_relative_score`, the third from `min_relative_score`, the rest from
-        `later_relative_score` (and always `min_services`). Far below the best is noise."""
+        `later_relative_score` (and always `min_services`). Far below the best is noise. When the question asks
+        for `one` service, every service after the best needs `one_relative_score`."""
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         cfg = self.config
         if len(ranked) < 3 or cfg.min_relative_score <= 0:
@@ -388,6 +393,9 @@ class ServiceFinder:
         keep = cfg.min_services if min_services is None else min_services
         shares = [0.0, min(cfg.second_relative_score, cfg.min_relative_score), cfg.min_relative_score]
         later = max(cfg.later_relative_score, cfg.min_relative_score)
+        if one:
+            shares = [0.0, *(max(x, cfg.one_relative_score) for x in shares[1:])]
+            later = max(later, cfg.one_relative_score)
 
         def share(rank: int) -> float:
             return shares[rank] if rank < len(shares) else later

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.analysis import analyze_question, detect_language, without_type_words
+from assistant.analysis import analyze_question, asks_for_one, detect_language, without_type_words
 
 LABELLED = Path(__file__).resolve().parents[2] / "eval" / "datasets" / "analysis.jsonl"
 ITEMS = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -240,3 +240,21 @@ def test_the_words_naming_the_kind_of_answer_are_not_scored_as_words_of_the_ques
     )
     # other kinds of answer keep every word
     assert without_type_words("Når ble verkstedet holdt?", "date") == "Når ble verkstedet holdt?"
+
+
+@pytest.mark.parametrize(
+    ("question", "one"),
+    [
+        ("En lærer trenger råd om et barn. Hvilken tjeneste er fagressurs på dette?", True),
+        ("Hvilken kommunal tjeneste møter ungdommen der de er?", True),
+        ("En fastlege vil henvise en pasient. Hva heter tilbudet?", True),
+        ("Kva for eit tilbod passar for oss?", True),
+        ("A teacher needs advice. Which service is the expert resource on this?", True),
+        ("Hvilke tjenester kan hjelpe oss?", False),
+        ("Hvilken hjelp kan vi få når pengene ikke strekker til?", False),
+        ("Which services can help a family like ours?", False),
+        ("Hvilken aldersgruppe er Ungdomstorget for?", False),
+    ],
+)
+def test_a_question_for_one_service_is_told_from_one_for_several(question: str, one: bool) -> None:
+    assert asks_for_one(question) is one

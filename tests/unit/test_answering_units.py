@@ -8,11 +8,13 @@ from assistant.extractive import (
     Unit,
     answer_fits,
     compose,
+    score_unit,
     select_units,
     specifics,
     split_units,
     with_antecedents,
     with_completions,
+    word_family,
 )
 from assistant.followup import is_followup, rewrite_followup, subject_of
 from assistant.refusal import (
@@ -792,3 +794,31 @@ def test_a_citizen_s_measure_line_quotes_the_row_when_it_speaks_to_the_question(
     assert row_describer(fake_assistant, "Hva er Ungdomstorget?")(named) == ""
     partners = named.model_copy(update={"partners": "Helsestasjon, skoler og barnehager"})
     assert row_describer(fake_assistant, "Hva er Blåmandag?")(partners) == ""  # a list of partners describes nothing
+
+
+def test_a_word_counts_in_any_inflection() -> None:
+    """Snowball keeps the «-er» of «saksbehandlere» but not of «saksbehandler»: the line still holds the word."""
+    question = ANALYZE("Hvor mange saksbehandlere får brukerne?")
+    line = ANALYZE("En saksbehandler for hver familie")
+    assert word_family("saksbehandler") == word_family("saksbehandl") == "saksbehandl"
+    assert word_family("lærern") == "lær" and word_family("kjern") == "kjern"
+    assert score_unit(line, question, idf) > score_unit(ANALYZE("Ombud for alle"), question, idf)
+
+
+def test_a_supporting_line_must_add_a_word_of_the_question_or_come_close_to_the_lead() -> None:
+    question = "Hvordan følges helsen til personer med utviklingshemming opp årlig?"
+    lead = passage("Helsen til personer med utviklingshemming følges opp årlig av tjenesten.")
+    echo = passage("Seksuell helse hos personer med utviklingshemming.")
+    adds = passage("Det skjer årlig hos fastlegen.")
+    loose = select_units(question, [lead, echo], ANALYZE, idf, min_relative=0.3)
+    assert [u.passage for u in loose] == [1, 2]
+    ratio = loose[1].score / loose[0].score
+    strict = select_units(question, [lead, echo], ANALYZE, idf, min_relative=0.3, subsumed_relative=ratio + 0.01)
+    assert [u.passage for u in strict] == [1]
+    # close enough to the lead, it stays: the ranking of two such lines is not sure
+    near = select_units(question, [lead, echo], ANALYZE, idf, min_relative=0.3, subsumed_relative=ratio - 0.01)
+    assert [u.passage for u in near] == [1, 2]
+    # a line that holds a word of the question the lead lacks is no echo of it
+    partial = passage("Helsen til personer med utviklingshemming følges opp av tjenesten.")
+    kept = select_units(question, [partial, adds], ANALYZE, idf, min_score=0.0, subsumed_relative=0.99)
+    assert [u.passage for u in kept] == [1, 2]

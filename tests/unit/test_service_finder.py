@@ -129,6 +129,10 @@ def test_only_the_services_that_stand_out_are_shown(finder_assistant) -> None:  
     # everything alike: nothing stands out, all are shown
     flat = {"A": 1.0, "B": 1.0, "C": 1.0}
     assert [s for s, _ in finder.fitting(flat)] == ["A", "B", "C"]
+    # a question that asks for one service: only those nearly as strong as the best stand beside it
+    assert (2.2 - 1.0) / (3.0 - 1.0) < config.one_relative_score < (2.9 - 1.0) / (3.0 - 1.0)
+    assert [s for s, _ in finder.fitting({"A": 3.0, "B": 2.2, "C": 2.2, **low}, one=True)] == ["A"]
+    assert [s for s, _ in finder.fitting({"A": 3.0, "B": 2.9, **low}, one=True)] == ["A", "B"]
     # fewer services, more measures of each
     assert finder.measures_for(1) > finder.measures_for(3) >= finder.config.measures_per_service
 
