@@ -620,6 +620,7 @@ def planner_answer(
         asked,
         beside,
         closeness=unit_cosine(assistant, theme),
+        min_link=assistant.settings.answer.summary_link_min_similarity,
     )
     if not text:
         return None

@@ -71,12 +71,14 @@ def compose_planner_answer(
     asked: str | None = None,
     beside: Sequence[tuple[str, Passage]] = (),
     closeness: Callable[[str], float | None] | None = None,
+    min_link: float = 0.0,
 ) -> tuple[str, list[Passage]]:
     """(answer text, the passages its numbers point to); empty text when no workshop said anything on it.
     `asked`: the theme as an English question named it (the summary's theme is then its Norwegian words, and the
     fixed lines are in English). `beside`: lines of another document the question names too (the strategy), each
     with its passage, shown after the workshops under that document's title. `closeness`: how near a point is to
-    the theme in meaning (0..1; None for a point without a stored vector)."""
+    the theme in meaning (0..1; None for a point without a stored vector). `min_link`: the least similarity of a
+    2022 link shown."""
     if not any(section.points for section in summary.workshops):
         return "", []
     passages = [cited_passage(c) for c in sorted(summary.citations, key=lambda c: c.n)]
@@ -111,7 +113,9 @@ def compose_planner_answer(
     if everywhere:  # each theme cited by its first point, so the answer cites at most 10 passages
         labels = ", ".join(f"{t.label} [{min(p.n for p in t.points)}]" for t in everywhere[:THEMES_SHOWN])
         lines.append(prompts.lead("summary_everywhere" + en, themes=labels))
-    links = summary.in_2022[: max(0, LINKS_SHOWN - len(beside))]  # the strategy's lines take their place
+    # the strategy's lines take their place; a weak link, which the theme map lists, is no answer in the chat
+    strong = [link for link in summary.in_2022 if link.similarity >= min_link]
+    links = strong[: max(0, LINKS_SHOWN - len(beside))]
     if links:
         lines.append(prompts.lead("summary_2022" + en))
         lines += [f"- {link_line(link)}" for link in links]

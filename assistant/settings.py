@@ -210,6 +210,15 @@ class AnswerConfig(BaseModel):
         "inflection) must score at least this share of the lead (0: no such cut). Dev: 0.7 gains less line "
         "precision, 0.8 loses key facts on the main, English and multilingual sets.",
     )
+    summary_link_min_similarity: float = Field(
+        default=0.45,
+        ge=-1.0,
+        le=1.0,
+        description="A planner's chat answer shows a 2022 link from this similarity on (the theme map and the "
+        "exports list every link from `themes.min_link_similarity`). Dev: 0.40 keeps weak links, 0.45 -> line "
+        "precision 0.815 -> 0.823, English 0.694 -> 0.739, multilingual 0.633 -> 0.676, cross-lingual 0.593 -> "
+        "0.632; 0.50 drops a link that answers.",
+    )
     answer_type_bonus: float = Field(
         default=0.2,
         ge=0.0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.planner_answer import best_points, compose_planner_answer, planner_theme
 from assistant.prompts import load_prompts
-from assistant.types import Citation, SummaryPoint, WorkshopSection, WorkshopSummary
+from assistant.types import Citation, SummaryPoint, ThemeLink, WorkshopSection, WorkshopSummary
 
 
 def test_the_theme_is_what_the_question_asks_about() -> None:
@@ -162,3 +162,21 @@ def test_when_and_where_it_was_said_is_not_the_theme() -> None:
     assert planner_theme("Hva sa verkstedene om bolig i 2018?") == "bolig"
     assert planner_theme("What did the politicians say about housing at the 2018 workshops?") == "housing"
     assert planner_theme("Hva ble sagt om rus på verkstedene?") == "rus"
+
+
+def test_only_strong_2022_links_stand_in_the_chat_answer() -> None:
+    strong = ThemeLink(kind="knowledge_base", text="Samarbeid med frivillige lag", node_id="k1", similarity=0.6, n=3)
+    weak = ThemeLink(kind="measure", text="Røykesluttkurs", node_id="k2", service="Friskliv", similarity=0.3, n=4)
+    citations = [
+        *_summary().citations,
+        Citation(n=3, node_id="k1", document="k.txt", text=strong.text),
+        Citation(n=4, node_id="k2", document="k.txt", text=weak.text),
+    ]
+    summary = _summary().model_copy(update={"in_2022": [strong, weak], "citations": citations})
+    every = compose_planner_answer(summary, load_prompts())[0]
+    assert "Samarbeid med frivillige lag [3]" in every and "Røykesluttkurs [4]" in every
+    shown = compose_planner_answer(summary, load_prompts(), min_link=0.45)[0]
+    assert "Samarbeid med frivillige lag [3]" in shown and "Røykesluttkurs" not in shown
+    # with no strong link the 2022 heading goes too
+    none = compose_planner_answer(summary, load_prompts(), min_link=0.9)[0]
+    assert "Samarbeid med frivillige lag" not in none and load_prompts().lead("summary_2022") not in none
