@@ -527,12 +527,35 @@ def _english_glossary() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | N
     return table, _phrase_pattern(list(table), re.I)
 
 
+def _english_bases(word: str) -> list[str]:
+    """The forms a glossary may list an inflected English word under: «identified» → «identify», «offered» →
+    «offer», «used» → «use», «mapping» → «map», «helping» → «help», «families» → «family»."""
+    if word.endswith("ied") or word.endswith("ies"):
+        return [word[:-3] + "y"]
+    if word.endswith("ed") and len(word) > 4:
+        stem = word[:-2]
+        return [stem, stem + "e", *([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])]
+    if word.endswith("ing") and len(word) > 5:
+        stem = word[:-3]
+        return [stem, stem + "e", *([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])]
+    return []
+
+
 def norwegian_words(text: str) -> list[str]:
-    """The sources' Norwegian words for the English phrases of a text (longest phrase first), each once."""
+    """The sources' Norwegian words for the English phrases of a text (longest phrase first), each once; a word
+    no phrase holds is looked up under its base form as well («identified» under «identify»)."""
     table, pattern = _english_glossary()
     if pattern is None:
         return []
-    words = (w for m in pattern.finditer(text) for w in table.get(_fold(m.group(0)), ()))
+    matches = list(pattern.finditer(text))
+    words = [w for m in matches for w in table.get(_fold(m.group(0)), ())]
+    covered = {i for m in matches for i in range(m.start(), m.end())}
+    for token in re.finditer(r"[A-Za-z]+", text):
+        if token.start() in covered:
+            continue
+        base = next((b for b in _english_bases(token.group(0).casefold()) if b in table), None)
+        if base is not None:
+            words.extend(table[base])
     return list(dict.fromkeys(words))
 
 

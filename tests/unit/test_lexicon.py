@@ -182,6 +182,10 @@ def test_english_phrases_give_the_sources_norwegian_words() -> None:
     # a plural in -s means what its phrase means, unless the glossary lists it
     assert norwegian_words("the family teams") == ["familieteam"]
     assert norwegian_words("kindergartens") == ["barnehager"]
+    # a word no phrase holds is looked up under its base form: «identified», «identifying» under «identify»
+    assert norwegian_words("were identified") == norwegian_words("identify") == norwegian_words("identifying")
+    assert norwegian_words("were identified") != []
+    assert norwegian_words("speeded") == []  # no base form listed, nothing guessed
 
 
 def test_nynorsk_agent_nouns_get_their_bokmal_forms() -> None:
