@@ -189,7 +189,7 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         "planner",
         re.compile(
-            r"\b(verksted\w*|verkstad\w*|workshops?|politiker\w*|politikarane|politicians?|"
+            r"\b(\w*verksted\w*|\w*verkstad\w*|workshops?|politiker\w*|politikarane|politicians?|"
             r"arbeidsverksted\w*|temaer gikk igjen|gikk igjen|prioriter\w*|strategi\w*|strategy)\b",
             re.I,
         ),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistant.refusal import AMOUNT_WORDS, COUNT_WORDS, DETAIL_REQUESTS
 from assistant.types import Passage
 from index.lexical import stems as whole_stems
+from index.lexical import word_family
 from ingest.text import answer_units, jaccard
 
 Analyze = Callable[[str], list[str]]
@@ -115,17 +116,6 @@ def answer_fits(answer_type: str, details: Sequence[str] = (), counted: str = ""
 def split_units(passage: Passage) -> list[str]:
     """Sentences and bullets of a prose passage; a table row or small table stays one unit."""
     return answer_units(passage.text, passage.kind)
-
-
-def word_family(term: str) -> str:
-    """A stem with the «-er» Snowball keeps when another ending follows it taken off: the stemmer gives «lær» for
-    «lærer» but «lærer» for «lærere» and «læreren», «saksbehandl» for «saksbehandler» but «saksbehandler» for
-    «saksbehandlere»; the family is «lær» and «saksbehandl» for all of them."""
-    if len(term) >= 6 and term.endswith("ern"):
-        return term[:-3]
-    if len(term) >= 5 and term.endswith("er"):
-        return term[:-2]
-    return term
 
 
 def score_unit(unit_terms: Collection[str], query_terms: Collection[str], idf: Idf) -> float:

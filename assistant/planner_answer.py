@@ -15,6 +15,7 @@ from assistant.citations import cited_passage, source_date
 from assistant.prompts import PromptSet
 from assistant.theme_export import link_line, short
 from assistant.types import Passage, SummaryPoint, WorkshopSummary
+from index.lexical import families
 
 Analyze = Callable[[str], list[str]]
 
@@ -53,13 +54,13 @@ def best_points(
     when `closeness` is given, then the workshop's order: «… mottar tiltak frivillig?» shares a word with
     «frivillighet», not its meaning); the summary's other points (related words, the heading's topic) only when
     none does."""
-    wanted = set(analyze(theme))
+    wanted = families(analyze(theme))  # a word in any inflection («saksbehandlere», «saksbehandler»)
 
     def near(text: str) -> float:
         value = closeness(text) if closeness is not None else None
         return value if value is not None else 0.0
 
-    scored = [(len(wanted & set(analyze(p.text))), -near(p.text), i, p) for i, p in enumerate(points)]
+    scored = [(len(wanted & families(analyze(p.text))), -near(p.text), i, p) for i, p in enumerate(points)]
     direct = [x for x in scored if x[0] > 0] or scored
     return [x[3] for x in sorted(direct, key=lambda x: (-x[0], x[1], x[2]))[:limit]]
 

@@ -25,7 +25,7 @@ from assistant.types import (
     WorkshopSection,
     WorkshopSummary,
 )
-from index.lexical import stems
+from index.lexical import families, stems
 from ingest.errors import BackendUnavailable
 from ingest.records import DocumentKind, DocumentMeta, Node
 from ingest.text import answer_units, jaccard
@@ -110,12 +110,13 @@ def theme_terms(theme: str, analyze: Analyze) -> set[str]:
 def select_points(nodes: Sequence[Node], wanted: set[str], analyze: Analyze) -> list[_Point]:
     """A workshop's points about the theme: the term in the point, or in the question it answers."""
     points: list[_Point] = []
+    wanted = families(wanted)  # a word in any inflection («saksbehandlere», «saksbehandler»)
     for node in nodes:
         heading = node.section_path[-1] if node.section_path else ""
-        heading_hit = bool(wanted & set(stems(" ".join(heading.split()[:HEADING_WORDS]))))
+        heading_hit = bool(wanted & families(stems(" ".join(heading.split()[:HEADING_WORDS]))))
         for text in answer_units(node.text, node.kind.value):
             terms = set(analyze(text))
-            own = len(wanted & terms)
+            own = len(wanted & families(terms))
             if not own and not heading_hit:
                 continue
             score = own + (0.5 if heading_hit else 0.0)

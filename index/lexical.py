@@ -86,6 +86,22 @@ def stems(text: str) -> list[str]:
     return [stem(w) for w in raw_words(text)]
 
 
+def word_family(term: str) -> str:
+    """A stem with the «-er» Snowball keeps when another ending follows it taken off: the stemmer gives «lær» for
+    «lærer» but «lærer» for «lærere» and «læreren», «saksbehandl» for «saksbehandler» but «saksbehandler» for
+    «saksbehandlere»; the family is «lær» and «saksbehandl» for all of them."""
+    if len(term) >= 6 and term.endswith("ern"):
+        return term[:-3]
+    if len(term) >= 5 and term.endswith("er"):
+        return term[:-2]
+    return term
+
+
+def families(terms: Iterable[str]) -> set[str]:
+    """The word families of analysed terms (`word_family`)."""
+    return {word_family(t) for t in terms}
+
+
 class NorwegianAnalyzer:
     """Turns text into BM25 terms; the compound vocabulary (stems) comes from the indexed corpus."""
 

@@ -14,7 +14,6 @@ from assistant.extractive import (
     split_units,
     with_antecedents,
     with_completions,
-    word_family,
 )
 from assistant.followup import is_followup, rewrite_followup, subject_of
 from assistant.refusal import (
@@ -28,7 +27,7 @@ from assistant.refusal import (
     years_off_subject,
 )
 from assistant.types import ChatTurn, Passage
-from index.lexical import NorwegianAnalyzer
+from index.lexical import NorwegianAnalyzer, word_family
 
 ANALYZE = NorwegianAnalyzer().terms
 

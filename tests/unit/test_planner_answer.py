@@ -180,3 +180,15 @@ def test_only_strong_2022_links_stand_in_the_chat_answer() -> None:
     # with no strong link the 2022 heading goes too
     none = compose_planner_answer(summary, load_prompts(), min_link=0.9)[0]
     assert "Samarbeid med frivillige lag" not in none and load_prompts().lead("summary_2022") not in none
+
+
+def test_a_point_says_the_theme_s_word_in_any_inflection() -> None:
+    from index.lexical import NorwegianAnalyzer
+
+    analyze = NorwegianAnalyzer().terms
+    points = [
+        SummaryPoint(text="Ombudsordning for brukerne", n=1, document="a.txt"),
+        SummaryPoint(text="En saksbehandler – en «problemløser»", n=2, document="a.txt"),
+    ]
+    # Snowball gives «saksbehandler» for «saksbehandlere» but «saksbehandl» for «saksbehandler»
+    assert [p.n for p in best_points(points, "antall saksbehandlere", analyze, 1)] == [2]
