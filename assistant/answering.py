@@ -359,8 +359,9 @@ def best_lines(
 def about_in_source(question: str, asked: QuestionAnalysis, analyze: Analyze) -> str:
     """What a question asks of the source it names, without the words that name it or frame it («Hva sier
     kunnskapsgrunnlaget om skolefravær?» → «Hva om skolefravær?»); the question as it is when it asks about the
-    document itself (when, who, what it is) or nothing else is left («Hva står i strategien?»)."""
-    if not asked.sources or asked.intent in CARD_SEARCH_INTENTS:
+    document itself (when, who, what it is), what a workshop or the strategy said (planner: on dev the words
+    naming the source help as often as they hurt), or nothing else is left («Hva står i strategien?»)."""
+    if not asked.sources or asked.intent in CARD_INTENTS:
         return question
     rest = " ".join(_SOURCE_FRAME.sub(" ", without_source_words(question, asked.sources)).split())
     return rest if analyze(rest) else question
