@@ -35,12 +35,20 @@ _WHEN_OR_WHERE = re.compile(
 _THEME = re.compile(r"\b(?:om|angående|about|on)\s+(?P<theme>[^?.!]{3,80}?)\s*[?.!]*\s*$", re.I)
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+SHORT_QUESTION_WORDS = 4  # «Hva sa de?», «What did they say?»: it asks about what the sentence before names
+
+
 def planner_theme(question: str) -> str | None:
-    """The theme a planner's question asks about, or None when it names none."""
-    match = _THEME.search(question.strip())
-    if match is None:
-        return None
-    return _WHEN_OR_WHERE.sub("", match.group("theme").strip(" «»\"'")).strip() or None
+    """The theme a planner's question asks about, or None when it names none; a short question after the
+    sentence that names it asks about it too («Begge verkstedene snakket om barnehage. Hva sa de?»)."""
+    sentences = _SENTENCE.split(question.strip())
+    earlier = sentences[:-1] if len(sentences[-1].split()) <= SHORT_QUESTION_WORDS else []
+    for sentence in [question.strip(), *reversed(earlier)]:
+        match = _THEME.search(sentence)
+        if match is not None:
+            return _WHEN_OR_WHERE.sub("", match.group("theme").strip(" «»\"'")).strip() or None
+    return None
 
 
 def best_points(

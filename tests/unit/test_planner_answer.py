@@ -12,6 +12,10 @@ def test_the_theme_is_what_the_question_asks_about() -> None:
     assert planner_theme("Hva mente politikerne om tidlig innsats og forebygging?") == "tidlig innsats og forebygging"
     assert planner_theme("What did the workshops say about housing?") == "housing"
     assert planner_theme("Hvilke temaer gikk igjen?") is None
+    # a short question after the sentence that names the theme asks about it
+    assert planner_theme("Begge verkstedene snakket om barnehage. Hva sa de?") == "barnehage"
+    assert planner_theme("Two workshops talked about housing. What did they say?") == "housing"
+    assert planner_theme("Vi snakket om bolig. Hvilke temaer gikk igjen på verkstedene?") is None
 
 
 def _summary() -> WorkshopSummary:
