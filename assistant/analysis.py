@@ -260,7 +260,7 @@ _HELP = re.compile(
 _ONE_ASKED = re.compile(
     r"\b(?:(?:hvilken|hvilket|kva for (?:ein|eit|ei)|which)\s+(?:[\wæøå-]+\s+)?"
     r"(?:tjeneste|tjenesten|teneste|tenesta|tilbud|tilbod|tilbudet|tilbodet|kurs|kurset|instans|arena|arenaen|"
-    r"samarbeidsarena|ordning|ordningen|ordninga|team|teamet|service|course|programme|program|offer|scheme|team)"
+    r"samarbeidsarena|ordning|ordningen|ordninga|team|teamet|service|course|programme|program|offer|scheme)"
     r"(?![\wæøå])|hva heter (?:tilbudet|tjenesten|kurset|ordningen)|kva heiter (?:tilbodet|tenesta|kurset)|"
     r"what is the (?:service|course|programme|offer|scheme) called)",
     re.I,

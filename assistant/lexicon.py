@@ -529,15 +529,14 @@ def _english_glossary() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str] | N
 
 def _english_bases(word: str) -> list[str]:
     """The forms a glossary may list an inflected English word under: «identified» → «identify», «offered» →
-    «offer», «used» → «use», «mapping» → «map», «helping» → «help», «families» → «family»."""
-    if word.endswith("ied") or word.endswith("ies"):
+    «offer», «mapping» → «map», «helping» → «help», «families» → «family»."""
+    if word.endswith(("ied", "ies")):
         return [word[:-3] + "y"]
-    if word.endswith("ed") and len(word) > 4:
-        stem = word[:-2]
-        return [stem, stem + "e", *([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])]
-    if word.endswith("ing") and len(word) > 5:
-        stem = word[:-3]
-        return [stem, stem + "e", *([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])]
+    for ending in ("ed", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            undoubled = [stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else []
+            return [stem, stem + "e", *undoubled]
     return []
 
 
