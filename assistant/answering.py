@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import zip_longest
+from itertools import takewhile, zip_longest
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -67,7 +67,9 @@ from assistant.service_answer import (
     is_description,
     measure_passage,
 )
+from assistant.themes import point_nodes
 from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, ServiceMatch, WorkshopSummary
+from assistant.vectors import unit_vector
 from ingest.cards import card_headline, is_card_metadata
 from ingest.errors import BackendUnavailable
 from ingest.records import SECTION_SEPARATOR, DocumentKind, Node, NodeKind
@@ -273,9 +275,64 @@ NO_FIGURE_LINES = 2
 WORKSHOP_QUESTION_COVERAGE = 0.6
 
 
+# A heading's score adds this much of the share of the question's words it holds to its cosine: the one word
+# «mindre» tells «Hva bør vi gjøre mindre av?» from «Hva bør vi gjøre mer av?», which are as near in meaning.
+SECTION_WORD_WEIGHT = 0.1
+
+
+def heading_path(node: Node) -> tuple[str, ...]:
+    """A workshop node's headings below the report's parts («Del 2»): the workshop question, then its sub-headings."""
+    return tuple(s for s in node.section_path if not re.fullmatch(r"Del \d+", s.strip()))
+
+
+def workshop_section(assistant: AnswerContext, question: str, document: str) -> list[Node]:
+    """The nodes of the workshop report's section whose heading asks what the question asks («Hva bør barnevernet
+    gjøre mindre av, ifølge barnevernsverkstedet?» → «Hva bør vi gjøre mindre av?»; «… for at færre skal trenge
+    sosiale tjenester?» → «… for at flest mulig innbyggere ikke skal komme i behov av sosiale tjenester?»), with
+    the sub-sections under it, in reading order; empty when no heading comes near enough in meaning
+    (`answer.workshop_section_min_similarity`). A report is a list of questions put to the politicians with their
+    points under each, and the points rarely repeat the question's words: the heading does."""
+    threshold = assistant.settings.answer.workshop_section_min_similarity
+    nodes = point_nodes(assistant.index, document)
+    if not nodes or threshold >= 1.0:
+        return []
+    analysis = _Analysis(assistant)
+    asked = without_source_words(question, {DocumentKind.WORKSHOP_REPORT.value})
+    query = unit_vector(assistant.index.query_embedding(asked))
+    best: tuple[float, float, tuple[str, ...]] | None = None
+    for path in dict.fromkeys(heading_path(n) for n in nodes):
+        if not path:
+            continue
+        heading = " › ".join(path)
+        cosine = float(unit_vector(assistant.index.query_embedding(heading)) @ query)
+        shown = Passage(node_id="", document=document, text=heading)
+        words = term_coverage(asked, [shown], analysis.analyze, analysis.idf)
+        score = cosine + SECTION_WORD_WEIGHT * words
+        if best is None or score > best[0]:
+            best = (score, cosine, path)
+    if best is None or best[1] < threshold:
+        return []
+    return [n for n in nodes if heading_path(n)[: len(best[2])] == best[2]]
+
+
+def section_units(groups: Sequence[Sequence[str]], max_units: int) -> list[Unit]:
+    """Up to `max_units` lines of a section's passages (their units, `groups`), each sub-section's first point
+    before any one's second, shown in reading order: a section of sub-headings is answered with a point from
+    each, not with the first sub-heading's whole list."""
+    picked: list[Unit] = []
+    depth = 0
+    while len(picked) < max_units and any(depth < len(g) for g in groups):
+        for number, units in enumerate(groups, start=1):
+            if depth < len(units) and len(picked) < max_units:
+                picked.append(Unit(number, depth, units[depth]))
+        depth += 1
+    return sorted(picked, key=lambda u: (u.passage, u.order))
+
+
 def workshop_answer(assistant: AnswerContext, question: str, passages: Sequence[Passage], max_units: int) -> list[Unit]:
     """The points a workshop gave to the question asked, in the workshop's order, when the best passage stands
-    under a workshop question that asks it («Hvem bør kommunen samarbeide med …?» for «Hvem mente
+    under a workshop question that asks it (`workshop_section`; or one holding the share
+    WORKSHOP_QUESTION_COVERAGE of its words: «Hvem bør kommunen samarbeide med …?» for «Hvem mente
     barnevernsverkstedet at kommunen bør samarbeide med?»); empty otherwise. The points rarely repeat the
     question's words, so scored one by one they lose to any line that does."""
     documents = assistant.index.documents
@@ -284,6 +341,10 @@ def workshop_answer(assistant: AnswerContext, question: str, passages: Sequence[
     document = documents.get(passages[0].document)
     if document is None or document.kind != DocumentKind.WORKSHOP_REPORT:
         return []
+    section = {n.node_id for n in workshop_section(assistant, question, document.doc_id)}
+    if passages[0].node_id in section:
+        run = len(list(takewhile(lambda p: p.node_id in section, passages)))
+        return section_units([split_units(p) for p in passages[:run]], max_units)
     analysis = _Analysis(assistant)
     # whole words only: replacing the string «sa» would also cut «samarbeide»
     asked = without_source_words(question, {document.kind.value})
@@ -422,8 +483,7 @@ def unit_cosine(assistant: AnswerContext, text: str) -> Meaning:
     """The cosine of a text's query vector and an answer unit's vector stored at ingest (a workshop point is one);
     None for a unit without one. One embedding per text, shared with retrieval's cache."""
     index = assistant.index
-    query = np.asarray(index.query_embedding(text), dtype=np.float32)
-    query /= float(np.linalg.norm(query)) or 1.0
+    query = unit_vector(index.query_embedding(text))
 
     def cosine(unit: str) -> float | None:
         vector = index.unit_vector(unit)
@@ -954,7 +1014,14 @@ def _prepare(
             lead = rest[:1] if presented_service == carried else []
             found = [*lead, *presented, *rest[len(lead) :]]
         listed = participant_passages(assistant, standalone) if analysis.intent == "document" else []
-        if listed:  # «Hvem deltok på verkstedet om oppvekstpolitikk?»: the report's lists of who took part
+        sectioned = len(named) == 1 and not listed and analysis.intent not in CARD_SEARCH_INTENTS
+        section = workshop_section(assistant, standalone, named[0]) if sectioned else []
+        if section:
+            # «Hva bør barnevernet gjøre mindre av, ifølge barnevernsverkstedet?»: the points under the report's
+            # own question that asks it come first, whatever words they share with the question
+            ids = {n.node_id for n in section}
+            found = [*(node_passage(assistant, n) for n in section), *(p for p in found if p.node_id not in ids)]
+        elif listed:  # «Hvem deltok på verkstedet om oppvekstpolitikk?»: the report's lists of who took part
             ids = {p.node_id for p in listed}
             found = [*listed, *(p for p in found if p.node_id not in ids)]
         elif analysis.intent in CARD_INTENTS:

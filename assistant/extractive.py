@@ -64,7 +64,10 @@ _NOT_FIGURES = re.compile(
 # «En saksbehandler – …»: a line that opens with «one» of something.
 _ONE = re.compile(r"^\W*(?:en|ett|ei|én)\s+([\w-]{4,})", re.I)
 # A share said in words («halvparten av elevene»), beside a percentage (_ANSWER_TYPES["percent"]).
-_FRACTION = re.compile(r"\b(?:halvparten|flertallet|mindretallet|tredjedel\w*|fjerdedel\w*)\b", re.I)
+# «79,8 av alle husstander …», «3 av 4 barn»: a share with its percent sign left out.
+_FRACTION = re.compile(
+    r"\b(?:halvparten|flertallet|mindretallet|tredjedel\w*|fjerdedel\w*|\d+(?:,\d+)?\s+av\s+(?:alle|\d+))\b", re.I
+)
 
 
 def states_figure(text: str, question_terms: Collection[str], analyze: Analyze, share: bool = False) -> bool:

@@ -47,7 +47,13 @@ DETAIL_REQUESTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(kl\.?\s?\d|\d{1,2}[:.]\d{2}\s?[-–]\s?\d{1,2}[:.]\d{2})", re.I),
     ),
     "adresse": (
-        re.compile(r"\b(adresse\w*|hvor ligger|besøksadresse|postadresse|address|located)\b", re.I),
+        # the noun, not the verb: «utfordringer som bør adresseres», «how should the municipality address …»
+        re.compile(
+            r"\b(adresse(?:n|ne|r|rne)?|hvor ligger|besøksadresse\w*|postadresse\w*|located|"
+            r"(?:the|an|its|their|your|postal|street|visiting|office|home) address(?:es)?|"
+            r"address(?:es)?(?= of| for|\s*\?|\s*$))\b",
+            re.I,
+        ),
         re.compile(r"\b\w+(veien|vei|gata|gate|plass|torget)\s\d+\b", re.I),  # a street address
     ),
     "e-post": (

@@ -210,6 +210,14 @@ class AnswerConfig(BaseModel):
         "inflection) must score at least this share of the lead (0: no such cut). Dev: 0.7 gains less line "
         "precision, 0.8 loses key facts on the main, English and multilingual sets.",
     )
+    workshop_section_min_similarity: float = Field(
+        default=0.89,
+        ge=-1.0,
+        le=1.0,
+        description="A question to one workshop is answered from the section of its report whose heading is this "
+        "near in meaning (the cosine of their query vectors): «Hva bør barnevernet gjøre mindre av, ifølge "
+        "barnevernsverkstedet?» from «Hva bør vi gjøre mindre av?». 1.0: never.",
+    )
     summary_link_min_similarity: float = Field(
         default=0.45,
         ge=-1.0,

@@ -161,3 +161,25 @@ def test_a_prevention_level_is_explained_from_its_definition(e5_assistant) -> No
     assert "rettet mot hele befolkningsgrupper" in universal.answer.splitlines()[1]
     selective = e5_assistant.ask("What are selective measures?")
     assert "grupper med kjent og/eller forhøyet risiko" in selective.answer.splitlines()[1]
+
+
+def test_a_question_to_one_workshop_is_answered_under_the_report_s_own_question(e5_assistant) -> None:  # type: ignore[no-untyped-def]
+    # «mindre av», not the section beside it, «Hva bør vi gjøre mer av?», which shares every other word
+    fewer = e5_assistant.ask("Hva bør barnevernet gjøre mindre av, ifølge barnevernsverkstedet?")
+    assert fewer.answer.splitlines()[1].startswith("- Kjøpe færre tjenester"), fewer.answer
+    assert all(c.section.endswith("Vi bør kjøpe færre tjenester") for c in fewer.citations)
+    # the heading's words are not the question's («færre skal trenge» ~ «ikke skal komme i behov av»): its
+    # summary line, then a point from each of its sub-sections
+    social = e5_assistant.ask(
+        "Hvilke suksesskriterier pekte helse- og sosialverkstedet på for at færre skal trenge sosiale tjenester?"
+    )
+    lines = social.answer.splitlines()
+    assert lines[1].startswith("- Arbeid først – god språkopplæring"), social.answer
+    assert any(line.startswith("- God språkopplæring, krav til deltakelse") for line in lines)
+    assert {c.section.split(" › ")[0] for c in social.citations} == {
+        "Hvilke suksesskriterier mener dere må legges til grunn for at flest mulig innbyggere ikke skal komme i "
+        "behov av sosiale tjenester?"
+    }
+    # a question on a topic, not one of the report's questions, is still answered from the best lines
+    topic = e5_assistant.ask("Hva sa barnevernsverkstedet om krisesentrene?")
+    assert "krisesentrene" in topic.answer.splitlines()[1]

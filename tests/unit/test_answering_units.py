@@ -121,6 +121,17 @@ def test_a_waiting_time_is_refused_unless_a_passage_states_one() -> None:
     assert not decide_refusal(question, [stated], ANALYZE, idf, known, 0.1).refuse
 
 
+def test_an_address_is_asked_by_the_noun_not_the_verb() -> None:
+    for question in ("Hva er adressen til PPT?", "Hvilke adresser har helsestasjonene?", "What is the address?"):
+        assert requested_details(question) == ["adresse"], question
+    for question in (
+        "Hvilke utfordringer bør adresseres, ifølge oppvekstverkstedet?",
+        "Hvordan skal kommunen adressere fattigdom?",
+        "How should the municipality address child poverty?",
+    ):
+        assert requested_details(question) == [], question
+
+
 def test_refusal_on_missing_phone_number_price_and_hours() -> None:
     assert requested_details("Hva er telefonnummeret til Ungdomstorget?") == ["telefonnummer"]
     assert "pris" in requested_details("Hva koster det?")
@@ -735,6 +746,10 @@ def test_what_counts_as_a_figure_in_an_answer_line() -> None:
     assert states_figure("ca. 70 % ble henlagt", [], ANALYZE, share=True)
     assert states_figure("halvparten av elevene", [], ANALYZE, share=True)
     assert not states_figure("691 barn mottok tiltak", [], ANALYZE, share=True)
+    # … with its percent sign left out
+    assert states_figure("79,8 av alle husstander som fikk startlån var barnefamilier", [], ANALYZE, share=True)
+    assert states_figure("3 av 4 barn deltar", [], ANALYZE, share=True)
+    assert not states_figure("flere av alle barna deltar", [], ANALYZE, share=True)
 
 
 @pytest.mark.parametrize(

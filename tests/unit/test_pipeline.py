@@ -275,3 +275,37 @@ def test_a_name_the_sources_never_use_is_not_defined_from_its_words(fake_assista
     refused = fake_assistant.ask("Hva er Barnas hus?")
     assert refused.refused and "Barnas hus" in (refused.refusal_reason or "")
     assert not fake_assistant.ask("Hva er Nye familier?").refused
+
+
+def test_a_section_s_lines_take_a_point_from_each_sub_section_first() -> None:
+    from assistant.answering import section_units
+
+    groups = [["Sammendrag"], ["a1", "a2"], ["b1"], ["c1", "c2", "c3"]]
+    picked = section_units(groups, max_units=5)
+    assert [(u.passage, u.text) for u in picked] == [(1, "Sammendrag"), (2, "a1"), (2, "a2"), (3, "b1"), (4, "c1")]
+    assert [u.text for u in section_units([["x1", "x2", "x3"]], max_units=2)] == ["x1", "x2"]
+
+
+def test_a_question_to_one_workshop_is_answered_under_the_report_s_own_question(fake_assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answering import heading_path, workshop_section
+
+    index = fake_assistant.index
+    size = len(index.query_embedding("størrelse"))
+
+    axes: dict[str, int] = {}
+
+    def scripted(text: str) -> list[float]:
+        """«mindre» in the question and in one heading: one axis; every other text an axis of its own."""
+        vector = [0.0] * size
+        vector[0 if "mindre" in text else 1 + axes.setdefault(text, len(axes)) % (size - 1)] = 1.0
+        return vector
+
+    monkeypatch.setattr(index, "query_embedding", scripted)
+    report = "arbeidsverksted-barnevernspolitikk-2018-04-12.txt"
+    question = "Hva bør barnevernet gjøre mindre av, ifølge barnevernsverkstedet?"
+    section = workshop_section(fake_assistant, question, report)
+    assert {heading_path(n) for n in section} == {("Hva bør vi gjøre mindre av?", "Vi bør kjøpe færre tjenester")}
+    assert workshop_section(fake_assistant, "Hva sa barnevernsverkstedet om krisesentrene?", report) == []
+    answer = fake_assistant.ask(question)
+    assert answer.answer.splitlines()[1].startswith("- Kjøpe færre tjenester"), answer.answer
+    assert {c.node_id for c in answer.citations} == {n.node_id for n in section}
