@@ -16,6 +16,7 @@ from typing import Literal
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from assistant.lexicon import service_names, situation_lexicon
+from assistant.spelling import osa_distance
 from ingest.records import DocumentKind
 
 Language = Literal["nb", "nn", "en", "other"]
@@ -379,6 +380,14 @@ def theme_stems(theme: str) -> list[str]:
     return stems
 
 
+def slipped_start(word: str, stem: str) -> bool:
+    """The word starts with the stem typed with one slip (a letter dropped, added, changed, or two swapped), the
+    stem being five letters or more: a shorter one would take other words for it."""
+    if len(stem) < 5:
+        return False
+    return any(osa_distance(word[:n], stem) <= 1 for n in range(len(stem) - 1, len(stem) + 2))
+
+
 def named_workshops(text: str, themes: Mapping[str, str]) -> list[str]:
     """The workshops (document id → theme) the question names: by a compound («oppvekstverkstedet»,
     «helse- og sosialverkstaden») or, in the singular, by its policy («arbeidsverkstedet om
@@ -389,6 +398,9 @@ def named_workshops(text: str, themes: Mapping[str, str]) -> list[str]:
         word = match.group(0).casefold()
         prefix = re.split(r"verksted|verkstad", word)[0].strip("-")
         found = [doc for doc, words in stems.items() if prefix and any(prefix.startswith(w) for w in words)]
+        if not found and prefix:
+            # typed in a hurry: «sosielverkstedet», «barnevrensverkstedet», «oppvikstverkstedet»
+            found = [doc for doc, words in stems.items() if any(slipped_start(prefix, w) for w in words)]
         if not found and word.endswith(("verkstedet", "verkstaden")):
             policy = [w for w in text[match.end() :].casefold().split()[:5] if "politikk" in w]
             found = [doc for doc, words in stems.items() if any(w in p for p in policy for w in words)]

@@ -205,6 +205,10 @@ def test_the_one_workshop_a_question_names() -> None:
     assert named("Hva mente barnevernsverkstedet om samarbeid?") == ["bv.txt"]
     assert named("Kva ønskte helse- og sosialverkstaden seg?") == ["hs.txt"]
     assert named("Hva sa arbeidsverkstedet om helse- og sosialpolitikk om bolig?") == ["hs.txt"]
+    # typed with one slip in the workshop's theme
+    assert named("Hva mente barnevrensverkstedet at kommunen bør gjøre mer av?") == ["bv.txt"]
+    assert named("Hvilke punkter ville helse- og sosielverkstedet ta med videre?") == ["hs.txt"]
+    assert named("Hva sa oppvikstverkstedet?") == ["opp.txt"]
     # all the workshops, or a theme of them all: no one workshop
     assert named("Hva sa verkstedene om frivillighet?") == []
     assert named("Hva sa verkstedene om oppvekst?") == []
