@@ -315,6 +315,18 @@ def workshop_section(assistant: AnswerContext, question: str, document: str) -> 
     return [n for n in nodes if heading_path(n)[: len(best[2])] == best[2]]
 
 
+def section_summary(nodes: Sequence[Node]) -> str:
+    """The heading under the workshop question that sums up the section's points by listing them («Prioritering av
+    ressurser – samarbeid med frivilligheten – Datadeling – tilgang til lavterskeltilbud», «Flyktninger – økonomi –
+    sysselsetting»), when every node of the section stands under it; empty otherwise. Some reports set that summary
+    as a line of text, others as a heading, which no answer line would show."""
+    paths = [heading_path(n) for n in nodes]
+    if not paths or any(len(p) < 2 or p[1] != paths[0][1] for p in paths):
+        return ""
+    heading = paths[0][1].strip()
+    return heading if heading.count(" – ") >= 2 else ""
+
+
 def section_units(groups: Sequence[Sequence[str]], max_units: int) -> list[Unit]:
     """Up to `max_units` lines of a section's passages (their units, `groups`), each sub-section's first point
     before any one's second, shown in reading order: a section of sub-headings is answered with a point from
@@ -341,10 +353,15 @@ def workshop_answer(assistant: AnswerContext, question: str, passages: Sequence[
     document = documents.get(passages[0].document)
     if document is None or document.kind != DocumentKind.WORKSHOP_REPORT:
         return []
-    section = {n.node_id for n in workshop_section(assistant, question, document.doc_id)}
+    nodes = workshop_section(assistant, question, document.doc_id)
+    section = {n.node_id for n in nodes}
     if passages[0].node_id in section:
         run = len(list(takewhile(lambda p: p.node_id in section, passages)))
-        return section_units([split_units(p) for p in passages[:run]], max_units)
+        units = section_units([split_units(p) for p in passages[:run]], max_units)
+        summary = section_summary(nodes)
+        if summary and not any(summary.casefold() in u.text.casefold() for u in units):
+            units = [Unit(1, -1, summary), *units[: max_units - 1]]
+        return units
     analysis = _Analysis(assistant)
     # whole words only: replacing the string «sa» would also cut «samarbeide»
     asked = without_source_words(question, {document.kind.value})

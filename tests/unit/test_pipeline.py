@@ -309,3 +309,25 @@ def test_a_question_to_one_workshop_is_answered_under_the_report_s_own_question(
     answer = fake_assistant.ask(question)
     assert answer.answer.splitlines()[1].startswith("- Kjøpe færre tjenester"), answer.answer
     assert {c.node_id for c in answer.citations} == {n.node_id for n in section}
+
+
+def test_a_section_s_summary_set_as_its_heading_is_its_first_line(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answering import heading_path, section_summary
+    from assistant.themes import point_nodes
+
+    def under(document: str, heading: str) -> list:  # type: ignore[type-arg]
+        return [n for n in point_nodes(fake_assistant.index, document) if heading_path(n)[:1] == (heading,)]
+
+    challenges = under("arbeidsverksted-oppvekstpolitikk-2018-04-26.txt", "Utfordringer som bør adresseres")
+    assert section_summary(challenges) == (
+        "Prioritering av ressurser – samarbeid med frivilligheten – Datadeling – tilgang til lavterskeltilbud"
+    )
+    # a heading that names one topic is no summary, and neither is a heading only some of the nodes stand under
+    fewer = under("arbeidsverksted-barnevernspolitikk-2018-04-12.txt", "Hva bør vi gjøre mindre av?")
+    assert fewer and section_summary(fewer) == ""
+    social = [
+        n
+        for n in point_nodes(fake_assistant.index, "arbeidsverksted-helse-og-sosialpolitikk-2018-06-07.txt")
+        if "sosiale tjenester?" in (heading_path(n) or ("",))[0]
+    ]
+    assert len({heading_path(n) for n in social}) > 2 and section_summary(social) == ""
