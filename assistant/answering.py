@@ -1010,6 +1010,11 @@ def _prepare(
     carried = carried_service(question, standalone, analysis, history)
     searched = with_norwegian_words(standalone, analysis)
 
+    # «Hva bør barnevernet gjøre mindre av, ifølge barnevernsverkstedet?»: the section of the one workshop named whose
+    # heading asks it, the same in every scope searched (a time or document question keeps its card)
+    sectioned = len(named) == 1 and analysis.intent not in CARD_SEARCH_INTENTS
+    section = workshop_section(assistant, standalone, named[0]) if sectioned else []
+
     def retrieve(scope: dict[str, list[str]]) -> tuple[Answer, RefusalDecision]:
         # A document's card answers questions about the document (when, what); for others it is not evidence.
         # Searched in the source it names, a question is searched for what it asks of it: «kunnskapsgrunnlaget»
@@ -1031,11 +1036,8 @@ def _prepare(
             lead = rest[:1] if presented_service == carried else []
             found = [*lead, *presented, *rest[len(lead) :]]
         listed = participant_passages(assistant, standalone) if analysis.intent == "document" else []
-        sectioned = len(named) == 1 and not listed and analysis.intent not in CARD_SEARCH_INTENTS
-        section = workshop_section(assistant, standalone, named[0]) if sectioned else []
         if section:
-            # «Hva bør barnevernet gjøre mindre av, ifølge barnevernsverkstedet?»: the points under the report's
-            # own question that asks it come first, whatever words they share with the question
+            # the points under the report's own question that asks it come first, whatever words they share
             ids = {n.node_id for n in section}
             found = [*(node_passage(assistant, n) for n in section), *(p for p in found if p.node_id not in ids)]
         elif listed:  # «Hvem deltok på verkstedet om oppvekstpolitikk?»: the report's lists of who took part

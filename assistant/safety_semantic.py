@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.lexicon import read_toml
-from assistant.vectors import unit_rows
+from assistant.vectors import unit_rows, unit_vector
 from ingest.errors import PromptError
 
 PROTOTYPES = Path(__file__).resolve().parent / "data" / "safety_prototypes.toml"
@@ -69,8 +69,7 @@ class SemanticSafety:
         self.calm = unit_rows(np.array(embed_many([t for _, t in prototypes.calm]), dtype=np.float32))
 
     def verdict(self, text: str) -> SafetyVerdict:
-        q = np.array(self.embed_one(text), dtype=np.float32)
-        q = q / (np.linalg.norm(q) or 1.0)
+        q = unit_vector(self.embed_one(text))
         danger_sims = self.danger @ q
         best = int(np.argmax(danger_sims))
         danger, calm = float(danger_sims[best]), float(np.max(self.calm @ q))

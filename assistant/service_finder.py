@@ -36,7 +36,7 @@ from assistant.lexicon import (
 )
 from assistant.settings import FinderConfig
 from assistant.types import Citation, ServiceFinderResult, ServiceGroup, ServiceMatch
-from assistant.vectors import unit_rows
+from assistant.vectors import unit_rows, unit_vector
 from index.reader import KnowledgeIndex
 from ingest.errors import StoreUnavailable
 from ingest.records import Node, NodeKind, ServiceMeasure
@@ -298,8 +298,7 @@ class ServiceFinder:
             # The lexicon's appendix words go to the embedder too: «hasj» alone is far from «Cannabisbruk» in
             # e5-small's space, the situation with «(rus, cannabis …)» is near (best row by meaning alone:
             # must@3 0.68 → 0.76 dev, 0.56 → 0.75 test).
-            q = np.array(self.index.query_embedding(with_concepts(situation, links)), dtype=np.float32)
-            vector = q / (np.linalg.norm(q) or 1.0)
+            vector = unit_vector(self.index.query_embedding(with_concepts(situation, links)))
         named = self.names.mentioned(without_role(situation))
         return SituationQuery(situation, terms, links, ages, named, vector, stated_ages(situation))
 
