@@ -230,7 +230,7 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         "definition",
         re.compile(
-            r"^\s*(hva|kva|what)\s+(er|is|are|betyr|tyder|means?|gjør|gjer|does)\b|\bhva står \w+ for\b|"
+            r"^\s*(hva|kva|what)\s+(er|is|are|betyr|tyder|means?|gjør|gjer|does|tilbyr|tilbyd)\b|\bhva står \w+ for\b|"
             r"^\s*(hva|kva)\s+(menes|meinast|meiner \w+)\s+med\b|^\s*what\s+(is|are)\s+meant\s+by\b",
             re.I,
         ),
@@ -578,6 +578,21 @@ def defined_name(text: str) -> str | None:
     if match is None or _INSIDE_NAME_NOT.search(match.group(1)):
         return None
     return match.group(1)
+
+
+# «Hva gjør familieteamet?», «Hva tilbyr krisesenteret?», «What does the family team do?»: the service named right
+# after the asking verb is what the question asks to be described (not «Hva er BERT-prosjektet i barnevernet?»,
+# which asks about a project of it).
+_DESCRIBE_OPENING = re.compile(
+    r"^\W*(?:hva|kva|what)\s+(?:er|is|are|gjør|gjer|does|tilbyr|tilbyd)\s+(?:the\s+|den\s+|det\s+|dei\s+|de\s+)?",
+    re.I,
+)
+
+
+def described_service(text: str) -> str | None:
+    """The service a «Hva er / gjør / tilbyr …?» question asks to be described, named right after its verb."""
+    match = _DESCRIBE_OPENING.match(text)
+    return service_names().named_at(text, match.end()) if match else None
 
 
 def without_type_words(text: str, answer_type: AnswerType) -> str:

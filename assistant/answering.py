@@ -23,6 +23,7 @@ from assistant.analysis import (
     analyze_question,
     asks_for_one,
     defined_name,
+    described_service,
     detect_language,
     named_workshops,
     source_words,
@@ -235,6 +236,7 @@ def extractive_answer(
     units = (
         document_units(asked, question, passages)
         or workshop_answer(assistant, question, passages, max_units)
+        or description_units(assistant, question, passages, asked, usable, named)
         or best_lines(assistant, question, passages, max_units, usable, asked, subject=named)
     )
     lead = "default_en" if language == "en" else "default"
@@ -266,6 +268,44 @@ def document_units(asked: QuestionAnalysis, question: str, passages: Sequence[Pa
         lines = answer_units(passages[0].text, passages[0].kind)
         return [Unit(passage=1, order=i, text=t) for i, t in enumerate(lines[:1] if asked.intent == "time" else lines)]
     return []
+
+
+# «Hva gjør familieteamet?»: the opening sentences of the knowledge base's description of the service lead (Vedlegg 1
+# opens each service's section with what it is and does), then the best line of another passage that names it.
+DESCRIPTION_LINES = 2
+DESCRIPTION_SUPPORT = 1
+
+
+def description_units(
+    assistant: AnswerContext,
+    question: str,
+    passages: Sequence[Passage],
+    asked: QuestionAnalysis,
+    usable: Callable[[Passage], bool],
+    subject: str,
+) -> list[Unit]:
+    """A question asking what a service is, does or offers, answered from the service's own description when it
+    stands among the passages: its opening sentences lead, then the best line of another passage of that document
+    that names it (one of its rows, mostly; not a workshop's wish for it). Empty for other questions, and for a
+    service the knowledge base does not describe under its own heading."""
+    service = described_service(question) if asked.intent == "definition" else None
+    node = description_node(assistant, service) if service is not None else None
+    number = next((i for i, p in enumerate(passages, start=1) if node and p.node_id == node.node_id), None)
+    if number is None:
+        return []
+    opening = [Unit(number, i, text) for i, text in enumerate(split_units(passages[number - 1])[:DESCRIPTION_LINES])]
+
+    names = assistant.finder.names
+
+    described = passages[number - 1]
+
+    def beside(passage: Passage) -> bool:  # one of its rows, or a passage of the same document that names it
+        if passage.node_id == described.node_id or passage.document != described.document or not usable(passage):
+            return False
+        return passage.metadata.get("service") == service or service in names.mentioned(passage.text)
+
+    support = best_lines(assistant, question, passages, DESCRIPTION_SUPPORT, beside, asked, subject=subject)
+    return [*opening, *sorted(support, key=lambda u: (u.passage, u.order))]
 
 
 # Lines kept under «Kildene oppgir ikke tallet …»: the nearest facts, not a list offered as the answer.
@@ -732,22 +772,33 @@ def carried_service(
     return services[0] if len(services) == 1 else None
 
 
+def description_node(assistant: AnswerContext, service: str) -> Node | None:
+    """The knowledge base's description of a service: the prose under its own heading in Vedlegg 1, or None. (A
+    heading shared by several services, «Helsestasjonstjenesten og jordmortjenesten, skolehelsetjenesten og HFU»,
+    describes them together in general words: their rows say better what each offers.)"""
+    names = assistant.finder.names
+    return next(
+        (
+            node
+            for node in assistant.index.nodes.values()
+            if node.kind == NodeKind.PROSE
+            and len(node.section_path) > 1
+            and "Vedlegg 1" in node.section_path[-2]
+            and names.mentioned(node.section_path[-1]) == [service]
+        ),
+        None,
+    )
+
+
 def presentation(assistant: AnswerContext, question: str, service: str) -> list[Passage]:
     """The passages that present a service: the knowledge base's description under its heading in Vedlegg 1
     (where it has one), then its Vedlegg 2 row closest in meaning to the question (its stored vectors)."""
     finder = assistant.finder
     index = assistant.index
     names = finder.names
-    described = [
-        node
-        for node in index.nodes.values()
-        if node.kind == NodeKind.PROSE
-        and len(node.section_path) > 1
-        and "Vedlegg 1" in node.section_path[-2]
-        and names.mentioned(node.section_path[-1]) == [service]
-    ][:1]
+    described = description_node(assistant, service)
     rows = finder.rows_of.get(service, [])
-    chosen = list(described)
+    chosen = [described] if described is not None else []
     if rows and finder.row_vectors is not None:
         # An English «What is Ungdomstorget?» is nearest other rows than the Norwegian question: ask in Norwegian.
         asked = question if detect_language(question) in NORWEGIAN else f"Hva er {names.plain(service, 'nb')}?"

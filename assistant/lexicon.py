@@ -295,6 +295,15 @@ class ServiceNames:
                     found.append(self._owner[_fold(match.group(0))])
         return list(dict.fromkeys(f for f in found if f))
 
+    def named_at(self, text: str, start: int) -> str | None:
+        """The service whose name (or alias) begins exactly at `start` in the text, else None."""
+        if self._pattern is None:
+            return None
+        match = self._pattern.search(text, start)
+        if match is None or match.start() != start:
+            return None
+        return self._owner[_fold(match.group(0))] or None
+
     def without(self, text: str, names: Sequence[str]) -> str:
         """The text with every mention of these services taken out (among their own rows the name tells
         nothing: «Informasjon om barnevernet» should not lead for «Hvilke metoder bruker barnevernet?»)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.analysis import analyze_question, asks_for_one, detect_language, without_type_words
+from assistant.analysis import analyze_question, asks_for_one, described_service, detect_language, without_type_words
 
 LABELLED = Path(__file__).resolve().parents[2] / "eval" / "datasets" / "analysis.jsonl"
 ITEMS = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -262,3 +262,24 @@ def test_the_words_naming_the_kind_of_answer_are_not_scored_as_words_of_the_ques
 )
 def test_a_question_for_one_service_is_told_from_one_for_several(question: str, one: bool) -> None:
     assert asks_for_one(question) is one
+
+
+@pytest.mark.parametrize(
+    ("question", "service"),
+    [
+        ("Hva gjør familieteamet?", "Familieteam"),
+        ("Kva gjer familieteamet?", "Familieteam"),
+        ("Hva tilbyr krisesenteret?", "Krisesenteret"),
+        ("Hva er Frisklivssentralen?", "Friskliv"),
+        ("Hva gjør boligtjenesten for barnefamilier?", "Boligtjenesten"),
+        ("What does the family team do?", "Familieteam"),
+        # a project, a measure or a municipality asked about: not the service itself
+        ("Hva er BERT-prosjektet i barnevernet?", None),
+        ("Hva tilbyr kommunen for barn?", None),
+        ("Hvilke tiltak har familieteamet?", None),
+    ],
+)
+def test_the_service_a_question_asks_to_be_described(question: str, service: str | None) -> None:
+    assert described_service(question) == service
+    if service is not None:
+        assert analyze_question(question).intent == "definition"

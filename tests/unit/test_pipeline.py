@@ -177,6 +177,25 @@ def test_what_a_service_is_is_answered_from_the_passages_that_present_it(fake_as
     assert all(p.metadata.get("service") == "Familieteam" for p in rows)
 
 
+def test_what_a_service_does_leads_with_its_own_description_and_one_line_beside_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant.ask("Hva tilbyr krisesenteret?")
+    assert not answer.refused and answer.intent == "definition"
+    lines = answer.answer.splitlines()[1:]
+    # the description under its heading in Vedlegg 1 leads, its opening sentences first
+    assert lines[0].startswith("- Kommunalt krisesentertilbud er en lovpålagt tjeneste")
+    described = answer.passages[int(lines[0].rsplit("[", 1)[1].rstrip("]")) - 1]
+    assert "Vedlegg 1" in described.section
+    # at most the two opening sentences and one line of another passage of that document that names the service
+    assert 2 <= len(lines) <= 3
+    for line in lines[2:]:
+        passage = answer.passages[int(line.rsplit("[", 1)[1].rstrip("]")) - 1]
+        assert passage.document == described.document and passage.node_id != described.node_id
+        assert passage.metadata.get("service") == "Krisesenteret" or "krisesenter" in passage.text.casefold()
+    # a question about a project of a service is not a question what the service is
+    project = fake_assistant.ask("Hva er BERT-prosjektet i barnevernet?")
+    assert not project.answer.splitlines()[1].startswith("- Barneverntjenesten jobber kontinuerlig")
+
+
 def test_which_ages_a_service_is_for_is_answered_from_the_passages_that_present_it(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     from assistant.analysis import analyze_question
 
