@@ -391,7 +391,8 @@ def slipped_start(word: str, stem: str) -> bool:
 def named_workshops(text: str, themes: Mapping[str, str]) -> list[str]:
     """The workshops (document id → theme) the question names: by a compound («oppvekstverkstedet»,
     «helse- og sosialverkstaden») or, in the singular, by its policy («arbeidsverkstedet om
-    barnevernspolitikk»). «Verkstedene om oppvekst» names a theme of them all, not one of them."""
+    barnevernspolitikk») or its theme right after «om» («verkstedet om barnevern»). «Verkstedene om oppvekst»
+    names a theme of them all, not one of them."""
     stems = {doc: theme_stems(theme) for doc, theme in themes.items()}
     named: list[str] = []
     for match in _WORKSHOP_WORD.finditer(text):
@@ -402,8 +403,12 @@ def named_workshops(text: str, themes: Mapping[str, str]) -> list[str]:
             # typed in a hurry: «sosielverkstedet», «barnevrensverkstedet», «oppvikstverkstedet»
             found = [doc for doc, words in stems.items() if any(slipped_start(prefix, w) for w in words)]
         if not found and word.endswith(("verkstedet", "verkstaden")):
-            policy = [w for w in text[match.end() :].casefold().split()[:5] if "politikk" in w]
+            after = text[match.end() :].casefold().split()
+            policy = [w for w in after[:5] if "politikk" in w]
             found = [doc for doc, words in stems.items() if any(w in p for p in policy for w in words)]
+            if not found and len(after) > 1 and after[0] == "om":
+                # «Når var verkstedet om barnevern?»: the one workshop, named by its theme right after «om»
+                found = [doc for doc, words in stems.items() if any(after[1].startswith(w) for w in words)]
         named.extend(doc for doc in found if doc not in named)
     return named
 

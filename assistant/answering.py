@@ -1102,7 +1102,9 @@ def _prepare(
                 standalone if norwegian else " ".join(norwegian_search_words(standalone, analysis)),
                 contents=analysis.intent == "document",
             )
-            if card is None and analysis.intent == "document":
+            if card is None and (analysis.intent == "document" or (analysis.intent == "time" and len(named) == 1)):
+                # «Når ble oppvekstverkstedet holdt?»: the one workshop named, by its theme, is the document asked
+                # about (another time question naming a document asks when something in it happened)
                 card = named_card(assistant, standalone, analysis)
             if card is not None:  # the document the question is about, by its own words: it leads
                 found = [card, *(p for p in found if p.node_id != card.node_id)]

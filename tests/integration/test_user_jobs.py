@@ -99,6 +99,10 @@ def test_document_questions_places_and_scope(e5_assistant) -> None:  # type: ign
     # asked in English, the document is found by the glossary's Norwegian words, and its card's line leads
     english = e5_assistant.ask("When was the workshop on child welfare policy held?")
     assert not english.refused and "12. april 2018" in english.answer.splitlines()[1]
+    # a workshop named by its theme alone («the child welfare workshop», «oppvekstverkstedet»): its card
+    compound = e5_assistant.ask("When was the child welfare workshop held?")
+    assert not compound.refused and "12. april 2018" in compound.answer.splitlines()[1]
+    assert "26. april 2018" in e5_assistant.ask("Når ble oppvekstverkstedet holdt?").answer.splitlines()[1]
     undated = e5_assistant.ask("When was the strategy proposal written?")
     assert "ikke datert" in undated.answer.splitlines()[1]
     # what a document holds comes from its card's contents line

@@ -350,3 +350,22 @@ def test_a_section_s_summary_set_as_its_heading_is_its_first_line(fake_assistant
         if "sosiale tjenester?" in (heading_path(n) or ("",))[0]
     ]
     assert len({heading_path(n) for n in social}) > 2 and section_summary(social) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "date"),
+    [
+        ("Når ble oppvekstverkstedet holdt?", "26. april 2018"),
+        ("Kva tid vart helse- og sosialverkstaden halden?", "7. juni 2018"),
+        ("Når var verkstedet om barnevern?", "12. april 2018"),
+    ],
+)
+def test_when_a_workshop_named_by_its_theme_was_held_is_answered_from_its_card(
+    fake_assistant,  # type: ignore[no-untyped-def]
+    question: str,
+    date: str,
+) -> None:
+    answer = fake_assistant.ask(question)
+    assert not answer.refused and answer.intent == "time"
+    lines = answer.answer.splitlines()[1:]
+    assert len(lines) == 1 and date in lines[0] and "ble holdt" in lines[0]
