@@ -71,6 +71,7 @@ from assistant.service_answer import (
 from assistant.themes import point_nodes
 from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, ServiceMatch, WorkshopSummary
 from assistant.vectors import unit_vector
+from index.lexical import stems
 from ingest.cards import card_headline, is_card_metadata
 from ingest.errors import BackendUnavailable
 from ingest.records import SECTION_SEPARATOR, DocumentKind, Node, NodeKind
@@ -483,6 +484,15 @@ def about_in_source(question: str, asked: QuestionAnalysis, analyze: Analyze) ->
         return question
     rest = " ".join(_SOURCE_FRAME.sub(" ", without_source_words(question, asked.sources)).split())
     return rest if analyze(rest) else question
+
+
+def about_document(question: str, asked: QuestionAnalysis) -> bool:
+    """The question names a source and asks about nothing else in it («Hva står i strategien?», «Hva er
+    fagmiljøenes strategi?»): without its source words and framing verbs no word of substance is left."""
+    if not asked.sources:
+        return True
+    rest = _SOURCE_FRAME.sub(" ", without_source_words(question, asked.sources))
+    return not stems(rest)
 
 
 # Verbs that say what a source holds, beside analysis's framing verbs («Hva står i …», «Kva skriv …», «… snakket
@@ -1094,7 +1104,9 @@ def _prepare(
         elif listed:  # «Hvem deltok på verkstedet om oppvekstpolitikk?»: the report's lists of who took part
             ids = {p.node_id for p in listed}
             found = [*listed, *(p for p in found if p.node_id not in ids)]
-        elif analysis.intent in CARD_INTENTS:
+        elif analysis.intent in CARD_INTENTS and (analysis.intent != "planner" or about_document(standalone, analysis)):
+            # (a planner question about something the document says, «Hva sier strategien om frivillighet?», is
+            # answered from what it says; its card leads only when the question asks about the document itself)
             # an English question names the document in the sources' words only through its glossary words
             norwegian = analysis.language in NORWEGIAN
             card = matching_card(

@@ -369,3 +369,16 @@ def test_when_a_workshop_named_by_its_theme_was_held_is_answered_from_its_card(
     assert not answer.refused and answer.intent == "time"
     lines = answer.answer.splitlines()[1:]
     assert len(lines) == 1 and date in lines[0] and "ble holdt" in lines[0]
+
+
+def test_a_planner_question_on_a_topic_of_the_strategy_is_not_answered_by_its_card(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.analysis import analyze_question
+    from assistant.answering import about_document
+
+    def about(question: str) -> bool:
+        return about_document(question, analyze_question(question))
+
+    assert about("Hva er fagmiljøenes strategi?") and about("Hva står i strategien?")
+    assert not about("Hva sier strategien om frivillighet?")
+    answer = fake_assistant.ask("Hva sier strategien om frivillighet?")
+    assert not answer.refused and "ikke datert" not in answer.answer
