@@ -478,9 +478,11 @@ def best_lines(
 def about_in_source(question: str, asked: QuestionAnalysis, analyze: Analyze) -> str:
     """What a question asks of the source it names, without the words that name it or frame it («Hva sier
     kunnskapsgrunnlaget om skolefravær?» → «Hva om skolefravær?»); the question as it is when it asks about the
-    document itself (when, who, what it is), what a workshop or the strategy said (planner: on dev the words
-    naming the source help as often as they hurt), or nothing else is left («Hva står i strategien?»)."""
-    if not asked.sources or asked.intent in CARD_INTENTS:
+    document itself (when, who), what a workshop said (planner: on dev the words naming a workshop help as often
+    as they hurt), or nothing else is left («Hva står i strategien?»). In a planner question to the strategy,
+    «strategien» would lead with the one line that says «strategi» («Hva sier strategien om frivillighet?»)."""
+    workshop = DocumentKind.WORKSHOP_REPORT.value in asked.sources
+    if not asked.sources or asked.intent in CARD_SEARCH_INTENTS or (asked.intent == "planner" and workshop):
         return question
     rest = " ".join(_SOURCE_FRAME.sub(" ", without_source_words(question, asked.sources)).split())
     return rest if analyze(rest) else question

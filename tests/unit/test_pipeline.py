@@ -382,3 +382,11 @@ def test_a_planner_question_on_a_topic_of_the_strategy_is_not_answered_by_its_ca
     assert not about("Hva sier strategien om frivillighet?")
     answer = fake_assistant.ask("Hva sier strategien om frivillighet?")
     assert not answer.refused and "ikke datert" not in answer.answer
+    # nor scored on the word that names the source it is searched in; a workshop's name stays a word of it
+    from assistant.answering import about_in_source
+
+    def scored(question: str) -> str:
+        return about_in_source(question, analyze_question(question), fake_assistant.index.lexical.analyzer.terms)
+
+    assert "strategien" not in scored("Hva sier strategien om frivillighet?")
+    assert "oppvekstverkstedet" in scored("Hva sa oppvekstverkstedet om frivillighet?")
