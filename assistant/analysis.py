@@ -240,7 +240,7 @@ _CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
 _HELP = re.compile(
     r"\b(hvor kan (jeg|vi|han|hun|de) (få|gå|finne|treffe|møte)|"
     r"(finnes|finst) det (\w+\s+)?(tilbud|tilbod|gruppetilbud|hjelp|noe for|kurs)|"
-    r"is there (a|an|any) (\w+\s+)?(course|group|programme|program|offer|service|help|support)s? for|"
+    r"(?:is|are) there (?:(?:a|an|any) )?(\w+\s+)?(course|group|programme|program|offer|service|help|support)s? for|"
     r"hvordan (skal|kan) (jeg|vi) (snakke|hjelpe|få)|er det noe galt|er det noen som hjelper|"
     r"kor kan (eg|vi) få|kvar kan (eg|vi)|hvem kan hjelpe|"
     r"(hvor|kvar|kor) (finner|finn|får) (jeg|eg|vi|me|man) (\w+ )?(hjelp|støtte|råd|veiledning)|"

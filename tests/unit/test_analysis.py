@@ -108,6 +108,9 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         ("Hvilke selekterte tiltak har uteteamet?", "measures", "nb"),
         ("Hva sa verkstedene om frivillighet?", "planner", "nb"),
         ("Hva koster en time hos fastlegen i Drammen?", "fact", "nb"),
+        # asking whether there is help for a group, with or without an article
+        ("Is there help for families with low income?", "situation", "en"),
+        ("Are there services for children with disabilities?", "situation", "en"),
     ],
 )
 def test_typical_questions(question: str, intent: str, language: str) -> None:
