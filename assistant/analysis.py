@@ -549,7 +549,8 @@ def classify_intent(text: str, lay_concepts: list[str]) -> Intent:
     if _HELP.search(text) or _CASE_OPENING.search(text) or _NEED_THEN_ASK.search(text):
         return "situation"
     role = bool(_ROLE_PREFIX.search(text))
-    described_case = (bool(lay_concepts) and (role or bool(_PERSONAL.search(text)))) or (
+    # «13-åring med selvskading, hvilke tiltak finnes?»: a child's age and a need make a case, as a role does
+    described_case = (bool(lay_concepts) and (role or bool(_PERSONAL.search(text) or _CHILD_AGE.search(text)))) or (
         role and bool(_CHILD_AGE.search(text) or _CASE_OPENING.search(text))
     )
     for intent, pattern in _CUES[2:5]:  # measures, quantity, time: a question about the sources

@@ -111,6 +111,9 @@ def test_intent_and_answer_type_on_the_labelled_set() -> None:
         # asking whether there is help for a group, with or without an article
         ("Is there help for families with low income?", "situation", "en"),
         ("Are there services for children with disabilities?", "situation", "en"),
+        # a child's age and a need make a case, with or without the asker's role
+        ("13-åring med selvskading, hvilke tiltak finnes?", "situation", "nb"),
+        ("Hvilke tiltak har skolehelsetjenesten for 13-åringer?", "measures", "nb"),
     ],
 )
 def test_typical_questions(question: str, intent: str, language: str) -> None:
