@@ -366,9 +366,6 @@ def without_source_words(text: str, kinds: Collection[str]) -> str:
     return _FRAME_VERBS.sub(" ", text)
 
 
-_WORKSHOP_WORD = re.compile(r"[\wæøå-]*(?:verksted|verkstad)[\wæøå]*", re.I)
-
-
 def theme_stems(theme: str) -> list[str]:
     """A document's theme in the stems a question compounds with its kind («barnevernspolitikk» → barnevern,
     «helse- og sosialpolitikk» → helse, sosial)."""
@@ -388,6 +385,35 @@ def slipped_start(word: str, stem: str) -> bool:
     return any(osa_distance(word[:n], stem) <= 1 for n in range(len(stem) - 1, len(stem) + 2))
 
 
+_WORD_OF_TEXT = re.compile(r"[\wæøå-]+", re.I)
+_WORKSHOP_STEMS = ("verksted", "verkstad")
+
+
+def workshop_prefix(word: str) -> str:
+    """What a workshop compound holds before «verksted» («barnevernsverkstedet» → «barnevern»), its «verksted»
+    found with one slip too («barnevernsverksteet»)."""
+    exact = re.split(r"verksted|verkstad", word)
+    if len(exact) > 1:
+        return exact[0].strip("-")
+    for start in range(len(word) - 6):
+        for size in (7, 8, 9):
+            piece = word[start : start + size]
+            if len(piece) == size and any(osa_distance(piece, stem) <= 1 for stem in _WORKSHOP_STEMS):
+                return word[:start].strip("-")
+    return ""
+
+
+def _workshop_words(text: str) -> list[re.Match[str]]:
+    """The words of a text that name a workshop: holding «verksted» or «verkstad», or either with one slip in a
+    word of ten letters or more («barnevernsverksteet»; not «verksteder», a workshop word already)."""
+    found = []
+    for match in _WORD_OF_TEXT.finditer(text):
+        word = match.group(0).casefold()
+        if re.search(r"verksted|verkstad", word) or (len(word) >= 10 and workshop_prefix(word)):
+            found.append(match)
+    return found
+
+
 def named_workshops(text: str, themes: Mapping[str, str]) -> list[str]:
     """The workshops (document id → theme) the question names: by a compound («oppvekstverkstedet»,
     «helse- og sosialverkstaden») or, in the singular, by its policy («arbeidsverkstedet om
@@ -395,9 +421,9 @@ def named_workshops(text: str, themes: Mapping[str, str]) -> list[str]:
     names a theme of them all, not one of them."""
     stems = {doc: theme_stems(theme) for doc, theme in themes.items()}
     named: list[str] = []
-    for match in _WORKSHOP_WORD.finditer(text):
+    for match in _workshop_words(text):
         word = match.group(0).casefold()
-        prefix = re.split(r"verksted|verkstad", word)[0].strip("-")
+        prefix = workshop_prefix(word)
         found = [doc for doc, words in stems.items() if prefix and any(prefix.startswith(w) for w in words)]
         if not found and prefix:
             # typed in a hurry: «sosielverkstedet», «barnevrensverkstedet», «oppvikstverkstedet»

@@ -215,6 +215,8 @@ def test_the_one_workshop_a_question_names() -> None:
     assert named("Hva mente barnevrensverkstedet at kommunen bør gjøre mer av?") == ["bv.txt"]
     assert named("Hvilke punkter ville helse- og sosielverkstedet ta med videre?") == ["hs.txt"]
     assert named("Hva sa oppvikstverkstedet?") == ["opp.txt"]
+    assert named("Når ble barnevernsverksteet holdt?") == ["bv.txt"]  # a slip in «verksted»
+    assert named("Hva sier barnevernsverket?") == []
     # the one workshop by its theme right after «om»
     assert named("Når var verkstedet om barnevern?") == ["bv.txt"]
     # all the workshops, or a theme of them all: no one workshop
