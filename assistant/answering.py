@@ -33,6 +33,7 @@ from assistant.analysis import (
 )
 from assistant.citations import validate_citations
 from assistant.extractive import (
+    PARTNERS_ASKED,
     Analyze,
     Meaning,
     Unit,
@@ -250,8 +251,10 @@ def extractive_answer(
         if not any(states_figure(unit.text, terms, analyze, share) for unit in units):
             lead, units = ("no_figure_en" if language == "en" else "no_figure"), units[:NO_FIGURE_LINES]
 
+    partners = bool(PARTNERS_ASKED.search(question))
+
     def render(text: str) -> str:
-        return plain_row(text, audience, lambda service: names.plain(service, language))
+        return plain_row(text, audience, lambda service: names.plain(service, language), partners=partners)
 
     return compose(assistant.prompts.lead(lead, question=question), units, render)
 

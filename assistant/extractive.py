@@ -417,10 +417,19 @@ def other_municipality(text: str) -> str | None:
     return fields["Kommune"] if fields is not None and "Tjeneste" not in fields else None
 
 
-def plain_row(text: str, audience: str = "citizen", name: Callable[[str], str] = str) -> str:
+# «Hvilke samarbeidspartnere har uteteamet?», «Hvem samarbeider krisesenteret med?», «Who does … work with?»
+PARTNERS_ASKED = re.compile(
+    r"\b(?:samarbeid\w*|samarbeidspartner\w*|samarbeidspartnar\w*|partners?|co-?operat\w*|collaborat\w*|"
+    r"works? with|work together)\b",
+    re.I,
+)
+
+
+def plain_row(text: str, audience: str = "citizen", name: Callable[[str], str] = str, partners: bool = False) -> str:
     """A row in words, not in the index's field syntax: «Helsestasjonen: Åpen helsestasjon». Staff also see the
-    level, roles and partners; citizens see the service (in plain words, `name`) and what the row offers.
-    Only the row's own fields are shown, so nothing is stated that the cited row does not say."""
+    level, roles and partners; citizens see the service (in plain words, `name`) and what the row offers, and its
+    partners when they asked who it works with (`partners`). Only the row's own fields are shown, so nothing is
+    stated that the cited row does not say."""
     fields = row_fields(text)
     if fields is None:
         return text
@@ -431,11 +440,13 @@ def plain_row(text: str, audience: str = "citizen", name: Callable[[str], str] =
     service = service[:1].upper() + service[1:]
     if "Tiltak" in fields:
         line = f"{service}: {fields['Tiltak']}"
+        worked_with = f"samarbeid: {fields['Samarbeid']}" if fields.get("Samarbeid") else ""
         if audience == "staff":
-            partners = f"samarbeid: {fields['Samarbeid']}" if fields.get("Samarbeid") else ""
-            details = [fields.get("Nivå", "").lower(), fields.get("Rolle", ""), partners]
+            details = [fields.get("Nivå", "").lower(), fields.get("Rolle", ""), worked_with]
             if any(details):
                 line += f" ({'; '.join(d for d in details if d)})"
+        elif partners and worked_with:
+            line += f" ({worked_with})"
         return line
     body = " – ".join(v for v in (fields.get("Lov og forskrift"), fields.get("Beskrivelse")) if v)
     return f"{service}: {body}" if body else text

@@ -250,6 +250,18 @@ def test_a_row_reads_as_words_for_citizens_and_keeps_details_for_staff() -> None
     staff = plain_row(ROW, "staff")
     assert staff.startswith("Helsestasjon for ungdom: Prevensjonsveiledning")
     assert "(universelle tiltak; forebygge, fange opp; samarbeid: Fastlegene)" in staff
+    # a citizen who asked who the service works with sees the row's partners, and nothing else of its details
+    asked = plain_row(ROW, "citizen", lambda s: "helsestasjonen for ungdom", partners=True)
+    assert (
+        asked
+        == "Helsestasjonen for ungdom: Prevensjonsveiledning og forskrivning av prevensjon. (samarbeid: Fastlegene)"
+    )
+    from assistant.extractive import PARTNERS_ASKED
+
+    assert PARTNERS_ASKED.search("Hvem samarbeider krisesenteret med?") and PARTNERS_ASKED.search(
+        "Who does it work with?"
+    )
+    assert not PARTNERS_ASKED.search("Hva tilbyr krisesenteret?")
     law = "Tjeneste: NAV · Lov og forskrift: Sosialtjenesteloven § 17 · Beskrivelse: Kommunen skal gi økonomisk stønad."
     assert plain_row(law) == "NAV: Sosialtjenesteloven § 17 – Kommunen skal gi økonomisk stønad."
     # prose, and text that only looks like a row, stay as they are
