@@ -420,7 +420,7 @@ def other_municipality(text: str) -> str | None:
 # «Hvilke samarbeidspartnere har uteteamet?», «Hvem samarbeider krisesenteret med?», «Who does … work with?»
 PARTNERS_ASKED = re.compile(
     r"\b(?:samarbeid\w*|samarbeidspartner\w*|samarbeidspartnar\w*|partners?|co-?operat\w*|collaborat\w*|"
-    r"works? with|work together)\b",
+    r"who(?:m)?\s+(?:does|do)\s+[\w\s'-]{1,40}?\s+work\s+with|work together)\b",
     re.I,
 )
 

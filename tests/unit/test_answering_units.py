@@ -262,6 +262,7 @@ def test_a_row_reads_as_words_for_citizens_and_keeps_details_for_staff() -> None
         "Who does it work with?"
     )
     assert not PARTNERS_ASKED.search("Hva tilbyr krisesenteret?")
+    assert not PARTNERS_ASKED.search("I work with young people at Strømsø. Is there a football measure?")
     law = "Tjeneste: NAV · Lov og forskrift: Sosialtjenesteloven § 17 · Beskrivelse: Kommunen skal gi økonomisk stønad."
     assert plain_row(law) == "NAV: Sosialtjenesteloven § 17 – Kommunen skal gi økonomisk stønad."
     # prose, and text that only looks like a row, stay as they are
