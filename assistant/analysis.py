@@ -386,31 +386,35 @@ def slipped_start(word: str, stem: str) -> bool:
 
 
 _WORD_OF_TEXT = re.compile(r"[\wæøå-]+", re.I)
+_WORKSHOP_STEM = re.compile(r"verksted|verkstad")
 _WORKSHOP_STEMS = ("verksted", "verkstad")
 
 
-def workshop_prefix(word: str) -> str:
-    """What a workshop compound holds before «verksted» («barnevernsverkstedet» → «barnevern»), its «verksted»
-    found with one slip too («barnevernsverksteet»)."""
-    exact = re.split(r"verksted|verkstad", word)
+def workshop_prefix(word: str) -> str | None:
+    """What a workshop compound holds before «verksted» («barnevernsverkstedet» → «barnevern», «verkstedet» → «»),
+    its «verksted» found with one slip too in a word of ten letters or more («barnevernsverksteet»); None for a word
+    that names no workshop."""
+    exact = _WORKSHOP_STEM.split(word, maxsplit=1)
     if len(exact) > 1:
         return exact[0].strip("-")
+    if len(word) < 10:
+        return None
     for start in range(len(word) - 6):
         for size in (7, 8, 9):
             piece = word[start : start + size]
             if len(piece) == size and any(osa_distance(piece, stem) <= 1 for stem in _WORKSHOP_STEMS):
-                return word[:start].strip("-")
-    return ""
+                prefix = word[:start].strip("-")
+                return prefix or None  # a slipped «verksted» alone names nothing
+    return None
 
 
-def _workshop_words(text: str) -> list[re.Match[str]]:
-    """The words of a text that name a workshop: holding «verksted» or «verkstad», or either with one slip in a
-    word of ten letters or more («barnevernsverksteet»; not «verksteder», a workshop word already)."""
+def _workshop_words(text: str) -> list[tuple[re.Match[str], str]]:
+    """The words of a text that name a workshop (`workshop_prefix`), each with what it holds before «verksted»."""
     found = []
     for match in _WORD_OF_TEXT.finditer(text):
-        word = match.group(0).casefold()
-        if re.search(r"verksted|verkstad", word) or (len(word) >= 10 and workshop_prefix(word)):
-            found.append(match)
+        prefix = workshop_prefix(match.group(0).casefold())
+        if prefix is not None:
+            found.append((match, prefix))
     return found
 
 
@@ -421,9 +425,8 @@ def named_workshops(text: str, themes: Mapping[str, str]) -> list[str]:
     names a theme of them all, not one of them."""
     stems = {doc: theme_stems(theme) for doc, theme in themes.items()}
     named: list[str] = []
-    for match in _workshop_words(text):
+    for match, prefix in _workshop_words(text):
         word = match.group(0).casefold()
-        prefix = workshop_prefix(word)
         found = [doc for doc, words in stems.items() if prefix and any(prefix.startswith(w) for w in words)]
         if not found and prefix:
             # typed in a hurry: «sosielverkstedet», «barnevrensverkstedet», «oppvikstverkstedet»

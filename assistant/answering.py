@@ -294,14 +294,14 @@ def description_units(
     service the knowledge base does not describe under its own heading."""
     service = described_service(question) if asked.intent == "definition" else None
     node = description_node(assistant, service) if service is not None else None
-    number = next((i for i, p in enumerate(passages, start=1) if node and p.node_id == node.node_id), None)
+    if node is None:
+        return []
+    number = next((i for i, p in enumerate(passages, start=1) if p.node_id == node.node_id), None)
     if number is None:
         return []
-    opening = [Unit(number, i, text) for i, text in enumerate(split_units(passages[number - 1])[:DESCRIPTION_LINES])]
-
-    names = assistant.finder.names
-
     described = passages[number - 1]
+    opening = [Unit(number, i, text) for i, text in enumerate(split_units(described)[:DESCRIPTION_LINES])]
+    names = assistant.finder.names
 
     def beside(passage: Passage) -> bool:  # one of its rows, or a passage of the same document that names it
         if passage.node_id == described.node_id or passage.document != described.document or not usable(passage):
@@ -487,17 +487,19 @@ def about_in_source(question: str, asked: QuestionAnalysis, analyze: Analyze) ->
     workshop = DocumentKind.WORKSHOP_REPORT.value in asked.sources
     if not asked.sources or asked.intent in CARD_SEARCH_INTENTS or (asked.intent == "planner" and workshop):
         return question
-    rest = " ".join(_SOURCE_FRAME.sub(" ", without_source_words(question, asked.sources)).split())
+    rest = asked_of_source(question, asked.sources)
     return rest if analyze(rest) else question
+
+
+def asked_of_source(question: str, sources: Sequence[str]) -> str:
+    """The question without the words naming its sources and the verbs framing what they hold."""
+    return " ".join(_SOURCE_FRAME.sub(" ", without_source_words(question, sources)).split())
 
 
 def about_document(question: str, asked: QuestionAnalysis) -> bool:
     """The question names a source and asks about nothing else in it («Hva står i strategien?», «Hva er
     fagmiljøenes strategi?»): without its source words and framing verbs no word of substance is left."""
-    if not asked.sources:
-        return True
-    rest = _SOURCE_FRAME.sub(" ", without_source_words(question, asked.sources))
-    return not stems(rest)
+    return not asked.sources or not stems(asked_of_source(question, asked.sources))
 
 
 # Verbs that say what a source holds, beside analysis's framing verbs («Hva står i …», «Kva skriv …», «… snakket
