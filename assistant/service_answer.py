@@ -35,6 +35,9 @@ def is_description(text: str) -> bool:
 
 # A chat answer names 3–5 services; the Tiltaksfinner shows the rest.
 MAX_SERVICES = 4
+# A citizen's answer that names this many services or fewer shows two measures of each: a service's best-matched
+# row is often a narrow one («Hyppigere kontroller …» for a first pregnancy) and its general offer the next.
+FEW_SERVICES = 2
 
 
 def chosen_groups(result: ServiceFinderResult, limit: int = MAX_SERVICES) -> list[ServiceGroup]:
@@ -62,13 +65,14 @@ def service_lines(
     named: Sequence[str] = (),
     describe: Describe | None = None,
 ) -> tuple[list[str], list[Passage]]:
-    """One line per service, numbered in order of the passages: one measure (staff: two, with details);
-    a service the question names gets its three best measures. A citizen's measure carries the row's own
+    """One line per service, numbered in order of the passages: one measure (staff, and a citizen shown
+    FEW_SERVICES services or fewer: two, staff with details); a service the question names gets its three best. A citizen's measure carries the row's own
     description when `describe` finds that it speaks to the question (staff see the column among the details)."""
     lines: list[str] = []
     passages: list[Passage] = []
+    few = len(groups) <= FEW_SERVICES
     for group in groups:
-        per_service = 3 if group.service in named else (2 if audience == "staff" else 1)
+        per_service = 3 if group.service in named else (2 if audience == "staff" or few else 1)
         name = group.service if audience == "staff" else names.plain(group.service, language)
         name = name[:1].upper() + name[1:]
         parts: list[str] = []
