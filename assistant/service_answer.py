@@ -65,9 +65,10 @@ def service_lines(
     named: Sequence[str] = (),
     describe: Describe | None = None,
 ) -> tuple[list[str], list[Passage]]:
-    """One line per service, numbered in order of the passages: one measure (staff, and a citizen shown
-    FEW_SERVICES services or fewer: two, staff with details); a service the question names gets its three best. A citizen's measure carries the row's own
-    description when `describe` finds that it speaks to the question (staff see the column among the details)."""
+    """One line per service, numbered in order of the passages: one measure (two for staff, with details, and
+    for a citizen shown FEW_SERVICES services or fewer); a service the question names gets its three best. A
+    citizen's measure carries the row's own description when `describe` finds that it speaks to the question
+    (staff see the column among the details)."""
     lines: list[str] = []
     passages: list[Passage] = []
     few = len(groups) <= FEW_SERVICES
