@@ -340,6 +340,37 @@ def test_a_service_line_says_the_same_measure_once() -> None:
     assert [p.node_id for p in passages] == ["row-1", "row-2", "row-4"]
 
 
+def test_a_citizen_shown_few_services_sees_two_measures_of_each() -> None:
+    from assistant.lexicon import service_names
+    from assistant.service_answer import FEW_SERVICES, service_lines
+    from assistant.types import Citation, ServiceGroup, ServiceMatch
+
+    def group(service: str, count: int) -> ServiceGroup:
+        def match(i: int) -> ServiceMatch:
+            citation = Citation(n=i, node_id=f"{service}-{i}", document="kb.txt", text=f"Tjeneste: {service}")
+            return ServiceMatch(
+                service=service,
+                level=None,
+                measure=f"Tiltak {i}",
+                roles=[],
+                partners="",
+                appendix="Vedlegg 2",
+                citation=citation,
+            )
+
+        return ServiceGroup(service=service, measures=[match(i) for i in range(1, count + 1)])
+
+    few = [group("Jordmortjenesten", 3), group("Fastlegene", 3)]
+    assert len(few) <= FEW_SERVICES
+    lines, passages = service_lines(few, service_names(), "citizen", "nb")
+    assert [line.count("Tiltak") for line in lines] == [2, 2] and len(passages) == 4
+    many = [*few, group("NAV", 3)]
+    lines, passages = service_lines(many, service_names(), "citizen", "nb")
+    assert [line.count("Tiltak") for line in lines] == [1, 1, 1] and len(passages) == 3
+    lines, _ = service_lines(many, service_names(), "staff", "nb")
+    assert [line.count("Tiltak") for line in lines] == [2, 2, 2]
+
+
 def test_a_capital_after_a_colon_is_no_name() -> None:
     assert proper_names("Barnehagelærar: Mange av borna har lite norsk") == []
     assert proper_names("Lærer: eleven har flyttet fra Bergen") == ["Bergen"]
