@@ -106,3 +106,38 @@ def test_a_question_with_slips_gets_the_answer_of_the_question_without(fake_assi
     assert not typed.refused
     assert typed.standalone_question == "Hvor mange saker kom inn til familieteamene i 2021?"
     assert typed.answer == clean.answer
+
+
+def test_a_bare_stem_of_a_rare_source_word_is_read_as_the_clearly_likelier_word() -> None:
+    def snowball(word: str) -> str:  # «kostra» → «kostr», «barnehagelovens» → «barnehagelov»
+        return word.removesuffix("a") if word == "kostra" else word.removesuffix("ens")
+
+    speller = SpellingCorrector(
+        {"kostra": 3, "koster": 2, "barnehagelov": 1, "barnehageloven": 2},
+        general={"koster": 4.86, "kostra": 1.59, "barnehageloven": 2.6},
+        stem=snowball,
+    )
+    assert speller.correct_word("kostr") == "koster"  # «kostr» is «KOSTRA»'s stem only: nobody writes it
+    assert speller.correct_word("barnehagelovens") is None  # an inflection of a source word stands
+
+
+def test_a_known_word_with_two_likely_neighbours_stands() -> None:
+    speller = SpellingCorrector(
+        {"leder": 2, "steder": 5, "ledr": 1}, general={"leder": 5.35, "steder": 5.19}, stem=lambda w: w[:-1]
+    )
+    assert speller.likelier_neighbour("seder") is None  # «leder» or «steder»? Left as written
+    assert speller.likelier_neighbour("leder") is None  # a source word
+
+
+def test_a_word_restored_with_aeoeaa_to_a_rare_slip_goes_on_to_the_source_word() -> None:
+    speller = SpellingCorrector({"videregående": 26}, general={"videregående": 4.89, "vidregående": 1.83})
+    assert speller.correct_word("vidregaende") == "videregående"
+    assert speller.correct_word("videregaende") == "videregående"
+
+
+def test_nynorsk_and_english_words_of_the_general_list_stand() -> None:
+    speller = SpellingCorrector(
+        {"minst": 30, "dere": 10, "bare": 40}, general={"finst": 3.1, "minst": 5.9, "were": 3.0, "dere": 6.0}
+    )
+    assert speller.correct("Kva finst det?").changes == []
+    assert speller.correct_word("were") is None
