@@ -72,7 +72,7 @@ from assistant.service_answer import (
 from assistant.themes import point_nodes
 from assistant.types import Answer, ChatTurn, Passage, ServiceGroup, ServiceMatch, WorkshopSummary
 from assistant.vectors import unit_vector
-from index.lexical import stems
+from index.lexical import stems, word_family
 from ingest.cards import card_headline, is_card_metadata
 from ingest.errors import BackendUnavailable
 from ingest.records import SECTION_SEPARATOR, DocumentKind, Node, NodeKind
@@ -329,6 +329,44 @@ def heading_path(node: Node) -> tuple[str, ...]:
     return tuple(s for s in node.section_path if not re.fullmatch(r"Del \d+", s.strip()))
 
 
+# «Hva sa helse- og sosialverkstedet om arbeid og levekår?» names the sub-heading «Arbeid/Levekår» of that report:
+# at least this many of a sub-heading's words in a row, and half of them or more.
+NAMED_HEADING_WORDS = 2
+
+
+def named_run(heading: Sequence[str], question: Sequence[str]) -> int:
+    """The length of the longest run of the heading's words that the question has in a row (0 when under two)."""
+    for size in range(len(heading), 1, -1):
+        for start in range(len(heading) - size + 1):
+            run = list(heading[start : start + size])
+            if any(list(question[i : i + size]) == run for i in range(len(question) - size + 1)):
+                return size
+    return 0
+
+
+def named_subsection(assistant: AnswerContext, question: str, document: str) -> tuple[str, ...] | None:
+    """The heading path of the one sub-section of a workshop report whose sub-heading the question names: a run of
+    NAMED_HEADING_WORDS of its words or more, in the heading's order and in any inflection, that is at least half
+    of them («Tidlig innsats», «Informasjon og kunnskap», «Tilrettelegging; Anlegg/uteområder, lavterskel» for
+    «anlegg og uteområder»; not «Vi bør kjøpe færre tjenester» for «kjøp av tjenester»). The sub-heading named by
+    the longest run wins; None when none is named or two tie («Gruppe 1» stands under two questions)."""
+    asked = [word_family(w) for w in stems(without_source_words(question, {DocumentKind.WORKSHOP_REPORT.value}))]
+    named: dict[tuple[str, ...], int] = {}
+    for path in dict.fromkeys(heading_path(n) for n in point_nodes(assistant.index, document)):
+        if len(path) < 2:
+            continue
+        words = [word_family(w) for w in stems(path[-1])]
+        run = named_run(words, asked)
+        if run >= NAMED_HEADING_WORDS and 2 * run >= len(words):
+            named[path] = run
+    if not named:
+        return None
+    ranked = sorted(named.values(), reverse=True)
+    if len(ranked) > 1 and ranked[0] == ranked[1]:
+        return None
+    return max(named, key=lambda path: named[path])
+
+
 def workshop_section(assistant: AnswerContext, question: str, document: str) -> list[Node]:
     """The nodes of the workshop report's section whose heading asks what the question asks («Hva bør barnevernet
     gjøre mindre av, ifølge barnevernsverkstedet?» → «Hva bør vi gjøre mindre av?»; «… for at færre skal trenge
@@ -340,6 +378,11 @@ def workshop_section(assistant: AnswerContext, question: str, document: str) -> 
     nodes = point_nodes(assistant.index, document)
     if not nodes or threshold >= 1.0:
         return []
+    named = named_subsection(assistant, question, document)
+    if named is not None:  # the report's own heading for the theme asked: its points answer it (the headings
+        # below it name other themes, «Informasjon og kunnskap › Brukermedvirkning»: only when it has no points)
+        own = [n for n in nodes if heading_path(n) == named]
+        return own or [n for n in nodes if heading_path(n)[: len(named)] == named]
     analysis = _Analysis(assistant)
     asked = without_source_words(question, {DocumentKind.WORKSHOP_REPORT.value})
     query = unit_vector(assistant.index.query_embedding(asked))
@@ -1064,7 +1107,10 @@ def _prepare(
             return Prepared(answered, answered)
     workshops = not analysis.sources or DocumentKind.WORKSHOP_REPORT.value in analysis.sources
     named = workshops_named(assistant, standalone)
-    if analysis.intent == "planner" and workshops and not filters and not acute and not history:
+    # «Hva sa helse- og sosialverkstedet om arbeid og levekår?»: the points under that report's own heading for it
+    # (`named_subsection`) answer it, not a summary of every point that shares its words
+    subsection = len(named) == 1 and named_subsection(assistant, standalone, named[0]) is not None
+    if analysis.intent == "planner" and workshops and not filters and not acute and not history and not subsection:
         # «Hva sa verkstedene om frivillighet?»: the workshop summary on that theme, in short.
         answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error, named)
         if answered is not None:
