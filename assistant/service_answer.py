@@ -35,9 +35,12 @@ def is_description(text: str) -> bool:
 
 # A chat answer names 3–5 services; the Tiltaksfinner shows the rest.
 MAX_SERVICES = 4
-# A citizen's answer that names this many services or fewer shows two measures of each: a service's best-matched
-# row is often a narrow one («Hyppigere kontroller …» for a first pregnancy) and its general offer the next.
+# A citizen's answer that names this many services or fewer shows two measures of the best service, and of another
+# that scores this share of it: a service's best-matched row is often a narrow one («Hyppigere kontroller …» for a
+# first pregnancy) and its general offer the next; a weak runner-up («Voksenopplæringen» for an adult who has lost
+# his job, 0.65 of NAV) keeps to its one row.
 FEW_SERVICES = 2
+FEW_RUNNER_UP = 0.8
 
 
 def chosen_groups(result: ServiceFinderResult, limit: int = MAX_SERVICES) -> list[ServiceGroup]:
@@ -66,14 +69,15 @@ def service_lines(
     describe: Describe | None = None,
 ) -> tuple[list[str], list[Passage]]:
     """One line per service, numbered in order of the passages: one measure (two for staff, with details, and
-    for a citizen shown FEW_SERVICES services or fewer); a service the question names gets its three best. A
-    citizen's measure carries the row's own description when `describe` finds that it speaks to the question
-    (staff see the column among the details)."""
+    for a citizen shown FEW_SERVICES services or fewer, of the best and of one near it); a service the question
+    names gets its three best. A citizen's measure carries the row's own description when `describe` finds that it
+    speaks to the question (staff see the column among the details)."""
     lines: list[str] = []
     passages: list[Passage] = []
     few = len(groups) <= FEW_SERVICES
     for group in groups:
-        per_service = 3 if group.service in named else (2 if audience == "staff" or few else 1)
+        strong = few and group.score >= FEW_RUNNER_UP * groups[0].score
+        per_service = 3 if group.service in named else (2 if audience == "staff" or strong else 1)
         name = group.service if audience == "staff" else names.plain(group.service, language)
         name = name[:1].upper() + name[1:]
         parts: list[str] = []

@@ -218,6 +218,10 @@ def test_free_in_a_situation_is_not_a_price_question() -> None:
 
     assert situation_details("Finnes det noe gratis å gjøre i sommerferien for en 10-åring?") == []
     assert situation_details("Er det gratis, og hva koster det ellers?") == ["pris"]
+    assert situation_details("Jeg har mistet jobben og sliter med å betale regningene.") == []
+    assert situation_details("Vi har lav inntekt. Kan vi få hjelp til å betale SFO?") == []
+    assert situation_details("Må vi betale for leirskolen?") == ["pris"]
+    assert situation_details("Vi trenger hjelp til å betale, men hva koster det?") == ["pris"]
     assert situation_details("Hva er telefonnummeret til uteteamet?") == ["telefonnummer"]
 
 
@@ -340,12 +344,12 @@ def test_a_service_line_says_the_same_measure_once() -> None:
     assert [p.node_id for p in passages] == ["row-1", "row-2", "row-4"]
 
 
-def test_a_citizen_shown_few_services_sees_two_measures_of_each() -> None:
+def test_a_citizen_shown_few_services_sees_two_measures_of_each_strong_one() -> None:
     from assistant.lexicon import service_names
-    from assistant.service_answer import FEW_SERVICES, service_lines
+    from assistant.service_answer import FEW_RUNNER_UP, FEW_SERVICES, service_lines
     from assistant.types import Citation, ServiceGroup, ServiceMatch
 
-    def group(service: str, count: int) -> ServiceGroup:
+    def group(service: str, count: int, score: float = 2.0) -> ServiceGroup:
         def match(i: int) -> ServiceMatch:
             citation = Citation(n=i, node_id=f"{service}-{i}", document="kb.txt", text=f"Tjeneste: {service}")
             return ServiceMatch(
@@ -358,9 +362,9 @@ def test_a_citizen_shown_few_services_sees_two_measures_of_each() -> None:
                 citation=citation,
             )
 
-        return ServiceGroup(service=service, measures=[match(i) for i in range(1, count + 1)])
+        return ServiceGroup(service=service, measures=[match(i) for i in range(1, count + 1)], score=score)
 
-    few = [group("Jordmortjenesten", 3), group("Fastlegene", 3)]
+    few = [group("Jordmortjenesten", 3), group("Fastlegene", 3, score=1.9)]
     assert len(few) <= FEW_SERVICES
     lines, passages = service_lines(few, service_names(), "citizen", "nb")
     assert [line.count("Tiltak") for line in lines] == [2, 2] and len(passages) == 4
@@ -369,6 +373,9 @@ def test_a_citizen_shown_few_services_sees_two_measures_of_each() -> None:
     assert [line.count("Tiltak") for line in lines] == [1, 1, 1] and len(passages) == 3
     lines, _ = service_lines(many, service_names(), "staff", "nb")
     assert [line.count("Tiltak") for line in lines] == [2, 2, 2]
+    weak = [group("NAV", 3, score=2.8), group("Voksenopplæringen", 3, score=2.8 * FEW_RUNNER_UP - 0.1)]
+    lines, _ = service_lines(weak, service_names(), "citizen", "nb")
+    assert [line.count("Tiltak") for line in lines] == [2, 1]  # a weak runner-up keeps to its one row
 
 
 def test_a_capital_after_a_colon_is_no_name() -> None:
