@@ -109,13 +109,27 @@ def requested_details(question: str) -> list[str]:
     return [kind for kind, (asks, _) in DETAIL_REQUESTS.items() if asks.search(question)]
 
 
+# «sliter med å betale regningene», «Kan vi få hjelp til å betale?», «help us pay»: paying is the need, no price asked.
+_PAYING_IS_THE_NEED = re.compile(
+    r"\b(?:hjelp|støtte|bistand|sliter|strever|klarer\s+ikke|greier\s+ikke|vanskelig|help|struggl\w*|can'?t|cannot|"
+    r"unable)\b(?:\s+\w+){0,3}?\s+(?:betale?r?|pay)\b",
+    re.I,
+)
+
+
 def situation_details(question: str) -> list[str]:
-    """The details a situation asks for; «gratis» there describes what is wanted («noe gratis å gjøre»),
-    it does not ask for a price."""
+    """The details a situation asks for; «gratis» there describes what is wanted («noe gratis å gjøre»), and paying
+    that is hard («sliter med å betale regningene», «hjelp til å betale») is the need: neither asks for a price."""
     kinds = requested_details(question)
-    asks_price = DETAIL_REQUESTS["pris"][0]
-    if "pris" in kinds and {m.group(0).casefold() for m in asks_price.finditer(question)} == {"gratis"}:
-        kinds.remove("pris")
+    if "pris" in kinds:
+        needs = [m.span() for m in _PAYING_IS_THE_NEED.finditer(question)]
+        asked = [
+            m
+            for m in DETAIL_REQUESTS["pris"][0].finditer(question)
+            if m.group(0).casefold() != "gratis" and not any(a <= m.start() and m.end() <= b for a, b in needs)
+        ]
+        if not asked:
+            kinds.remove("pris")
     return kinds
 
 
