@@ -235,13 +235,18 @@ def extractive_answer(
 
     max_units = assistant.settings.answer.max_sentences
     named = " ".join(names.forms(defined)) if defined else ""
+    units = document_units(asked, question, passages)
+    points = [] if units else workshop_answer(assistant, question, passages, max_units)
     units = (
-        document_units(asked, question, passages)
-        or workshop_answer(assistant, question, passages, max_units)
+        units
+        or points
         or description_units(assistant, question, passages, asked, usable, named)
         or best_lines(assistant, question, passages, max_units, usable, asked, subject=named)
     )
     lead = "default_en" if language == "en" else "default"
+    said = workshop_heading(assistant, passages, points) if points else None
+    if said is not None:  # «Dette sa arbeidsverkstedet om … (2018-06-07) under «Arbeid/Levekår»:»
+        lead = "workshop_section_en" if language == "en" else "workshop_section"
     if asked.answer_type in ("number", "percent") and units:
         # «Hvor mange jobber i NAV Drammen?»: when no line gives a figure, the answer says so first and keeps the
         # two nearest lines, rather than offering them as the answer.
@@ -256,7 +261,28 @@ def extractive_answer(
     def render(text: str) -> str:
         return plain_row(text, audience, lambda service: names.plain(service, language), partners=partners)
 
-    return compose(assistant.prompts.lead(lead, question=question), units, render)
+    values = {"question": question, **(said or {})}
+    return compose(assistant.prompts.lead(lead, **values), units, render)
+
+
+def workshop_heading(
+    assistant: AnswerContext, passages: Sequence[Passage], units: Sequence[Unit]
+) -> dict[str, str] | None:
+    """The workshop and the heading of its report that a workshop answer's points stand under (the deepest heading
+    all of them share: the question put to the politicians, or its sub-heading, not a heading that lists the points),
+    for the lead; None without one."""
+    nodes = [assistant.index.nodes.get(passages[u.passage - 1].node_id) for u in units]
+    if not nodes or any(n is None for n in nodes):
+        return None
+    paths = [heading_path(n) for n in nodes if n is not None]
+    shared = next((i for i, level in enumerate(zip(*paths, strict=False)) if len(set(level)) > 1), min(map(len, paths)))
+    document = assistant.index.documents.get(passages[units[0].passage - 1].document)
+    if shared > 1 and paths[0][shared - 1].count(" – ") >= 2:
+        shared -= 1  # a heading that lists the section's points is its summary, shown as its first line
+    if not shared or document is None:
+        return None
+    heading = " ".join(paths[0][shared - 1].split()).rstrip(" :")
+    return {"workshop": document.theme, "date": document.date, "heading": heading}
 
 
 def document_units(asked: QuestionAnalysis, question: str, passages: Sequence[Passage]) -> list[Unit]:

@@ -44,6 +44,8 @@ LEADS_FILE = "templates.toml"
 LEAD_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "default": frozenset({"question"}),
     "default_en": frozenset({"question"}),
+    "workshop_section": frozenset({"workshop", "date", "heading"}),
+    "workshop_section_en": frozenset({"workshop", "date", "heading"}),
     "no_figure": frozenset(),
     "no_figure_en": frozenset(),
     "services": frozenset({"situation"}),

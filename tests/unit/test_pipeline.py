@@ -349,7 +349,29 @@ def test_a_question_naming_a_sub_heading_of_one_workshop_is_answered_from_its_po
     asked = "Hva ønsket barnevernsverkstedet å vite om kjøp av tjenester?"
     assert named_subsection(fake_assistant, asked, "arbeidsverksted-barnevernspolitikk-2018-04-12.txt") is None
     answer = fake_assistant.ask("Hva sa oppvekstverkstedet om tidlig innsats?")
-    assert answer.answer.splitlines()[1:] == ["- Forebygging fremfor reparasjon [1]", "- Full barnehagedekning [1]"]
+    assert answer.answer.splitlines() == [
+        "Dette sa arbeidsverkstedet om oppvekstpolitikk (2018-04-26) under «Tidlig innsats»:",  # whose words, where
+        "- Forebygging fremfor reparasjon [1]",
+        "- Full barnehagedekning [1]",
+    ]
+
+
+def test_a_workshop_answer_s_lead_names_the_heading_its_points_stand_under(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answering import Unit, heading_path, node_passage, workshop_heading
+    from assistant.themes import point_nodes
+
+    report = "arbeidsverksted-barnevernspolitikk-2018-04-12.txt"
+    nodes = [
+        n for n in point_nodes(fake_assistant.index, report) if heading_path(n)[:1] == ("Hva bør vi gjøre mindre av?",)
+    ]
+    passages = [node_passage(fake_assistant, n) for n in nodes]
+    said = workshop_heading(fake_assistant, passages, [Unit(i, 0, "x") for i in range(1, len(passages) + 1)])
+    assert said == {"workshop": "barnevernspolitikk", "date": "2018-04-12", "heading": heading_path(nodes[0])[-1]}
+    listed = [n for n in point_nodes(fake_assistant.index, report) if any(" – " in h for h in heading_path(n)[1:2])]
+    summary = [n for n in listed if heading_path(n)[1].count(" – ") >= 2]
+    assert summary  # a heading that lists the section's points is not the heading named, its question is
+    said = workshop_heading(fake_assistant, [node_passage(fake_assistant, summary[0])], [Unit(1, 0, "x")])
+    assert said is not None and said["heading"] == heading_path(summary[0])[0].rstrip(" :")
 
 
 def test_a_section_s_summary_set_as_its_heading_is_its_first_line(fake_assistant) -> None:  # type: ignore[no-untyped-def]
