@@ -272,9 +272,9 @@ def workshop_heading(
     all of them share: the question put to the politicians, or its sub-heading, not a heading that lists the points),
     for the lead; None without one."""
     nodes = [assistant.index.nodes.get(passages[u.passage - 1].node_id) for u in units]
-    if not nodes or any(n is None for n in nodes):
-        return None
     paths = [heading_path(n) for n in nodes if n is not None]
+    if not paths or len(paths) < len(nodes):
+        return None
     shared = next((i for i, level in enumerate(zip(*paths, strict=False)) if len(set(level)) > 1), min(map(len, paths)))
     document = assistant.index.documents.get(passages[units[0].passage - 1].document)
     if shared > 1 and paths[0][shared - 1].count(" – ") >= 2:
@@ -370,15 +370,16 @@ def named_run(heading: Sequence[str], question: Sequence[str]) -> int:
     return 0
 
 
-def named_subsection(assistant: AnswerContext, question: str, document: str) -> tuple[str, ...] | None:
-    """The heading path of the one sub-section of a workshop report whose sub-heading the question names: a run of
+def named_subsection(question: str, nodes: Sequence[Node]) -> tuple[str, ...] | None:
+    """The heading path of the one sub-section of a workshop report (its point nodes, `nodes`) whose sub-heading the
+    question names: a run of
     NAMED_HEADING_WORDS of its words or more, in the heading's order and in any inflection, that is at least half
     of them («Tidlig innsats», «Informasjon og kunnskap», «Tilrettelegging; Anlegg/uteområder, lavterskel» for
     «anlegg og uteområder»; not «Vi bør kjøpe færre tjenester» for «kjøp av tjenester»). The sub-heading named by
     the longest run wins; None when none is named or two tie («Gruppe 1» stands under two questions)."""
     asked = [word_family(w) for w in stems(without_source_words(question, {DocumentKind.WORKSHOP_REPORT.value}))]
     named: dict[tuple[str, ...], int] = {}
-    for path in dict.fromkeys(heading_path(n) for n in point_nodes(assistant.index, document)):
+    for path in dict.fromkeys(heading_path(n) for n in nodes):
         if len(path) < 2:
             continue
         words = [word_family(w) for w in stems(path[-1])]
@@ -404,7 +405,7 @@ def workshop_section(assistant: AnswerContext, question: str, document: str) -> 
     nodes = point_nodes(assistant.index, document)
     if not nodes or threshold >= 1.0:
         return []
-    named = named_subsection(assistant, question, document)
+    named = named_subsection(question, nodes)
     if named is not None:  # the report's own heading for the theme asked: its points answer it (the headings
         # below it name other themes, «Informasjon og kunnskap › Brukermedvirkning»: only when it has no points)
         own = [n for n in nodes if heading_path(n) == named]
@@ -1135,7 +1136,7 @@ def _prepare(
     named = workshops_named(assistant, standalone)
     # «Hva sa helse- og sosialverkstedet om arbeid og levekår?»: the points under that report's own heading for it
     # (`named_subsection`) answer it, not a summary of every point that shares its words
-    subsection = len(named) == 1 and named_subsection(assistant, standalone, named[0]) is not None
+    subsection = len(named) == 1 and named_subsection(standalone, point_nodes(assistant.index, named[0])) is not None
     if analysis.intent == "planner" and workshops and not filters and not acute and not history and not subsection:
         # «Hva sa verkstedene om frivillighet?»: the workshop summary on that theme, in short.
         answered = planner_answer(assistant, question, standalone, analysis, audience, condense_error, named)

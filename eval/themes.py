@@ -54,6 +54,10 @@ def bcubed(predicted: Sequence[int], gold: Sequence[str]) -> tuple[float, float]
     return precision / n, recall / n
 
 
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def gold_indices(mapper: ThemeMapper, themes: list[dict[str, Any]]) -> tuple[list[int], list[str]]:
     """Indices of the mapper's points that are labelled in these themes, and their gold theme ids."""
     where = {(p.document, _norm(p.text)): i for i, p in enumerate(mapper.points)}
@@ -71,9 +75,14 @@ def clustering_scores(mapper: ThemeMapper, themes: list[dict[str, Any]]) -> dict
     indices, labels = gold_indices(mapper, themes)
     assignment = mapper.labels()
     precision, recall = bcubed([assignment[i] for i in indices], labels)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     clusters = len(set(assignment))
-    return {"points": len(indices), "precision": precision, "recall": recall, "f1": f1, "themes": clusters}
+    return {
+        "points": len(indices),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1(precision, recall),
+        "themes": clusters,
+    }
 
 
 def link_scores(mapper: ThemeMapper, themes: list[dict[str, Any]], links: list[dict[str, Any]]) -> dict[str, float]:
@@ -133,7 +142,7 @@ def compare(mapper: ThemeMapper) -> None:
     def scores(labels: Sequence[int], split: str) -> tuple[float, float, float]:
         indices, gold = splits[split]
         precision, recall = bcubed([labels[i] for i in indices], gold)
-        return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1(precision, recall)
 
     for name, features in feature_sets(mapper).items():
         for linkage in ("average", "complete"):
@@ -143,9 +152,9 @@ def compare(mapper: ThemeMapper) -> None:
                     n_clusters=None, distance_threshold=float(threshold), metric="cosine", linkage=linkage
                 )
                 labels = [int(x) for x in model.fit_predict(features)]
-                f1 = scores(labels, "dev")[2]
-                if f1 > best[0]:
-                    best = (f1, float(threshold), labels)
+                dev_f1 = scores(labels, "dev")[2]
+                if dev_f1 > best[0]:
+                    best = (dev_f1, float(threshold), labels)
             _, threshold, labels = best
             dev, test = scores(labels, "dev"), scores(labels, "test")
             print(

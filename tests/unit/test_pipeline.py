@@ -332,22 +332,25 @@ def test_a_question_to_one_workshop_is_answered_under_the_report_s_own_question(
 
 def test_a_question_naming_a_sub_heading_of_one_workshop_is_answered_from_its_points(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     from assistant.answering import heading_path, named_subsection, workshop_section
+    from assistant.themes import point_nodes
 
     report = "arbeidsverksted-helse-og-sosialpolitikk-2018-06-07.txt"
-    named = named_subsection(fake_assistant, "Hva sa helse- og sosialverkstedet om arbeid og levekår?", report)
+    nodes = point_nodes(fake_assistant.index, report)
+    named = named_subsection("Hva sa helse- og sosialverkstedet om arbeid og levekår?", nodes)
     assert named is not None and named[-1] == "Arbeid/Levekår"
-    outdoors = named_subsection(fake_assistant, "Hva sa helse- og sosialverkstedet om anlegg og uteområder?", report)
+    outdoors = named_subsection("Hva sa helse- og sosialverkstedet om anlegg og uteområder?", nodes)
     assert outdoors is not None and outdoors[-1].startswith("Tilrettelegging; Anlegg/uteområder")  # 2 of its 4 words
     # its own points, not those of the headings below it («Informasjon og kunnskap › Brukermedvirkning»)
     section = workshop_section(
         fake_assistant, "Hva mente helse- og sosialverkstedet om informasjon og kunnskap?", report
     )
     assert section and {heading_path(n)[-1] for n in section} == {"Informasjon og kunnskap"}
-    assert named_subsection(fake_assistant, "Hva sa helse- og sosialverkstedet om frivillighet?", report) is None
-    assert named_subsection(fake_assistant, "Hva sa gruppe 1 på helse- og sosialverkstedet?", report) is None  # twice
+    assert named_subsection("Hva sa helse- og sosialverkstedet om frivillighet?", nodes) is None
+    assert named_subsection("Hva sa gruppe 1 på helse- og sosialverkstedet?", nodes) is None  # twice
     # the words of «Vi bør kjøpe færre tjenester», but not in a row: what they wanted to know, not that heading
     asked = "Hva ønsket barnevernsverkstedet å vite om kjøp av tjenester?"
-    assert named_subsection(fake_assistant, asked, "arbeidsverksted-barnevernspolitikk-2018-04-12.txt") is None
+    child_welfare = point_nodes(fake_assistant.index, "arbeidsverksted-barnevernspolitikk-2018-04-12.txt")
+    assert named_subsection(asked, child_welfare) is None
     answer = fake_assistant.ask("Hva sa oppvekstverkstedet om tidlig innsats?")
     assert answer.answer.splitlines() == [
         "Dette sa arbeidsverkstedet om oppvekstpolitikk (2018-04-26) under «Tidlig innsats»:",  # whose words, where
